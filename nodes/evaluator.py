@@ -1,0 +1,204 @@
+"""Compile a graph into a plan once, then step it frame by frame.
+
+The plan is the topological order, each node's resolved input sources, and
+the param links (scalar signals driving numeric params).  Parameter edits
+between frames apply without recompiling; structural edits rebuild only the
+static work that depends on them (each node memoises its static work by the
+values it depends on); graph edits (nodes, links) recompile the plan but keep
+the state of nodes that survive.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from . import registry
+from .backend import Backend, get_backend
+from .errors import Code, GraphError, Issue
+from .graph import Graph, topo_order
+from .spec import Context, Kind, Node, ParamType
+from .validate import errors as validation_errors
+
+
+@dataclass
+class _Step:
+    node_id: str
+    node: Node
+    inputs: dict[str, tuple[str, str]]  # input port -> (src node, src port)
+    param_links: dict[str, tuple[str, str]]  # param name -> (src node, src port)
+
+
+def node_seed(graph_seed: int, node_id: str) -> int:
+    return (int(graph_seed) * 1_000_003 + zlib.crc32(node_id.encode())) & 0xFFFFFFFF
+
+
+class Runtime:
+    """Evaluates a :class:`Graph` frame by frame on one backend."""
+
+    def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,
+                 width: int | None = None, height: int | None = None, seed: int | None = None,
+                 fps: float | None = None, source: str | None = None):
+        self.graph = graph
+        self.source = source
+        self.be = backend if isinstance(backend, Backend) else get_backend(backend)
+        m = graph.meta
+        self.size = int(size or m.size)
+        if self.size % 16 or not 16 <= self.size <= 8192:
+            raise GraphError(Issue(Code.BAD_PARAM, f"size {self.size} must be a multiple of 16 "
+                                   "between 16 and 8192", file=source))
+        self.width = int(width or (m.width if size is None else None) or self.size)
+        self.height = int(height or (m.height if size is None else None) or self.size)
+        self.seed = int(m.seed if seed is None else seed)
+        self.fps = float(fps or m.fps)
+        self.ctx = Context(self.be, self.size, self.width, self.height, self.fps,
+                           dt=1.0 / self.fps)
+        self.frame = 0
+        self.values: dict[tuple[str, str], Any] = {}
+        self._prev_values: dict[tuple[str, str], Any] = {}
+        self._instances: dict[str, Node] = {}
+        self._plan: list[_Step] = []
+        self._output: tuple[str, str] | None = None
+        self.profile: dict[str, float] | None = None
+        self.compile()
+
+    # -- plan ---------------------------------------------------------------------
+    def compile(self) -> None:
+        """(Re)build the plan from the graph; raises GraphError on invalid graphs."""
+        errs = validation_errors(self.graph, file=self.source)
+        if errs:
+            raise GraphError(errs)
+        order = topo_order(self.graph)
+        plan: list[_Step] = []
+        instances: dict[str, Node] = {}
+        for nid in order:
+            nd = self.graph.nodes[nid]
+            cls = registry.get(nd.type)
+            inst = self._instances.get(nid)
+            if inst is None or type(inst) is not cls:
+                inst = cls(nid, node_seed(self.seed, nid))
+            instances[nid] = inst
+            inputs, plinks = {}, {}
+            for lk in self.graph.links_into(nid):
+                port_names = {p.name for p in cls.inputs}
+                target = inputs if lk.dst_port in port_names else plinks
+                target[lk.dst_port] = (lk.src, lk.src_port)
+            plan.append(_Step(nid, inst, inputs, plinks))
+        self._instances = instances
+        self._plan = plan
+        self._output = None
+        for step in plan:
+            if step.node.type_id == "out.output":
+                self._output = (step.node_id, "rgb")
+                break
+
+    @property
+    def nodes(self) -> dict[str, Node]:
+        return dict(self._instances)
+
+    # -- params -------------------------------------------------------------------
+    def set_param(self, node_id: str, name: str, value: Any) -> Any:
+        """Change a parameter live (takes effect next frame, no recompile)."""
+        return self.graph.set_param(node_id, name, value)
+
+    def set_published(self, name: str, value: Any) -> Any:
+        for pub in self.graph.published:
+            if pub.name == name:
+                spec = self.graph.nodes[pub.node].spec
+                p = spec.param(pub.param)
+                if p.numeric:
+                    lo = p.min if pub.min is None else pub.min
+                    hi = p.max if pub.max is None else pub.max
+                    value = min(max(float(value), lo), hi)
+                    if p.type is ParamType.INT:
+                        value = int(round(value))
+                return self.set_param(pub.node, pub.param, value)
+        raise GraphError(Issue(Code.BAD_PUBLISHED, f"no published parameter named '{name}'",
+                               file=self.source))
+
+    def _params_for(self, step: _Step) -> dict[str, Any]:
+        nd = self.graph.nodes[step.node_id]
+        cls = type(step.node)
+        params = {}
+        for p in cls.params:
+            v = nd.params.get(p.name, p.default)
+            if p.type is ParamType.VEC3 or p.type is ParamType.LIST:
+                v = p.coerce(v)
+            params[p.name] = v
+        for name, src in step.param_links.items():
+            sig = self.values.get(src)
+            if sig is None:
+                continue
+            p = cls.param(name)
+            v = min(max(float(sig), p.min), p.max)
+            params[name] = int(round(v)) if p.type is ParamType.INT else v
+        return params
+
+    # -- running ------------------------------------------------------------------
+    def reset(self) -> None:
+        """Restart every node (the organism reseeds on the next frame)."""
+        for inst in self._instances.values():
+            inst.reset()
+        self.values.clear()
+        self._prev_values.clear()
+        self.frame = 0
+
+    def reseed(self, seed: int) -> None:
+        self.seed = int(seed)
+        for nid, inst in self._instances.items():
+            inst.seed = node_seed(self.seed, nid)
+        self.reset()
+
+    def step(self):
+        """Evaluate one frame; returns the Output node's RGB (backend array) or None."""
+        ctx = self.ctx
+        ctx.frame = self.frame
+        ctx.time = self.frame * ctx.dt
+        values = self.values
+        prof = self.profile
+        for step in self._plan:
+            src_vals = self._prev_values if step.node.is_delay else values
+            inputs = {port: src_vals.get(src) for port, src in step.inputs.items()}
+            params = self._params_for(step)
+            t0 = time.perf_counter() if prof is not None else 0.0
+            try:
+                out = step.node.process(ctx, inputs, params)
+            except GraphError:
+                raise
+            except Exception as exc:  # a node failed: say which one
+                nd = self.graph.nodes[step.node_id]
+                raise NodeFailure(step.node_id, nd.type, exc) from exc
+            if prof is not None:
+                self.be.synchronize()
+                prof[step.node_id] = prof.get(step.node_id, 0.0) + time.perf_counter() - t0
+            if out:
+                for port, val in out.items():
+                    values[(step.node_id, port)] = val
+        self._prev_values = dict(values)
+        self.frame += 1
+        return values.get(self._output) if self._output else None
+
+    def output_host(self):
+        """The last frame's output as a host float32 (H, W, 3) array."""
+        rgb = self.values.get(self._output) if self._output else None
+        return None if rgb is None else self.be.to_host(rgb)
+
+    def value(self, node_id: str, port: str):
+        return self.values.get((node_id, port))
+
+    def kind_of(self, node_id: str, port: str) -> Kind | None:
+        cls = type(self._instances[node_id])
+        for p in cls.outputs:
+            if p.name == port:
+                return p.kind
+        return None
+
+
+class NodeFailure(RuntimeError):
+    """A node raised while processing a frame."""
+
+    def __init__(self, node_id: str, node_type: str, exc: Exception):
+        self.node_id, self.node_type, self.exc = node_id, node_type, exc
+        super().__init__(f"node '{node_id}' ({node_type}) failed: {type(exc).__name__}: {exc}")

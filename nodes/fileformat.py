@@ -1,0 +1,311 @@
+"""The versioned ``.graph`` file format: JSON <-> :class:`nodes.graph.Graph`.
+
+The format is data only.  Loading never evaluates, imports or unpickles
+anything the file names: a type id is looked up in the registry table and
+nothing else.  Every failure becomes a :class:`GraphError` naming the file.
+
+Format history (migrations live here, in order):
+
+* v1: metadata at the top level, links as ``"src.port -> dst.port"`` strings
+  under ``edges``, no per-node version, no published parameters.
+* v2 (current): ``meta`` block, link objects, per-node ``version``,
+  ``published`` parameters, optional ``ui`` block.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import registry
+from .errors import Code, GraphError, Issue, Severity
+from .graph import Graph, Link, Meta, NodeData, Published
+
+FORMAT = "cagraph"
+FORMAT_VERSION = 2
+MAX_BYTES = 16 * 1024 * 1024
+
+
+# -- schema (documents the format; `cagraph schema` prints it) ----------------
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MetaModel(_Strict):
+    name: str = Field("untitled", max_length=200)
+    description: str = Field("", max_length=10_000)
+    size: int = Field(512, ge=16, le=8192, description="simulation grid (size x size)")
+    fps: float = Field(30.0, gt=0, le=240)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    width: int | None = Field(None, ge=16, le=8192, description="output width; default size")
+    height: int | None = Field(None, ge=16, le=8192, description="output height; default size")
+
+
+class NodeModel(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}$")
+    type: str = Field(max_length=128)
+    version: int = Field(1, ge=1, le=10_000)
+    title: str | None = Field(None, max_length=200)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class PortRef(_Strict):
+    node: str = Field(max_length=64)
+    port: str = Field(max_length=64)
+
+
+class LinkModel(_Strict):
+    src: PortRef
+    dst: PortRef
+
+
+class PublishedModel(_Strict):
+    name: str = Field(pattern=r"^[a-z_][a-z0-9_]{0,63}$")
+    node: str = Field(max_length=64)
+    param: str = Field(max_length=64)
+    label: str = Field("", max_length=200)
+    min: float | None = None
+    max: float | None = None
+    order: int = 0
+
+
+class GraphFile(_Strict):
+    format: Literal["cagraph"]
+    format_version: Literal[2]
+    meta: MetaModel = Field(default_factory=MetaModel)
+    nodes: list[NodeModel] = Field(default_factory=list, max_length=10_000)
+    links: list[LinkModel] = Field(default_factory=list, max_length=100_000)
+    published: list[PublishedModel] = Field(default_factory=list, max_length=1000)
+    ui: dict[str, Any] = Field(default_factory=dict,
+                               description="editor state (positions); the runtime ignores it")
+
+
+def json_schema() -> dict:
+    return GraphFile.model_json_schema()
+
+
+# -- migrations ---------------------------------------------------------------
+
+def _migrate_1_to_2(doc: dict) -> dict:
+    meta = {k: doc.pop(k) for k in ("name", "description", "size", "fps", "seed") if k in doc}
+    links = []
+    for i, edge in enumerate(doc.pop("edges", [])):
+        if not isinstance(edge, str) or "->" not in edge:
+            raise ValueError(f"edges[{i}]: expected 'src.port -> dst.port', got {edge!r}")
+        a, b = (s.strip() for s in edge.split("->", 1))
+        if a.count(".") < 1 or b.count(".") < 1:
+            raise ValueError(f"edges[{i}]: expected 'src.port -> dst.port', got {edge!r}")
+        sn, sp = a.rsplit(".", 1)
+        dn, dp = b.rsplit(".", 1)
+        links.append({"src": {"node": sn, "port": sp}, "dst": {"node": dn, "port": dp}})
+    nodes = doc.get("nodes", [])
+    if isinstance(nodes, list):
+        for n in nodes:
+            if isinstance(n, dict):
+                n.setdefault("version", 1)
+    doc.update(format_version=2, meta=meta, links=links, published=[])
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2}
+#: type ids renamed since the first release: old -> new
+RENAMED_TYPES: dict[str, str] = {"engine.gray_scott": "engine.grayscott"}
+
+
+def migrate(doc: dict) -> dict:
+    v = doc.get("format_version")
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise GraphError(Issue(Code.SCHEMA, "format_version must be an integer"))
+    if v > FORMAT_VERSION:
+        raise GraphError(Issue(Code.UNSUPPORTED_VERSION,
+                               f"format_version {v} is newer than this cagraph understands "
+                               f"({FORMAT_VERSION}); upgrade cagraph"))
+    if v < 1:
+        raise GraphError(Issue(Code.UNSUPPORTED_VERSION, f"format_version {v} is not valid"))
+    while v < FORMAT_VERSION:
+        try:
+            doc = MIGRATIONS[v](doc)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise GraphError(Issue(Code.SCHEMA, f"cannot migrate from v{v}: {exc}")) from None
+        v += 1
+    return doc
+
+
+# -- load ---------------------------------------------------------------------
+
+def loads(text: str | bytes, *, source: str | None = None, strict: bool = True) -> Graph:
+    """Parse a ``.graph`` document.
+
+    With ``strict`` (the runtime), unknown node types and bad params are errors.
+    Without it (the editor), unknown types load as placeholder nodes that keep
+    their params and links; the errors are left for :func:`nodes.validate`.
+    """
+    try:
+        if isinstance(text, bytes):
+            if len(text) > MAX_BYTES:
+                raise GraphError(Issue(Code.MALFORMED_JSON, "file is larger than 16 MiB"))
+            text = text.decode("utf-8")
+        doc = json.loads(text)
+    except GraphError as exc:
+        raise GraphError([i.with_file(source) for i in exc.issues]) from None
+    except UnicodeDecodeError as exc:
+        raise GraphError(Issue(Code.MALFORMED_JSON, f"not UTF-8 text ({exc.reason})",
+                               file=source)) from None
+    except json.JSONDecodeError as exc:
+        raise GraphError(Issue(Code.MALFORMED_JSON,
+                               f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+                               file=source)) from None
+    except RecursionError:
+        raise GraphError(Issue(Code.MALFORMED_JSON, "JSON is nested too deeply",
+                               file=source)) from None
+    try:
+        return from_dict(doc, source=source, strict=strict)
+    except GraphError as exc:
+        raise GraphError([i.with_file(source) for i in exc.issues]) from None
+    except RecursionError:
+        raise GraphError(Issue(Code.SCHEMA, "document is nested too deeply", file=source)) from None
+
+
+def load(path: str | os.PathLike, *, strict: bool = True) -> Graph:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise GraphError(Issue(Code.IO, f"cannot read: {exc.strerror or exc}", file=str(p))) from None
+    return loads(data, source=str(p), strict=strict)
+
+
+def from_dict(doc: Any, *, source: str | None = None, strict: bool = True) -> Graph:
+    if not isinstance(doc, dict):
+        raise GraphError(Issue(Code.SCHEMA, "top level must be a JSON object"))
+    if doc.get("format") != FORMAT:
+        raise GraphError(Issue(Code.SCHEMA, f"not a cagraph file (format is {doc.get('format')!r},"
+                                            f" expected {FORMAT!r})"))
+    doc = migrate(dict(doc))
+    try:
+        model = GraphFile.model_validate(doc)
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors()[:20]:
+            loc = ".".join(str(x) for x in err["loc"])
+            node_id = _node_id_at(doc, err["loc"])
+            issues.append(Issue(Code.SCHEMA, f"{loc}: {err['msg']}", node_id=node_id))
+        raise GraphError(issues) from None
+    g = Graph(Meta(**model.meta.model_dump()))
+    issues: list[Issue] = []
+    for nm in model.nodes:
+        if nm.id in g.nodes:
+            issues.append(Issue(Code.DUPLICATE_ID, "node id used twice", node_id=nm.id,
+                                node_type=nm.type))
+            continue
+        type_id = RENAMED_TYPES.get(nm.type, nm.type)
+        spec = registry.get(type_id)
+        params = dict(nm.params)
+        version = nm.version
+        if spec is not None:
+            if version > spec.version:
+                issues.append(Issue(Code.UNSUPPORTED_VERSION,
+                                    f"node version {version} is newer than this cagraph's "
+                                    f"{type_id} (v{spec.version})", node_id=nm.id,
+                                    node_type=type_id))
+                continue
+            if version < spec.version:
+                params = spec.upgrade_params(params, version)
+                version = spec.version
+            coerced = {}
+            for k, v in params.items():
+                try:
+                    p = spec.param(k)
+                except KeyError:
+                    issues.append(Issue(Code.UNKNOWN_PARAM, f"{type_id} has no parameter '{k}'",
+                                        node_id=nm.id, node_type=type_id, param=k))
+                    continue
+                try:
+                    coerced[k] = p.to_json(p.coerce(v))
+                except ValueError as exc:
+                    issues.append(Issue(Code.BAD_PARAM, str(exc), node_id=nm.id,
+                                        node_type=type_id, param=k))
+            params = coerced if strict else {**params, **coerced}
+        elif strict:
+            issues.append(Issue(Code.UNKNOWN_TYPE, f"unknown node type '{nm.type}'",
+                                node_id=nm.id, node_type=nm.type))
+        g.nodes[nm.id] = NodeData(nm.id, type_id, version, params, nm.title)
+    for lm in model.links:
+        g.links.append(Link(lm.src.node, lm.src.port, lm.dst.node, lm.dst.port))
+    for pm in model.published:
+        g.published.append(Published(**pm.model_dump()))
+    g.published.sort(key=lambda p: p.order)
+    g.ui = model.ui
+    if strict:
+        from .validate import validate
+
+        issues += [i for i in validate(g) if i.severity is Severity.ERROR
+                   and i.code not in {x.code for x in issues if x.node_id == i.node_id}]
+    if issues and strict:
+        raise GraphError(issues)
+    return g
+
+
+def _node_id_at(doc: dict, loc: tuple) -> str | None:
+    if len(loc) >= 2 and loc[0] == "nodes" and isinstance(loc[1], int):
+        try:
+            nid = doc["nodes"][loc[1]].get("id")
+            return nid if isinstance(nid, str) else None
+        except (IndexError, AttributeError, KeyError, TypeError):
+            return None
+    return None
+
+
+# -- save ---------------------------------------------------------------------
+
+def to_dict(graph: Graph) -> dict:
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "meta": {k: v for k, v in vars(graph.meta).items()
+                 if not (k in ("width", "height") and v is None)},
+        "nodes": [
+            {"id": n.id, "type": n.type, "version": n.version,
+             **({"title": n.title} if n.title else {}), "params": dict(n.params)}
+            for n in graph.nodes.values()
+        ],
+        "links": [{"src": {"node": lk.src, "port": lk.src_port},
+                   "dst": {"node": lk.dst, "port": lk.dst_port}} for lk in graph.links],
+        "published": [
+            {k: v for k, v in vars(p).items() if v is not None} for p in graph.published
+        ],
+        **({"ui": graph.ui} if graph.ui else {}),
+    }
+
+
+def dumps(graph: Graph) -> str:
+    return json.dumps(to_dict(graph), indent=2) + "\n"
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write via a temporary file in the same folder, fsync, then rename."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save(graph: Graph, path: str | os.PathLike) -> None:
+    atomic_write_text(path, dumps(graph))

@@ -1,0 +1,274 @@
+"""Reference kernels: written once against the array module of their inputs.
+
+These are the twins the fast kernels (``cpu.py`` numba, ``cuda.py`` CuPy) are
+tested against.  They favour clarity over speed but stay float32 throughout.
+All arrays are float32; scalars are converted to float32 before use so that
+NumPy 2 promotion never leaks float64 into the world (a prototype bug).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from . import reference
+
+f32 = np.float32
+
+
+def xp_of(a):
+    cp = sys.modules.get("cupy")
+    if cp is not None and isinstance(a, cp.ndarray):
+        return cp
+    return np
+
+
+def _out(xp, out, shape):
+    return xp.empty(shape, dtype=f32) if out is None else out
+
+
+# -- transport -----------------------------------------------------------------
+
+@reference
+def advect(src, vel, scale, out=None):
+    """Semi-Lagrangian backward trace on a torus: ``out(p) = src(p - scale*v(p))``.
+
+    ``vel`` is (2, H, W) holding (vy, vx) in pixels per step; sampling is
+    bilinear with a true period of H and W (not scipy's ``wrap`` N-1).
+    """
+    xp = xp_of(src)
+    h, w = src.shape
+    yy = xp.arange(h, dtype=f32)[:, None]
+    xx = xp.arange(w, dtype=f32)[None, :]
+    y = yy - f32(scale) * vel[0]
+    x = xx - f32(scale) * vel[1]
+    y0 = xp.floor(y)
+    x0 = xp.floor(x)
+    fy = (y - y0).astype(f32)
+    fx = (x - x0).astype(f32)
+    iy0 = y0.astype(np.int64) % h
+    ix0 = x0.astype(np.int64) % w
+    iy1 = (iy0 + 1) % h
+    ix1 = (ix0 + 1) % w
+    top = src[iy0, ix0] * (f32(1) - fx) + src[iy0, ix1] * fx
+    bot = src[iy1, ix0] * (f32(1) - fx) + src[iy1, ix1] * fx
+    res = top * (f32(1) - fy) + bot * fy
+    out = _out(xp, out, src.shape)
+    out[...] = res
+    return out
+
+
+# -- engine rules ----------------------------------------------------------------
+
+@reference
+def lenia_growth(U, A, mu, sigma, dt, out=None):
+    """``out = clip(A + dt * (2 exp(-((U-mu)/sigma)^2 / 2) - 1), 0, 1)``."""
+    xp = xp_of(A)
+    z = (U - f32(mu)) / f32(sigma)
+    g = f32(2) * xp.exp(f32(-0.5) * z * z) - f32(1)
+    out = _out(xp, out, A.shape)
+    out[...] = xp.clip(A + f32(dt) * g, f32(0), f32(1))
+    return out
+
+
+def _sig(xp, x, a, alpha):
+    return f32(1) / (f32(1) + xp.exp(-(x - f32(a)) / f32(alpha)))
+
+
+@reference
+def smoothlife_rule(n, m, A, b1, b2, d1, d2, alpha_n, alpha_m, dt, out=None):
+    """SmoothLife transition S(n, m) and the smooth step ``A + dt (2S - 1)``."""
+    xp = xp_of(A)
+    sm = _sig(xp, m, 0.5, alpha_m)
+    birth = _sig(xp, n, b1, alpha_n) * (f32(1) - _sig(xp, n, b2, alpha_n))
+    death = _sig(xp, n, d1, alpha_n) * (f32(1) - _sig(xp, n, d2, alpha_n))
+    s = birth * (f32(1) - sm) + death * sm
+    out = _out(xp, out, A.shape)
+    out[...] = xp.clip(A + f32(dt) * (f32(2) * s - f32(1)), f32(0), f32(1))
+    return out
+
+
+@reference
+def mnca_update(pots, A, lows, highs, delta, out=None):
+    """Vote sum over rings: each ring adds +delta inside [low, high], else -delta."""
+    xp = xp_of(A)
+    inc = xp.zeros(A.shape, dtype=f32)
+    for i in range(pots.shape[0]):
+        inside = (pots[i] >= f32(lows[i])) & (pots[i] <= f32(highs[i]))
+        inc += xp.where(inside, f32(delta), f32(-delta))
+    out = _out(xp, out, A.shape)
+    out[...] = xp.clip(A + inc, f32(0), f32(1))
+    return out
+
+
+def _lap9(xp, f):
+    card = (xp.roll(f, 1, 0) + xp.roll(f, -1, 0) + xp.roll(f, 1, 1) + xp.roll(f, -1, 1))
+    diag = (xp.roll(xp.roll(f, 1, 0), 1, 1) + xp.roll(xp.roll(f, 1, 0), -1, 1)
+            + xp.roll(xp.roll(f, -1, 0), 1, 1) + xp.roll(xp.roll(f, -1, 0), -1, 1))
+    return f32(0.2) * card + f32(0.05) * diag - f
+
+
+@reference
+def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None):
+    """One explicit Euler step (dt = 1) of Gray-Scott with a 9-point periodic Laplacian.
+
+    ``feed`` is a field (the radial feed ramp), ``kill`` a scalar.
+    """
+    xp = xp_of(U)
+    uvv = U * V * V
+    nu = U + f32(du) * _lap9(xp, U) - uvv + feed * (f32(1) - U)
+    nv = V + f32(dv) * _lap9(xp, V) + uvv - (feed + f32(kill)) * V
+    out_u = _out(xp, out_u, U.shape)
+    out_v = _out(xp, out_v, V.shape)
+    out_u[...] = xp.clip(nu, f32(0), f32(1))
+    out_v[...] = xp.clip(nv, f32(0), f32(1))
+    return out_u, out_v
+
+
+# -- life support (containment + perturbation, fused) ------------------------------
+
+@reference
+def post_step(A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s, sin_s,
+              vel_amp, gate, still):
+    """Containment then perturbation, in place on ``A``; ``prev`` gets the snapshot.
+
+    1. ``A *= mask`` (radial containment; ``mask`` may be None).
+    2. ``prev_old = prev``; ``prev = A`` (after containment).
+    3. With D = A > gate: where D and ``|A - prev_old| < still`` add
+       ``vel_amp * noise`` (rolled by (oy1, ox1)); ``vel_amp`` is 0 on steps
+       without velocity perturbation.
+    4. Where D add ``centre * noise`` (rolled by (oy2, ox2)) and the rotating
+       stir ``cos_s * stir_x + sin_s * stir_y``.  Clip to [0, 1].
+    """
+    xp = xp_of(A)
+    if mask is not None:
+        A *= mask
+    dens = A > f32(gate)
+    old = prev.copy()
+    prev[...] = A
+    add = xp.zeros(A.shape, dtype=f32)
+    if vel_amp != 0:
+        n1 = xp.roll(noise, (oy1, ox1), axis=(0, 1))
+        add += xp.where(xp.abs(A - old) < f32(still), f32(vel_amp) * n1, f32(0))
+    if centre is not None:
+        n2 = xp.roll(noise, (oy2, ox2), axis=(0, 1))
+        add += centre * n2
+    if stir_x is not None:
+        add += f32(cos_s) * stir_x + f32(sin_s) * stir_y
+    A += xp.where(dens, add, f32(0))
+    xp.clip(A, f32(0), f32(1), out=A)
+    return A
+
+
+# -- colour --------------------------------------------------------------------------
+
+@reference
+def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None):
+    """Colour parameter t and alpha from density, frame velocity and edges.
+
+    ``t = frac(wd W inv_d + wv |W - Wprev| inv_v + we E inv_e + zones)`` with
+    ``E`` the periodic central-difference gradient magnitude;
+    ``a = clip(W inv_d, 0, 1)``.  Returns ``(t, a, max_w, max_vel, max_edge)``
+    where the maxima are backend scalars (no host sync) for peak followers.
+    """
+    xp = xp_of(W)
+    gx = xp.roll(W, 1, 1) - xp.roll(W, -1, 1)
+    gy = xp.roll(W, 1, 0) - xp.roll(W, -1, 0)
+    e = xp.sqrt(gx * gx + gy * gy)
+    vel = xp.abs(W - Wprev)
+    t = f32(wd) * W * f32(inv_d) + f32(wv) * vel * f32(inv_v) + f32(we) * e * f32(inv_e)
+    if zones is not None:
+        t = t + zones
+    out_t = _out(xp, out_t, W.shape)
+    out_a = _out(xp, out_a, W.shape)
+    out_t[...] = t - xp.floor(t)
+    out_a[...] = xp.clip(W * f32(inv_d), f32(0), f32(1))
+    return out_t, out_a, W.max(), vel.max(), e.max()
+
+
+@reference
+def palette_map(t, a, lut, alut, out=None):
+    """RGB = clip(lut[t] * alut[a], 0, 1): colour by t, brightness by alpha.
+
+    ``lut`` is (L, 3) (palette with tint and brightness folded in), ``alut``
+    (M,) the alpha curve; both are sampled at the nearest entry.
+    """
+    xp = xp_of(t)
+    n, m = lut.shape[0], alut.shape[0]
+    ti = xp.minimum((t * f32(n)).astype(np.int32), n - 1)
+    ai = xp.minimum((a * f32(m - 1) + f32(0.5)).astype(np.int32), m - 1)
+    out = _out(xp, out, (*t.shape, 3))
+    out[...] = xp.clip(lut[ti] * alut[ai][..., None], f32(0), f32(1))
+    return out
+
+
+@reference
+def downsample_box(img, factor):
+    """Mean over factor x factor blocks (img is (H, W) or (H, W, C))."""
+    h, w = img.shape[:2]
+    r = img.reshape(h // factor, factor, w // factor, factor, *img.shape[2:])
+    return r.mean(axis=(1, 3), dtype=f32).astype(f32, copy=False)
+
+
+@reference
+def upsample_add(base, small, gain, out=None):
+    """``out = clip(base + gain * bilinear_up(small), 0, 1)`` (periodic, pixel centres).
+
+    ``base`` is (H, W[, C]); ``small`` is (H/f, W/f[, C]) for an integer f.
+    With ``base`` None the upsampled image alone is returned (not clipped).
+    """
+    xp = xp_of(small)
+    hs, ws = small.shape[:2]
+    h, w = (base.shape[:2] if base is not None else out.shape[:2])
+    f = h // hs
+    ys = (xp.arange(h, dtype=f32) + f32(0.5)) / f32(f) - f32(0.5)
+    xs = (xp.arange(w, dtype=f32) + f32(0.5)) / f32(f) - f32(0.5)
+    y0 = xp.floor(ys)
+    x0 = xp.floor(xs)
+    fy = (ys - y0).astype(f32)
+    fx = (xs - x0).astype(f32)
+    iy0 = y0.astype(np.int64) % hs
+    ix0 = x0.astype(np.int64) % ws
+    iy1 = (iy0 + 1) % hs
+    ix1 = (ix0 + 1) % ws
+    extra = (None,) * (small.ndim - 2)
+    fy2 = fy[(slice(None), None, *extra)]
+    fx2 = fx[(None, slice(None), *extra)]
+    rows0 = small[iy0]
+    rows1 = small[iy1]
+    top = rows0[:, ix0] * (f32(1) - fx2) + rows0[:, ix1] * fx2
+    bot = rows1[:, ix0] * (f32(1) - fx2) + rows1[:, ix1] * fx2
+    up = top * (f32(1) - fy2) + bot * fy2
+    if base is None:
+        out = _out(xp, out, up.shape)
+        out[...] = up
+        return out
+    out = _out(xp, out, base.shape)
+    out[...] = xp.clip(base + f32(gain) * up, f32(0), f32(1))
+    return out
+
+
+@reference
+def resize_bilinear(img, height, width, out=None):
+    """Resize (H, W, C) to (height, width, C), half-pixel centres, clamped edges."""
+    xp = xp_of(img)
+    h, w = img.shape[:2]
+
+    def axis(n_out, n_in):
+        c = (xp.arange(n_out, dtype=f32) + f32(0.5)) * f32(n_in / n_out) - f32(0.5)
+        c = xp.clip(c, f32(0), f32(n_in - 1))
+        i0 = xp.floor(c).astype(np.int64)
+        i1 = xp.minimum(i0 + 1, n_in - 1)
+        return i0, i1, (c - i0).astype(f32)
+
+    y0, y1, fy = axis(height, h)
+    x0, x1, fx = axis(width, w)
+    fy = fy[:, None, None]
+    fx = fx[None, :, None]
+    r0, r1 = img[y0], img[y1]
+    top = r0[:, x0] * (f32(1) - fx) + r0[:, x1] * fx
+    bot = r1[:, x0] * (f32(1) - fx) + r1[:, x1] * fx
+    out = _out(xp, out, (height, width, img.shape[2]))
+    out[...] = top * (f32(1) - fy) + bot * fy
+    return out

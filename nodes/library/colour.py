@@ -1,0 +1,371 @@
+"""Colour: pre-transforms, thickness, colour signals, zones, cosine palettes, bloom, output.
+
+The chain a preset uses:  engine field -> Pre-transform -> Thickness ->
+Colour Signals (t, alpha) -> Colorize (palette LUT, hue, tint, brightness)
+-> Bloom -> Output (resize to the requested width x height).
+All images stay float32; nothing is quantised to 8 bits before the output.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..kernels import ref
+from ..spec import Context, E, F, Kind, Node, Port, V3
+
+f32 = np.float32
+
+PALETTES = {
+    "oil_slick": ((0.50, 0.50, 0.50), (0.50, 0.50, 0.50), (2.0, 2.0, 2.0), (0.00, 0.33, 0.67)),
+    "cuttlefish": ((0.50, 0.50, 0.50), (0.50, 0.50, 0.50), (2.5, 1.8, 2.2), (0.00, 0.25, 0.55)),
+    "bioluminescent": ((0.45, 0.52, 0.55), (0.50, 0.45, 0.42), (2.2, 1.6, 2.0),
+                       (0.08, 0.30, 0.55)),
+    "deep_coral": ((0.52, 0.45, 0.48), (0.48, 0.42, 0.45), (2.0, 2.5, 1.8), (0.00, 0.28, 0.55)),
+}
+
+
+@dataclass(frozen=True)
+class Palette:
+    a: tuple
+    b: tuple
+    c: tuple
+    d: tuple
+    harm2: float = 0.06
+    harm3: float = 0.03
+
+    def __call__(self, t: np.ndarray, shift: float = 0.0) -> np.ndarray:
+        """Colours (len(t), 3) in [0, 1]: a + b cos 2pi(c t + d') plus two harmonics."""
+        t = np.asarray(t, np.float64)[:, None]
+        a, b, c = (np.asarray(v, np.float64)[None] for v in (self.a, self.b, self.c))
+        d = np.asarray(self.d, np.float64)[None] + shift
+        tau = 2 * np.pi
+        p = (a + b * np.cos(tau * (c * t + d))
+             + self.harm2 * np.cos(tau * (2.5 * c * t + d + 0.3))
+             + self.harm3 * np.cos(tau * (4.0 * c * t + d + 0.7)))
+        return np.clip(p, 0.0, 1.0)
+
+
+def hue_tint(h: float) -> tuple[float, float, float]:
+    """The hue wheel: each channel in [0.5, 1.5]."""
+    tau = 2 * math.pi
+    return (1 + 0.5 * math.cos(tau * h), 1 + 0.5 * math.cos(tau * (h - 1 / 3)),
+            1 + 0.5 * math.cos(tau * (h - 2 / 3)))
+
+
+def gaussian_matrix(n: int, sigma: float) -> np.ndarray:
+    """Circulant (n, n) matrix that blurs a periodic axis with a Gaussian."""
+    d = np.arange(n)
+    d = np.minimum(d, n - d)
+    g = np.exp(-0.5 * (d / max(sigma, 1e-6)) ** 2)
+    g /= g.sum()
+    idx = (np.arange(n)[:, None] - np.arange(n)[None, :]) % n
+    return g[idx].astype(np.float32)
+
+
+def blur_small(xp, img, gy, gx):
+    """Separable periodic blur of a small (h, w[, c]) image by dense matrices."""
+    if img.ndim == 2:
+        return gy @ img @ gx.T
+    out = xp.einsum("ij,jkc->ikc", gy, img)
+    return xp.einsum("kl,ilc->ikc", gx, out)
+
+
+def gaussian_spectrum(be, n: int, sigma: float):
+    d = np.arange(n)
+    d = np.minimum(d, n - d).astype(np.float64)
+    g1 = np.exp(-0.5 * (d / max(sigma, 1e-6)) ** 2)
+    g1 /= g1.sum()
+    k = np.outer(g1, g1)
+    return be.xp.asarray(np.fft.rfft2(k).astype(np.complex64))
+
+
+class PreTransform(Node):
+    type_id = "colour.pretransform"
+    title = "Pre-transform"
+    category = "Colour"
+    doc = ("Shape the field before colouring. deadzone: clip((x - dead) * gain) (Gray-Scott); "
+           "power_blur: x^power then a Gaussian blur (SmoothLife); none: pass through.")
+    inputs = (Port("field", Kind.FIELD),)
+    outputs = (Port("field", Kind.FIELD),)
+    params = (
+        E("mode", "none", ("none", "deadzone", "power_blur")),
+        F("dead", 0.015, 0.0, 0.5), F("gain", 3.5, 0.1, 20.0),
+        F("power", 1.4, 0.2, 4.0), F("blur", 2.0, 0.0, 16.0, label="Blur (px @512)"),
+    )
+
+    def process(self, ctx, inputs, params):
+        x = inputs["field"]
+        xp, be = ctx.xp, ctx.backend
+        mode = params["mode"]
+        if mode == "deadzone":
+            y = (x - f32(params["dead"])) * f32(params["gain"])
+            return {"field": xp.clip(y, f32(0), f32(1), out=y)}
+        if mode == "power_blur":
+            y = x ** f32(params["power"])
+            sigma = params["blur"] * ctx.res_scale
+            if sigma > 0.3:
+                spec = self.memo("blur", (sigma, ctx.size, be.name),
+                                 lambda: gaussian_spectrum(be, ctx.size, sigma))
+                fy = be.rfft2(y)
+                fy *= spec
+                y = be.irfft2(fy, y.shape)
+            return {"field": y}
+        return {"field": x}
+
+
+class Thickness(Node):
+    type_id = "colour.thickness"
+    title = "Thickness"
+    category = "Colour"
+    doc = ("Thicken thin structures for display: 4x max-pool, optional max filter, Gaussian "
+           "blur, bilinear back up, max with the input. Display only: never feeds the sim.")
+    inputs = (Port("field", Kind.FIELD),)
+    outputs = (Port("field", Kind.FIELD),)
+    params = (F("thickness", 0.0, 0.0, 20.0, label="Thickness (px @512)"),)
+
+    def process(self, ctx, inputs, params):
+        x = inputs["field"]
+        th = params["thickness"] * ctx.res_scale
+        if th <= 0.5:
+            return {"field": x}
+        xp, n = ctx.xp, ctx.size
+        f = 4
+        small = x.reshape(n // f, f, n // f, f).max(axis=(1, 3))
+        if th >= 4:
+            k = max(2, round(th / 4))
+            acc = small
+            for dy in range(-(k // 2), k - k // 2):
+                for dx in range(-(k // 2), k - k // 2):
+                    if dy or dx:
+                        acc = xp.maximum(acc, xp.roll(small, (dy, dx), axis=(0, 1)))
+            small = acc
+        sigma = max(0.5, th / 4)
+        g = self.memo("g", (sigma, n, ctx.backend.name),
+                      lambda: ctx.backend.asarray(gaussian_matrix(n // f, sigma)))
+        small = blur_small(xp, small, g, g)
+        up = ctx.backend.k.upsample_add(None, small, 0.0, out=xp.empty_like(x))
+        return {"field": xp.maximum(x, up, out=up)}
+
+
+class Signals(Node):
+    type_id = "colour.signals"
+    title = "Colour Signals"
+    category = "Colour"
+    doc = ("Colour parameter t = frac(w_density D + w_velocity V + w_edges E + zones) from the "
+           "normalised density, frame-to-frame velocity and edge strength (each normalised by a "
+           "slowly decaying peak follower), and alpha = normalised density.")
+    inputs = (Port("field", Kind.FIELD), Port("zones", Kind.FIELD, optional=True))
+    outputs = (Port("t", Kind.FIELD), Port("alpha", Kind.FIELD))
+    params = (
+        F("w_density", 0.30, -2.0, 2.0), F("w_velocity", 0.25, -2.0, 2.0),
+        F("w_edges", 0.45, -2.0, 2.0), F("decay", 0.995, 0.9, 1.0, label="Peak decay"),
+    )
+
+    def process(self, ctx, inputs, params):
+        W = inputs["field"]
+        xp, be = ctx.xp, ctx.backend
+        st = self.state
+        prev = st.get("prev")
+        if prev is None or prev.shape != W.shape:
+            prev = st["prev"] = W.copy()
+            st["t"], st["a"] = xp.empty_like(W), xp.empty_like(W)
+            st["peaks"] = None
+        peaks = st["peaks"]
+        if peaks is None:
+            inv = (1.0, 1.0, 1.0)
+        else:
+            inv = tuple(1.0 / max(float(p), 1e-3) for p in peaks)
+        t, a, mw, mv, me = be.k.signals(W, prev, inputs.get("zones"), params["w_density"],
+                                        params["w_velocity"], params["w_edges"], *inv,
+                                        out_t=st["t"], out_a=st["a"])
+        now = be.to_host(xp.stack([xp.asarray(mw), xp.asarray(mv), xp.asarray(me)]))
+        dec = params["decay"]
+        if peaks is None:
+            peaks = tuple(max(float(v), 0.01) for v in now)
+        else:
+            peaks = tuple(max(float(v), dec * p) for v, p in zip(now, peaks))
+        st["peaks"] = peaks
+        prev[...] = W
+        return {"t": t, "alpha": a}
+
+
+class Zones(Node):
+    type_id = "colour.zones"
+    title = "Colour Zones"
+    category = "Colour"
+    doc = ("Spatial colour offset: radial * r plus two octaves of smooth noise, added to t so "
+           "different regions take different colours.")
+    outputs = (Port("zones", Kind.FIELD),)
+    params = (F("radial", 0.6, -2.0, 2.0, structural=True),
+              F("coarse", 0.5, 0.0, 2.0, structural=True),
+              F("fine", 0.3, 0.0, 2.0, structural=True))
+
+    def process(self, ctx, inputs, params):
+        n = ctx.size
+        key = (params["radial"], params["coarse"], params["fine"], n, ctx.backend.name)
+
+        def build():
+            rng = self.rng(n)
+            r = ref_radius(n)
+            out = params["radial"] * np.clip(r, 0, 1)
+            for cells, sigma, amp in ((max(8, n // 64), 1.5, params["coarse"]),
+                                      (max(16, n // 32), 1.0, params["fine"])):
+                if amp <= 0:
+                    continue
+                g = gaussian_matrix(cells, sigma)
+                small = blur_small(np, rng.standard_normal((cells, cells)).astype(f32), g, g)
+                up = np.empty((n, n), f32)
+                ref.upsample_add(None, small, 0.0, out=up)
+                lo, hi = up.min(), up.max()
+                out = out + amp * ((up - lo) / max(hi - lo, 1e-6) - 0.5)
+            return ctx.backend.asarray(out)
+
+        return {"zones": self.memo("zones", key, build)}
+
+
+def ref_radius(n: int) -> np.ndarray:
+    c = n / 2.0
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float64)
+    return np.sqrt(((xx + 0.5 - c) / c) ** 2 + ((yy + 0.5 - c) / c) ** 2)
+
+
+class PaletteNode(Node):
+    type_id = "colour.palette"
+    title = "Cosine Palette"
+    category = "Colour"
+    doc = ("Inigo Quilez cosine palette a + b cos 2pi(c t + d) with 2nd/3rd harmonics. Pick a "
+           "named palette or 'custom' to use a, b, c, d.")
+    outputs = (Port("palette", Kind.PALETTE),)
+    params = (
+        E("preset", "oil_slick", (*PALETTES, "custom")),
+        V3("a", (0.5, 0.5, 0.5), -2.0, 2.0), V3("b", (0.5, 0.5, 0.5), -2.0, 2.0),
+        V3("c", (2.0, 2.0, 2.0), 0.0, 10.0), V3("d", (0.0, 0.33, 0.67), -2.0, 2.0),
+        F("harm2", 0.06, 0.0, 1.0, label="2nd harmonic"),
+        F("harm3", 0.03, 0.0, 1.0, label="3rd harmonic"),
+    )
+
+    def process(self, ctx, inputs, params):
+        if params["preset"] == "custom":
+            a, b, c, d = (tuple(params[k]) for k in "abcd")
+        else:
+            a, b, c, d = PALETTES[params["preset"]]
+        return {"palette": Palette(a, b, c, d, params["harm2"], params["harm3"])}
+
+
+LUT_SIZE = 1024
+ALPHA_SIZE = 256
+
+
+class Colorize(Node):
+    type_id = "colour.colorize"
+    title = "Colorize"
+    category = "Colour"
+    doc = ("Map t through the palette and alpha through the alpha curve: RGB = palette(t + drift) "
+           "* tint(hue) * tint * brightness * alpha^gamma. 'drift' wraps, so driving it with a "
+           "saw LFO cycles the colours forever.")
+    inputs = (Port("t", Kind.FIELD), Port("alpha", Kind.FIELD),
+              Port("palette", Kind.PALETTE, optional=True))
+    outputs = (Port("rgb", Kind.RGB),)
+    params = (
+        F("hue", 0.0, 0.0, 1.0, doc="tint wheel; 0 = neutral"),
+        F("hue_amount", 1.0, 0.0, 1.0, label="Hue strength"),
+        F("drift", 0.0, -1000.0, 1000.0, label="Palette drift (cycles)"),
+        F("brightness", 1.0, 0.1, 3.0),
+        V3("tint", (1.0, 1.0, 1.0), 0.0, 2.0),
+        F("gamma", 0.85, 0.1, 4.0, label="Alpha gamma"),
+    )
+
+    def process(self, ctx, inputs, params):
+        pal = inputs.get("palette") or Palette(*PALETTES["oil_slick"])
+        drift = params["drift"] % 1.0
+        key = (pal, round(drift, 4), round(params["hue"], 4), params["hue_amount"],
+               params["brightness"], tuple(params["tint"]), ctx.backend.name)
+
+        def build_lut():
+            tt = (np.arange(LUT_SIZE) + 0.5) / LUT_SIZE
+            wheel = np.asarray(hue_tint(params["hue"]))
+            tint = 1 + params["hue_amount"] * (wheel - 1)
+            lut = pal(tt, drift) * tint[None] * np.asarray(params["tint"])[None]
+            return ctx.backend.asarray(lut * params["brightness"])
+
+        lut = self.memo("lut", key, build_lut)
+        alut = self.memo("alut", (params["gamma"], ctx.backend.name), lambda: ctx.backend.asarray(
+            (np.arange(ALPHA_SIZE) / (ALPHA_SIZE - 1)) ** params["gamma"]))
+        t = inputs["t"]
+        out = self.state.get("rgb")
+        if out is None or out.shape[:2] != t.shape:
+            out = self.state["rgb"] = ctx.xp.empty((*t.shape, 3), f32)
+        ctx.backend.k.palette_map(t, inputs["alpha"], lut, alut, out=out)
+        return {"rgb": out}
+
+
+class Bloom(Node):
+    type_id = "colour.bloom"
+    title = "Bloom"
+    category = "Colour"
+    doc = "Soft glow: box-downsample 8x, Gaussian blur, smooth bilinear upsample, add."
+    inputs = (Port("rgb", Kind.RGB),)
+    outputs = (Port("rgb", Kind.RGB),)
+    params = (F("intensity", 0.2, 0.0, 2.0), F("radius", 12.5, 1.0, 100.0,
+                                                label="Radius (px @512)"))
+
+    def process(self, ctx, inputs, params):
+        rgb = inputs["rgb"]
+        if params["intensity"] <= 0:
+            return {"rgb": rgb}
+        xp, be = ctx.xp, ctx.backend
+        f = 8
+        h, w = rgb.shape[:2]
+        sigma = params["radius"] * ctx.res_scale / f
+        gy = self.memo("gy", (h // f, sigma, be.name),
+                       lambda: be.asarray(gaussian_matrix(h // f, sigma)))
+        gx = self.memo("gx", (w // f, sigma, be.name),
+                       lambda: be.asarray(gaussian_matrix(w // f, sigma)))
+        small = be.k.downsample_box(rgb, f)
+        glow = blur_small(xp, small, gy, gx)
+        out = self.state.get("rgb")
+        if out is None or out.shape != rgb.shape:
+            out = self.state["rgb"] = xp.empty_like(rgb)
+        be.k.upsample_add(rgb, glow, params["intensity"], out=out)
+        return {"rgb": out}
+
+
+class Gray(Node):
+    type_id = "colour.gray"
+    title = "Field to RGB"
+    category = "Colour"
+    doc = "Show a scalar field as a gray image (gain, clipped)."
+    inputs = (Port("field", Kind.FIELD),)
+    outputs = (Port("rgb", Kind.RGB),)
+    params = (F("gain", 1.0, 0.0, 20.0),)
+
+    def process(self, ctx, inputs, params):
+        xp = ctx.xp
+        g = xp.clip(inputs["field"] * f32(params["gain"]), f32(0), f32(1))
+        return {"rgb": xp.repeat(g[..., None], 3, axis=2)}
+
+
+class Output(Node):
+    type_id = "out.output"
+    title = "Output"
+    category = "Output"
+    doc = "The frame the graph shows and exports, resized (bilinear) to the output width x height."
+    inputs = (Port("rgb", Kind.RGB),)
+    outputs = (Port("rgb", Kind.RGB),)
+
+    def process(self, ctx: Context, inputs, params):
+        rgb = inputs["rgb"]
+        h, w = ctx.out_height, ctx.out_width
+        if rgb.shape[:2] == (h, w):
+            return {"rgb": rgb}
+        out = self.state.get("rgb")
+        if out is None or out.shape != (h, w, 3):
+            out = self.state["rgb"] = ctx.xp.empty((h, w, 3), f32)
+        ctx.backend.k.resize_bilinear(rgb, h, w, out=out)
+        return {"rgb": out}
+
+
+NODES = (PreTransform, Thickness, Signals, Zones, PaletteNode, Colorize, Bloom, Gray, Output)

@@ -1,0 +1,348 @@
+"""The four cellular-automata engines: Lenia, SmoothLife, MNCA, Gray-Scott.
+
+Each engine owns its world (state) and, per frame, runs ``steps`` engine
+steps.  Each step is: rule update -> advection by ``flow`` (if linked) ->
+containment ``contain`` and ``perturb`` (if linked, fused in one pass).  After
+the steps a ``coverage`` policy (if linked) keeps the organism alive without
+flooding.  Sizes (kernel radii) are given at the 512 px the presets were
+tuned at and scale with the grid, so a graph looks alike at any resolution.
+Kernels are centred exactly (the prototype's off-by-one drift is fixed).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..spec import Context, F, I, Kind, L, Node, Port
+from .seeds import SeedRecipe
+
+f32 = np.float32
+
+ENGINE_INPUTS = (
+    Port("seed", Kind.SEED, optional=True, doc="starting pattern (default: engine's own)"),
+    Port("steps", Kind.SCALAR, optional=True, doc="engine steps this frame (default 1)"),
+    Port("flow", Kind.VFIELD, optional=True, doc="advect the world by this field every step"),
+    Port("contain", Kind.FIELD, optional=True, doc="multiply the world by this mask every step"),
+    Port("perturb", Kind.PERTURB, optional=True),
+    Port("coverage", Kind.COVERAGE, optional=True),
+)
+
+
+def scaled_radius(r: float, ctx: Context, minimum: float = 1.0) -> float:
+    return max(minimum, r * ctx.res_scale)
+
+
+def kernel_spectrum(be, kernel_small: np.ndarray, n: int):
+    """Place a centred (2m+1)^2 kernel on an n x n torus (centre at [0, 0]) and rfft2 it."""
+    k = kernel_small.astype(np.float64)
+    k = k / k.sum()
+    m = k.shape[0] // 2
+    full = np.zeros((n, n), np.float64)
+    idx = (np.arange(-m, m + 1) % n)
+    full[np.ix_(idx, idx)] += k
+    spec = np.fft.rfft2(full).astype(np.complex64)
+    return be.xp.asarray(spec)
+
+
+def _dist_grid(m: int) -> np.ndarray:
+    y, x = np.mgrid[-m:m + 1, -m:m + 1]
+    return np.sqrt(x * x + y * y)
+
+
+def lenia_kernel(radius: float, peaks, widths) -> np.ndarray:
+    m = int(math.ceil(radius))
+    r = _dist_grid(m) / radius
+    k = np.zeros_like(r)
+    for p, w in zip(peaks, widths):
+        k += np.exp(-0.5 * ((r - p) / w) ** 2)
+    k[r > 1] = 0
+    return k
+
+
+def _logistic(x):
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -60, 60)))
+
+
+def smoothlife_kernels(ri: float, ra: float):
+    m = int(math.ceil(max(ri, ra))) + 4
+    d = _dist_grid(m)
+    inner = _logistic(-5 * (d - ri))
+    outer = _logistic(5 * (d - ri)) * _logistic(-5 * (d - ra))
+    return inner, outer
+
+
+def ring_kernel(r_in: float, r_out: float) -> np.ndarray:
+    m = int(math.ceil(r_out)) + 4
+    d = _dist_grid(m)
+    k = _logistic(-5 * (d - r_out))
+    if r_in > 0:
+        k = k * _logistic(5 * (d - r_in))
+    return k
+
+
+class Engine(Node):
+    category = "Engines"
+    inputs = ENGINE_INPUTS
+    outputs = (Port("field", Kind.FIELD),)
+    default_seed = SeedRecipe()
+
+    # -- state -------------------------------------------------------------------
+    def _start(self, ctx: Context, seed: SeedRecipe | None):
+        rng = self.rng(ctx.size)
+        recipe = seed or self.default_seed
+        host = recipe.generate(ctx.size, rng)
+        self.state.clear()
+        self.state["rng"] = rng
+        self.state["seed"] = recipe
+        self.state["step"] = 0
+        self.init_world(ctx, host)
+
+    def init_world(self, ctx: Context, host: np.ndarray) -> None:
+        xp = ctx.xp
+        self.state["A"] = ctx.backend.asarray(host)
+        self.state["B"] = xp.empty_like(self.state["A"])
+
+    def world(self):
+        return self.state["A"]
+
+    def fields(self):
+        """Arrays that advection moves (GS moves U and V)."""
+        return ["A"]
+
+    def drop_patch(self, ctx: Context, y0: int, x0: int, patch: np.ndarray) -> None:
+        """Add a small host pattern at [y0:, x0:] (reseed / nucleation clusters)."""
+        xp = ctx.xp
+        h, w = patch.shape
+        region = self.state["A"][y0:y0 + h, x0:x0 + w]
+        region += ctx.backend.asarray(patch)
+        xp.clip(region, 0, 1, out=region)
+
+    # -- frame -------------------------------------------------------------------------
+    def process(self, ctx: Context, inputs, params):
+        A = self.state.get("A")
+        if A is None or A.shape != (ctx.size, ctx.size):
+            self._start(ctx, inputs.get("seed"))
+        steps = inputs.get("steps")
+        n = 1 if steps is None else max(0, int(steps))
+        flow, contain, perturb = inputs.get("flow"), inputs.get("contain"), inputs.get("perturb")
+        self.prepare(ctx, params)
+        for _ in range(n):
+            self.rule_step(ctx, params)
+            if flow is not None:
+                for name in self.fields():
+                    src = self.state[name]
+                    dst = self.state.setdefault(name + "_tmp", ctx.xp.empty_like(src))
+                    ctx.backend.k.advect(src, flow, 1.0, out=dst)
+                    self.state[name], self.state[name + "_tmp"] = dst, src
+            if contain is not None or perturb is not None:
+                self.life_support(ctx, contain, perturb)
+            self.state["step"] += 1
+        cov = inputs.get("coverage")
+        if cov is not None:
+            cov.apply(self, ctx, contain)
+        return self.outputs_now(ctx)
+
+    def outputs_now(self, ctx):
+        return {"field": self.world()}
+
+    def life_support(self, ctx: Context, contain, perturb) -> None:
+        A = self.state["A"]
+        if perturb is None:
+            A *= contain
+            return
+        prev = self.state.get("prev")
+        if prev is None:
+            prev = self.state["prev"] = A.copy()
+        perturb.apply(ctx, self, A, prev, contain)
+
+    # -- to implement --------------------------------------------------------------------
+    def prepare(self, ctx: Context, params) -> None:
+        """Build/refresh static work (memoised)."""
+
+    def rule_step(self, ctx: Context, params) -> None:
+        raise NotImplementedError
+
+
+class Lenia(Engine):
+    type_id = "engine.lenia"
+    title = "Lenia"
+    doc = ("Continuous CA: potential U = K * A (Gaussian-shell kernel of radius R, via FFT); "
+           "A += dt (2 exp(-((U-mu)/sigma)^2/2) - 1), dt = 1/T.")
+    params = (
+        F("mu", 0.15, 0.01, 0.5, label="Growth (mu)"),
+        F("sigma", 0.017, 0.002, 0.1, label="Tolerance (sigma)"),
+        F("T", 10.0, 1.0, 100.0, label="Smoothness (T)", doc="time resolution; dt = 1/T"),
+        F("R", 13.0, 3.0, 64.0, label="Radius (px @512)", structural=True),
+        L("peaks", (0.5,), 0.0, 1.0, label="Shell peaks"),
+        L("widths", (0.15,), 0.01, 1.0, label="Shell widths"),
+    )
+    default_seed = SeedRecipe("blobs", density=0.6)
+
+    def prepare(self, ctx, params):
+        peaks, widths = params["peaks"], params["widths"]
+        nshell = min(len(peaks), len(widths))
+        R = scaled_radius(params["R"], ctx, 3.0)
+        key = (R, peaks[:nshell], widths[:nshell], ctx.size, ctx.backend.name)
+        self.state["K"] = self.memo("kernel", key, lambda: kernel_spectrum(
+            ctx.backend, lenia_kernel(R, peaks[:nshell], widths[:nshell]), ctx.size))
+
+    def rule_step(self, ctx, params):
+        be, A, B = ctx.backend, self.state["A"], self.state["B"]
+        Fa = be.rfft2(A)
+        Fa *= self.state["K"]
+        U = be.irfft2(Fa, A.shape)
+        be.k.lenia_growth(U, A, params["mu"], params["sigma"], 1.0 / params["T"], out=B)
+        self.state["A"], self.state["B"] = B, A
+
+
+class SmoothLife(Engine):
+    type_id = "engine.smoothlife"
+    title = "SmoothLife"
+    doc = ("Rafler's SmoothLife: inner disk radius ri (filling m), annulus to ra (neighbourhood "
+           "n); birth interval [b1, b2], survival [d1, d2]; A += dt (2 S(n, m) - 1).")
+    params = (
+        F("ri", 4.0, 1.0, 40.0, label="Inner radius (px @512)", structural=True),
+        F("ra", 12.0, 3.0, 120.0, label="Outer radius (px @512)", structural=True),
+        F("b1", 0.278, 0.05, 0.6, label="Birth"),
+        F("b2", 0.365, 0.05, 0.7, label="Spread"),
+        F("d1", 0.267, 0.05, 0.7, label="Survive low"),
+        F("d2", 0.445, 0.05, 0.9, label="Survive"),
+        F("alpha_n", 0.028, 0.002, 0.2, label="Sharpness n"),
+        F("alpha_m", 0.147, 0.01, 0.5, label="Sharpness m"),
+        F("dt", 0.1, 0.005, 1.0),
+    )
+    default_seed = SeedRecipe("blobs", density=0.6, count=10, radius=0.1, scatter=0.25,
+                              combine="max", noise=0.03)
+    cluster_disc = True
+
+    def prepare(self, ctx, params):
+        ri = scaled_radius(params["ri"], ctx, 1.0)
+        ra = max(ri + 2.0, scaled_radius(params["ra"], ctx, 3.0))
+        key = (ri, ra, ctx.size, ctx.backend.name)
+
+        def build():
+            inner, outer = smoothlife_kernels(ri, ra)
+            return (kernel_spectrum(ctx.backend, inner, ctx.size),
+                    kernel_spectrum(ctx.backend, outer, ctx.size))
+
+        self.state["KM"], self.state["KN"] = self.memo("kernels", key, build)
+
+    def rule_step(self, ctx, params):
+        be, A, B = ctx.backend, self.state["A"], self.state["B"]
+        Fa = be.rfft2(A)
+        m = be.irfft2(Fa * self.state["KM"], A.shape)
+        Fa *= self.state["KN"]
+        n = be.irfft2(Fa, A.shape)
+        p = params
+        be.k.smoothlife_rule(n, m, A, p["b1"], p["b2"], p["d1"], p["d2"], p["alpha_n"],
+                             p["alpha_m"], p["dt"], out=B)
+        self.state["A"], self.state["B"] = B, A
+
+
+class MNCA(Engine):
+    type_id = "engine.mnca"
+    title = "MNCA"
+    doc = ("Multi-neighbourhood CA: ring kernels (r_in, r_out); each ring votes +delta when its "
+           "average lies inside its [low, high] rule, else -delta.")
+    params = (
+        L("rings", ((0, 5), (8, 15)), 0.0, 120.0, item_size=2, max_items=4,
+          label="Rings (r_in, r_out px @512)"),
+        L("rules", ((0.20, 0.26), (0.26, 0.46)), 0.0, 1.0, item_size=2, max_items=4,
+          label="Rules (low, high)", structural=False),
+        F("delta", 0.05, 0.001, 0.2, label="Force (delta)"),
+    )
+    default_seed = SeedRecipe("blobs", density=0.6, count=12, radius=1 / 7, scatter=0.28)
+
+    def prepare(self, ctx, params):
+        rings = params["rings"]
+        s = ctx.res_scale
+        scaled = tuple((max(0.0, a * s), max(2.0, b * s)) for a, b in rings)
+        key = (scaled, ctx.size, ctx.backend.name)
+
+        def build():
+            specs = [kernel_spectrum(ctx.backend, ring_kernel(a, b), ctx.size) for a, b in scaled]
+            return ctx.xp.stack(specs)
+
+        self.state["K"] = self.memo("kernels", key, build)
+
+    def rule_step(self, ctx, params):
+        be, A, B = ctx.backend, self.state["A"], self.state["B"]
+        K = self.state["K"]
+        rules = params["rules"]
+        k = min(K.shape[0], len(rules))
+        Fa = be.rfft2(A)
+        pots = be.irfft2(K[:k] * Fa[None], A.shape)
+        lows = tuple(r[0] for r in rules[:k])
+        highs = tuple(r[1] for r in rules[:k])
+        be.k.mnca_update(pots, A, lows, highs, params["delta"], out=B)
+        self.state["A"], self.state["B"] = B, A
+
+
+class GrayScott(Engine):
+    type_id = "engine.grayscott"
+    title = "Gray-Scott"
+    doc = ("Reaction-diffusion: U + 2V -> 3V with feed F and kill k, 9-point Laplacian, "
+           "explicit Euler substeps (dt = 1). Link a Feed Ramp to 'feed_map' to contain it.")
+    inputs = ENGINE_INPUTS + (
+        Port("feed_map", Kind.FIELD, optional=True, doc="per-pixel feed multiplier"),)
+    outputs = (Port("field", Kind.FIELD, doc="V (activator)"), Port("u", Kind.FIELD))
+    params = (
+        F("feed", 0.055, 0.005, 0.1, label="Feed (F)"),
+        F("kill", 0.062, 0.03, 0.08, label="Kill (k)"),
+        F("du", 0.21, 0.02, 1.0, label="Diffusion U"),
+        F("dv", 0.105, 0.01, 0.6, label="Diffusion V"),
+        I("substeps", 2, 1, 16),
+    )
+    default_seed = SeedRecipe("superdisc", density=1.0, radius=0.15)
+
+    def init_world(self, ctx, host):
+        rng = self.state["rng"]
+        n = ctx.size
+        v = 0.25 * host
+        u = 1.0 - 2.0 * v + rng.uniform(0, 0.02, (n, n))
+        v = v + rng.uniform(0, 0.005, (n, n))
+        be, xp = ctx.backend, ctx.xp
+        self.state["U"] = be.asarray(np.clip(u, 0, 1))
+        self.state["A"] = be.asarray(np.clip(v, 0, 1))
+        self.state["U2"] = xp.empty_like(self.state["U"])
+        self.state["B"] = xp.empty_like(self.state["A"])
+
+    def fields(self):
+        return ["U", "A"]
+
+    def drop_patch(self, ctx, y0, x0, patch):
+        xp = ctx.xp
+        h, w = patch.shape
+        add = ctx.backend.asarray(0.25 * patch)
+        v = self.state["A"][y0:y0 + h, x0:x0 + w]
+        u = self.state["U"][y0:y0 + h, x0:x0 + w]
+        v += add
+        u -= 2 * add
+        xp.clip(v, 0, 1, out=v)
+        xp.clip(u, 0, 1, out=u)
+
+    def process(self, ctx, inputs, params):
+        fm = inputs.get("feed_map")
+        self._feed = (fm * f32(params["feed"])) if fm is not None else None
+        return super().process(ctx, inputs, params)
+
+    def rule_step(self, ctx, params):
+        be, xp = ctx.backend, ctx.xp
+        feed = self._feed
+        if feed is None:
+            feed = self.memo("uniform_feed", (params["feed"], ctx.size, be.name),
+                             lambda: xp.full((ctx.size, ctx.size), params["feed"], f32))
+        for _ in range(params["substeps"]):
+            U, V, U2, V2 = self.state["U"], self.state["A"], self.state["U2"], self.state["B"]
+            be.k.grayscott_step(U, V, feed, params["kill"], params["du"], params["dv"],
+                                out_u=U2, out_v=V2)
+            self.state["U"], self.state["U2"] = U2, U
+            self.state["A"], self.state["B"] = V2, V
+
+    def outputs_now(self, ctx):
+        return {"field": self.state["A"], "u": self.state["U"]}
+
+
+NODES = (Lenia, SmoothLife, MNCA, GrayScott)

@@ -1,0 +1,224 @@
+"""Life support: containment, the Gray-Scott feed ramp, perturbation, coverage.
+
+These nodes describe *how* an engine is kept alive and framed; the engine
+applies them at the right moment of its step loop (containment and
+perturbation fused in one pass after every step, coverage once per frame).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..spec import Context, F, I, Kind, Node, Port
+from .seeds import cluster_patch
+
+f32 = np.float32
+
+
+def radius_grid(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Normalised (x, y, r) around the centre; r = 1 at the frame edge."""
+    c = n / 2.0
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float64)
+    x = (xx + 0.5 - c) / c
+    y = (yy + 0.5 - c) / c
+    return x, y, np.sqrt(x * x + y * y)
+
+
+def ramp(r: np.ndarray, r0: float, r1: float) -> np.ndarray:
+    return np.clip((r - r0) / max(r1 - r0, 1e-6), 0.0, 1.0)
+
+
+class Containment(Node):
+    type_id = "life.containment"
+    title = "Radial Containment"
+    category = "Life Support"
+    doc = ("Mask multiplied into the world every step: 1 inside r0, falling linearly to "
+           "(1 - loss) at r1 and beyond (r = 1 at the frame edge). Keeps the organism framed.")
+    outputs = (Port("mask", Kind.FIELD),)
+    params = (F("r0", 0.35, 0.0, 1.5, structural=True), F("r1", 0.65, 0.0, 1.5, structural=True),
+              F("loss", 0.05, 0.0, 1.0, structural=True, label="Loss per step"))
+
+    def process(self, ctx, inputs, params):
+        key = (params["r0"], params["r1"], params["loss"], ctx.size, ctx.backend.name)
+
+        def build():
+            _, _, r = radius_grid(ctx.size)
+            return ctx.backend.asarray(1.0 - params["loss"] * ramp(r, params["r0"], params["r1"]))
+
+        return {"mask": self.memo("mask", key, build)}
+
+
+class FeedRamp(Node):
+    type_id = "life.feed_ramp"
+    title = "Feed Ramp"
+    category = "Life Support"
+    doc = ("Gray-Scott containment: a feed multiplier of 1 inside r0 rising to 'gain' at r1, "
+           "so the pattern starves near the frame edge.")
+    outputs = (Port("feed_map", Kind.FIELD),)
+    params = (F("r0", 0.40, 0.0, 1.5, structural=True), F("r1", 0.70, 0.0, 1.5, structural=True),
+              F("gain", 5.0, 1.0, 20.0, structural=True))
+
+    def process(self, ctx, inputs, params):
+        key = (params["r0"], params["r1"], params["gain"], ctx.size, ctx.backend.name)
+
+        def build():
+            _, _, r = radius_grid(ctx.size)
+            return ctx.backend.asarray(1.0 + (params["gain"] - 1) * ramp(r, params["r0"],
+                                                                         params["r1"]))
+
+        return {"feed_map": self.memo("ramp", key, build)}
+
+
+POOL = 8
+
+
+@dataclass
+class PerturbPlan:
+    noise: Any  # (POOL, n, n) standard normal, backend array
+    centre: Any | None  # centre-noise amplitude field
+    stir_x: Any | None
+    stir_y: Any | None
+    vel_amp: float
+    every: int
+    still: float
+    gate: float
+    stir_speed: float
+
+    def apply(self, ctx: Context, engine: Node, A, prev, contain) -> None:
+        st = engine.state
+        rng = st["rng"]
+        n = A.shape[0]
+        step = st.get("step", 0)
+        phase = st.get("stir_phase", 0.0)
+        st["stir_phase"] = (phase + self.stir_speed) % (2 * np.pi)
+        i = int(rng.integers(POOL))
+        oy1, ox1, oy2, ox2 = (int(v) for v in rng.integers(0, n, 4))
+        vel = self.vel_amp if (self.every > 0 and step % self.every == 0) else 0.0
+        ctx.backend.k.post_step(A, prev, contain, self.noise[i], oy1, ox1, oy2, ox2, self.centre,
+                                self.stir_x, self.stir_y, float(np.cos(phase)),
+                                float(np.sin(phase)), vel, self.gate, self.still)
+
+
+class Perturb(Node):
+    type_id = "life.perturb"
+    title = "Perturbation"
+    category = "Life Support"
+    doc = ("Keeps the organism restless, applied where density > gate after every step: noise "
+           "on pixels that stopped changing (every 'every' steps), a little noise at the centre, "
+           "and a slowly rotating stir (an additive dipole). Noise comes from a pool drawn at a "
+           "random offset each step, so it never visibly repeats.")
+    outputs = (Port("perturb", Kind.PERTURB),)
+    params = (
+        F("velocity_amp", 0.012, 0.0, 0.1, label="Stillness noise"),
+        I("every", 4, 1, 64, label="Stillness every n steps"),
+        F("still", 0.003, 0.0, 0.05, label="Still threshold"),
+        F("gate", 0.03, 0.0, 0.5, label="Density gate"),
+        F("centre_amp", 0.003, 0.0, 0.05, label="Centre noise", structural=True),
+        F("centre_sigma", 0.18, 0.01, 1.0, structural=True),
+        F("stir_amp", 0.010, 0.0, 0.1, label="Stir", structural=True),
+        F("stir_sigma", 0.25, 0.01, 1.0, structural=True),
+        F("stir_speed", 0.005, 0.0, 0.1, label="Stir speed (rad/step)"),
+    )
+
+    def process(self, ctx, inputs, params):
+        n, be = ctx.size, ctx.backend
+        noise = self.memo("noise", (n, be.name), lambda: be.asarray(
+            self.rng(n, 99).standard_normal((POOL, n, n), dtype=np.float32)))
+        p = params
+
+        def statics():
+            x, y, r = radius_grid(n)
+            centre = (be.asarray(p["centre_amp"] * np.exp(-r * r / (2 * p["centre_sigma"] ** 2)))
+                      if p["centre_amp"] > 0 else None)
+            if p["stir_amp"] > 0:
+                g = p["stir_amp"] * np.exp(-r * r / (2 * p["stir_sigma"] ** 2))
+                sx, sy = be.asarray(g * x), be.asarray(g * y)
+            else:
+                sx = sy = None
+            return centre, sx, sy
+
+        key = (p["centre_amp"], p["centre_sigma"], p["stir_amp"], p["stir_sigma"], n, be.name)
+        centre, sx, sy = self.memo("statics", key, statics)
+        plan = PerturbPlan(noise, centre, sx, sy, p["velocity_amp"], p["every"], p["still"],
+                           p["gate"], p["stir_speed"])
+        return {"perturb": plan}
+
+
+@dataclass
+class CoveragePolicy:
+    reseed_mass: float
+    alive_gate: float
+    erode_above: float
+    erode_factor: float
+    stagnation_frames: int
+    nucleate_below: float
+    nucleate_every: int
+    cluster_radius: float  # px at 512; 0 = engine default
+    log: list = field(default_factory=list)
+
+    def apply(self, engine: Node, ctx: Context, contain) -> None:
+        st = engine.state
+        A = st["A"]
+        xp, be = ctx.xp, ctx.backend
+        mass, alive = (float(v) for v in be.to_host(
+            xp.stack([A.mean(dtype=f32), (A > f32(self.alive_gate)).mean(dtype=f32)])))
+        ctx.stats[engine.id] = {"mass": mass, "alive": alive}
+        frame = st["cov_frame"] = st.get("cov_frame", 0) + 1
+        rng = st["rng"]
+        disc = getattr(engine, "cluster_disc", False)
+        rad = self.cluster_radius * ctx.res_scale or None
+
+        def drop():
+            engine.drop_patch(ctx, *cluster_patch(ctx.size, rng, rad, disc))
+
+        if mass < self.reseed_mass:
+            for _ in range(8):
+                drop()
+            st["stag"] = 0
+            st["reseeds"] = st.get("reseeds", 0) + 1
+            return
+        if alive > self.erode_above:
+            if contain is not None:
+                A *= contain
+            A *= f32(self.erode_factor)
+        last = st.get("last_mass", mass)
+        st["last_mass"] = mass
+        stag = st.get("stag", 0)
+        stag = stag + 1 if abs(mass - last) < 1e-4 else max(0, stag - 2)
+        if stag > self.stagnation_frames and 0.10 < alive < self.erode_above:
+            drop()
+            stag = 0
+        st["stag"] = stag
+        if alive < self.nucleate_below:
+            every = max(1, self.nucleate_every // 2) if alive < 0.01 else self.nucleate_every
+            if frame % every == 0:
+                drop()
+
+
+class Coverage(Node):
+    type_id = "life.coverage"
+    title = "Coverage Manager"
+    category = "Life Support"
+    doc = ("Once per frame: never go black (reseed when mass is tiny), erode when the organism "
+           "floods the frame, nudge a stagnant organism, and nucleate when coverage is low. "
+           "Reads two numbers back from the device per frame.")
+    outputs = (Port("coverage", Kind.COVERAGE),)
+    params = (
+        F("reseed_mass", 0.002, 0.0, 0.1, label="Reseed below mass"),
+        F("alive_gate", 0.01, 0.0, 0.5, label="Alive threshold"),
+        F("erode_above", 0.85, 0.05, 1.0, label="Erode above coverage"),
+        F("erode_factor", 0.97, 0.5, 1.0),
+        I("stagnation_frames", 120, 1, 10000),
+        F("nucleate_below", 0.05, 0.0, 0.5, label="Nucleate below coverage"),
+        I("nucleate_every", 30, 1, 1000),
+        F("cluster_radius", 0.0, 0.0, 100.0, label="Cluster radius (px @512, 0 = auto)"),
+    )
+
+    def process(self, ctx, inputs, params):
+        return {"coverage": CoveragePolicy(**params)}
+
+
+NODES = (Containment, FeedRamp, Perturb, Coverage)

@@ -1,0 +1,158 @@
+"""Seed patterns: how an engine's world starts (and restarts).
+
+A Seed node outputs a recipe; the engine generates the pattern on the host
+with its own deterministic generator whenever it (re)starts, then uploads it.
+Sizes are fractions of the grid, so a seed looks the same at any resolution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..spec import E, F, I, Kind, Node, Port
+
+PATTERNS = ("blobs", "random", "ring", "dense", "sparse", "cluster", "disc", "superdisc")
+
+
+def _grid(n: int):
+    y, x = np.mgrid[0:n, 0:n].astype(np.float32)
+    return y, x
+
+
+def _gauss(y, x, cy, cx, sigma):
+    d2 = (y - cy) ** 2 + (x - cx) ** 2
+    return np.exp(-0.5 * d2 / (sigma * sigma))
+
+
+@dataclass(frozen=True)
+class SeedRecipe:
+    pattern: str = "blobs"
+    density: float = 0.6
+    count: int = 8
+    radius: float = 0.1  # fraction of the grid (meaning depends on the pattern)
+    scatter: float = 0.2  # blob centre spread, fraction of the grid
+    combine: str = "sum"
+    noise: float = 0.0  # additive gaussian noise everywhere
+
+    def generate(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """The pattern as a host float32 (n, n) array in [0, 1]."""
+        y, x = _grid(n)
+        c = n / 2.0
+        d = np.sqrt((y - c) ** 2 + (x - c) ** 2)
+        p = self.pattern
+        if p in ("random", "dense"):
+            rad = self.radius * n if p == "random" else n / 3.0
+            dens = self.density if p == "random" else max(self.density, 0.8)
+            a = rng.random((n, n), dtype=np.float32) * dens * np.exp(-0.5 * (d / (0.6 * rad)) ** 2)
+        elif p == "blobs":
+            a = np.zeros((n, n), np.float32)
+            base = self.radius * n
+            for _ in range(self.count):
+                r = max(5.0 * n / 512, base * float(np.exp(rng.uniform(np.log(0.4), np.log(2.0)))))
+                cy = float(np.clip(rng.normal(c, self.scatter * n), r, n - r))
+                cx = float(np.clip(rng.normal(c, self.scatter * n), r, n - r))
+                amp = self.density * rng.uniform(0.5, 1.0)
+                g = amp * _gauss(y, x, cy, cx, r / 2.0)
+                g *= rng.uniform(0.6, 1.0, (n, n)).astype(np.float32)
+                a = np.maximum(a, g) if self.combine == "max" else a + g
+        elif p == "ring":
+            r0 = self.radius * n
+            th = max(10.0 * n / 512, n / 50.0)
+            a = 0.8 * np.exp(-0.5 * ((d - r0) / (th / 2)) ** 2)
+            a *= rng.uniform(0.8, 1.0, (n, n)).astype(np.float32)
+        elif p == "sparse":
+            a = np.zeros((n, n), np.float32)
+            s = 0.4 * n / 20.0
+            for _ in range(self.count):
+                cy, cx = rng.uniform(0.25 * n, 0.75 * n, 2)
+                a = np.maximum(a, 0.7 * _gauss(y, x, cy, cx, s))
+        elif p == "cluster":
+            a = cluster(n, rng, radius_px=self.radius * n)
+        elif p == "superdisc":
+            rr = d / (self.radius * n)
+            a = rng.random((n, n), dtype=np.float32) * self.density * np.exp(-0.5 * rr ** 4)
+        elif p == "disc":
+            r0 = self.radius * n
+            edge = max(3.0, 0.02 * n)
+            inner = d < r0
+            a = np.where(inner, rng.uniform(0.7, 1.0, (n, n)), 0.0).astype(np.float32)
+            fade = np.clip(1 - (d - r0) / edge, 0, 1) * (~inner)
+            a += fade * rng.uniform(0, 0.3, (n, n)).astype(np.float32)
+        else:  # pragma: no cover - validated by the enum
+            raise ValueError(p)
+        if self.noise > 0:
+            a = a + rng.normal(0, self.noise, (n, n)).astype(np.float32)
+        return np.clip(a, 0, 1).astype(np.float32)
+
+
+def cluster_patch(n: int, rng: np.random.Generator, radius_px: float | None = None,
+                  disc: bool = False) -> tuple[int, int, np.ndarray]:
+    """3-5 seeds scattered around a point near the centre (nucleation).
+
+    Returns ``(y0, x0, patch)``: a small host array to add at ``[y0:, x0:]``,
+    so that dropping a cluster costs a patch, not a full-grid pass.
+    """
+    s = n / 512.0
+    c = n // 2
+    ccy = c + int(rng.integers(-int(0.08 * n), int(0.08 * n) + 1))
+    ccx = c + int(rng.integers(-int(0.08 * n), int(0.08 * n) + 1))
+    seeds = []
+    for _ in range(int(rng.integers(3, 6))):
+        cy = ccy + int(rng.integers(-int(0.04 * n), int(0.04 * n) + 1))
+        cx = ccx + int(rng.integers(-int(0.04 * n), int(0.04 * n) + 1))
+        if radius_px:
+            r = max(4.0, radius_px * float(rng.uniform(0.8, 1.2)))
+        else:
+            r = max(8.0 * s, 12 * s + float(rng.integers(-2, 3)))
+        seeds.append((cy, cx, r, float(rng.uniform(0.75, 0.95))))
+    reach = int(max(2 * r for *_, r, _v in seeds)) + 2
+    y0 = max(0, min(cy for cy, *_ in seeds) - reach)
+    x0 = max(0, min(cx for _y, cx, *_ in seeds) - reach)
+    y1 = min(n, max(cy for cy, *_ in seeds) + reach + 1)
+    x1 = min(n, max(cx for _y, cx, *_ in seeds) + reach + 1)
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    patch = np.zeros((y1 - y0, x1 - x0), np.float32)
+    for cy, cx, r, v in seeds:
+        d = np.sqrt((yy - cy) ** 2 + (xx - cx) ** 2)
+        if disc:
+            patch += np.where(d < r, v, 0.0).astype(np.float32)
+        else:
+            patch += (0.9 * np.exp(-0.5 * (d / (r / 2.2)) ** 2) * (d < 2 * r)).astype(np.float32)
+    return y0, x0, np.clip(patch, 0, 1)
+
+
+def cluster(n: int, rng: np.random.Generator, radius_px: float | None = None,
+            disc: bool = False) -> np.ndarray:
+    """A nucleation cluster as a full (n, n) host array."""
+    y0, x0, patch = cluster_patch(n, rng, radius_px, disc)
+    out = np.zeros((n, n), np.float32)
+    out[y0:y0 + patch.shape[0], x0:x0 + patch.shape[1]] = patch
+    return out
+
+
+class Seed(Node):
+    type_id = "seed.pattern"
+    title = "Seed"
+    category = "Seeds"
+    doc = ("Starting pattern for an engine. blobs: gaussian blobs around the centre; random: "
+           "noise under a gaussian envelope; ring; dense (for large grids); sparse dots; "
+           "cluster: a nucleation cluster; disc: a filled noisy disc; superdisc: noise under a "
+           "flat-topped disc (Gray-Scott).")
+    outputs = (Port("seed", Kind.SEED),)
+    params = (
+        E("pattern", "blobs", PATTERNS),
+        F("density", 0.6, 0.0, 1.0),
+        I("count", 8, 1, 64),
+        F("radius", 0.1, 0.005, 0.5, doc="size as a fraction of the grid"),
+        F("scatter", 0.2, 0.0, 0.5, doc="blob centre spread, fraction of the grid"),
+        E("combine", "sum", ("sum", "max")),
+        F("noise", 0.0, 0.0, 0.2),
+    )
+
+    def process(self, ctx, inputs, params):
+        return {"seed": SeedRecipe(**params)}
+
+
+NODES = (Seed,)

@@ -1,0 +1,274 @@
+"""The 23 prototype presets, as graph builders.
+
+``build(key)`` returns the preset's :class:`Graph`; ``python -m nodes.presets DIR``
+writes every preset to ``DIR/<key>.graph`` (this is how ``graphs/`` is made).
+Values come from the prototype (tuned at 512 px) and were re-tuned where the
+prototype's organisms died out or flooded the frame; see ``TUNING`` notes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .graph import Graph, Meta, Published
+from .library.flow import BASES
+
+# -- the preset table ---------------------------------------------------------------
+# flows: {basis: strength}; extras: speed, hue, brightness, thickness, palette
+
+LENIA = {
+    "amoeba": dict(title="Lenia Glider", R=15, T=25, mu=0.222, sigma=0.045,
+                   peaks=(0.5, 0.85), widths=(0.15, 0.10), seed=("blobs", 0.35),
+                   palette="oil_slick", hue=0.54, brightness=1.51, speed=1.56,
+                   flows=dict(radial=-0.30, rotate=0.35, swirl=0.50, bubble=0.20, ring=-0.20,
+                              vortex=0.30)),
+    "coral": dict(title="Lenia Branch", R=20, T=15, mu=0.12, sigma=0.010, peaks=(0.5,),
+                  widths=(0.18,), seed=("blobs", 0.6), palette="oil_slick",
+                  flows=dict(radial=-0.10, rotate=0.40, swirl=0.35, bubble=0.15, vortex=0.25)),
+    "heartbeat": dict(title="Lenia Spiral", R=10, T=8, mu=0.22, sigma=0.035, peaks=(0.5,),
+                      widths=(0.20,), seed=("ring", 0.8), palette="oil_slick",
+                      flows=dict(radial=-0.10, rotate=0.30, swirl=0.45, bubble=0.25,
+                                 vortex=0.40)),
+    "jellyfish": dict(title="Lenia Pulse", R=22, T=12, mu=0.22, sigma=0.028, peaks=(0.5,),
+                      widths=(0.22,), seed=("blobs", 0.7), palette="bioluminescent",
+                      flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.40,
+                                 vortex=0.35)),
+    "lava_lamp": dict(title="Lenia Blob", R=25, T=25, mu=0.18, sigma=0.045, peaks=(0.4, 0.8),
+                      widths=(0.18, 0.12), seed=("blobs", 0.6), palette="deep_coral", hue=0.54,
+                      brightness=1.60,
+                      flows=dict(radial=-1.00, rotate=0.99, swirl=0.30, bubble=0.54,
+                                 vortex=1.00)),
+    "nebula": dict(title="Lenia Cloud", R=20, T=12, mu=0.16, sigma=0.020,
+                   peaks=(0.3, 0.6, 0.9), widths=(0.15, 0.12, 0.10), seed=("random", 0.4),
+                   palette="oil_slick",
+                   flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.15, vortex=0.25)),
+    "tide_pool": dict(title="Lenia Wave", R=18, T=25, mu=0.20, sigma=0.032, peaks=(0.3, 0.7),
+                      widths=(0.18, 0.14), seed=("blobs", 0.5), palette="cuttlefish", hue=0.90,
+                      brightness=1.50, speed=1.26, thickness=4.7,
+                      flows=dict(radial=-0.20, rotate=0.35, swirl=-0.90, bubble=0.54,
+                                 ring=-0.58, vortex=-0.90)),
+    "mycelium": dict(title="Lenia Thread", R=28, T=15, mu=0.11, sigma=0.008, peaks=(0.5,),
+                     widths=(0.22,), seed=("blobs", 0.6), palette="oil_slick",
+                     flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.10,
+                                vortex=0.20)),
+}
+
+SMOOTHLIFE = {
+    "sl_gliders": dict(title="SmoothLife Glider", ri=8, ra=24, b1=0.278, b2=0.365, d1=0.267,
+                       d2=0.445, an=0.028, am=0.147, dt=0.12, seed="blobs",
+                       palette="oil_slick",
+                       flows=dict(radial=-0.10, rotate=0.30, swirl=0.40, bubble=0.15,
+                                  vortex=0.25)),
+    "sl_worms": dict(title="SmoothLife Worm", ri=10, ra=30, b1=0.257, b2=0.336, d1=0.267,
+                     d2=0.445, an=0.028, am=0.147, dt=0.10, seed="blobs", palette="deep_coral",
+                     flows=dict(rotate=0.25, swirl=0.30, vortex=0.20, vertical=0.20)),
+    "sl_elastic": dict(title="SmoothLife Elastic", ri=9, ra=27, b1=0.210, b2=0.330, d1=0.210,
+                       d2=0.500, an=0.020, am=0.130, dt=0.12, seed="blobs",
+                       palette="bioluminescent",
+                       flows=dict(rotate=0.35, swirl=0.30, bubble=0.25, vortex=0.20)),
+    "sl_pulse": dict(title="SmoothLife Pulse", ri=8, ra=24, b1=0.377, b2=0.474, d1=0.260,
+                     d2=0.436, an=0.035, am=0.140, dt=0.15, seed="random", palette="cuttlefish",
+                     hue=0.25, brightness=1.45,
+                     flows=dict(radial=0.54, rotate=-0.94, swirl=0.98, bubble=0.88, ring=0.89,
+                                vortex=0.15, vertical=-0.15)),
+    "sl_chaos": dict(title="SmoothLife Chaos", ri=7, ra=21, b1=0.230, b2=0.380, d1=0.190,
+                     d2=0.480, an=0.015, am=0.100, dt=0.12, seed="random", palette="oil_slick",
+                     flows=dict(rotate=0.25, swirl=0.35, bubble=0.15, vortex=0.40)),
+}
+
+MNCA = {
+    "mnca_soliton": dict(title="MNCA Soliton", rings=((0, 6), (8, 18)),
+                         rules=((0.12, 0.32), (0.08, 0.32)), delta=0.04, seed="random",
+                         palette="oil_slick",
+                         flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.15,
+                                    vortex=0.25)),
+    "mnca_mitosis": dict(title="MNCA Mitosis", rings=((0, 6), (6, 12), (12, 20)),
+                         rules=((0.12, 0.35), (0.20, 0.55), (0.06, 0.25)), delta=0.035,
+                         seed="blobs", palette="bioluminescent",
+                         flows=dict(radial=-0.20, rotate=0.65, swirl=0.50, bubble=0.45,
+                                    vortex=0.40)),
+    "mnca_worm": dict(title="MNCA Worm", rings=((0, 3), (5, 10), (12, 18)),
+                      rules=((0.18, 0.38), (0.12, 0.40), (0.04, 0.18)), delta=0.045,
+                      seed="blobs", palette="deep_coral",
+                      flows=dict(radial=-0.20, rotate=0.65, swirl=0.50, bubble=0.35,
+                                 vortex=0.40)),
+    "mnca_hunt": dict(title="MNCA Hunt", rings=((0, 5), (8, 16)),
+                      rules=((0.15, 0.35), (0.10, 0.35)), delta=0.05, seed="random",
+                      palette="cuttlefish",
+                      flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.15,
+                                 vortex=0.35)),
+    "mnca_coral": dict(title="MNCA Coral", rings=((0, 8), (12, 22)),
+                       rules=((0.08, 0.28), (0.05, 0.25)), delta=0.03, seed="random",
+                       palette="oil_slick",
+                       flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.25,
+                                  vortex=0.20)),
+}
+
+GRAYSCOTT = {
+    "reef": dict(title="GS Coral", F=0.037, k=0.060, du=0.21, dv=0.105,
+                 flows=dict(radial=0.15, rotate=0.35)),
+    "deep_sea": dict(title="GS Drift", F=0.034, k=0.063, du=0.21, dv=0.110,
+                     flows=dict(swirl=0.20, vertical=0.45)),
+    "medusa": dict(title="GS Medusa", F=0.030, k=0.058, du=0.21, dv=0.105,
+                   flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.50,
+                              vortex=0.20)),
+    "labyrinth": dict(title="GS Labyrinth", F=0.029, k=0.057, du=0.21, dv=0.105,
+                      flows=dict(swirl=0.60, ring=0.25)),
+    "tentacles": dict(title="GS Vortex", F=0.026, k=0.059, du=0.21, dv=0.120,
+                      flows=dict(radial=-0.12, vortex=0.40)),
+}
+
+ENGINE_OF = {**{k: "lenia" for k in LENIA}, **{k: "smoothlife" for k in SMOOTHLIFE},
+             **{k: "mnca" for k in MNCA}, **{k: "grayscott" for k in GRAYSCOTT}}
+TABLE = {**LENIA, **SMOOTHLIFE, **MNCA, **GRAYSCOTT}
+KEYS = tuple(TABLE)
+
+# per-engine look: signal weights, bloom, hue-drift period (s), pre-transform
+LOOK = {
+    "lenia": dict(weights=(0.30, 0.25, 0.45), bloom=0.20, drift_period=600.0, pre=None),
+    "smoothlife": dict(weights=(0.30, 0.25, 0.45), bloom=0.25, drift_period=500.0,
+                       pre="power_blur"),
+    "mnca": dict(weights=(0.30, 0.25, 0.45), bloom=0.20, drift_period=450.0, pre=None),
+    "grayscott": dict(weights=(0.40, 0.30, 0.30), bloom=0.0, drift_period=300.0,
+                      pre="deadzone"),
+}
+
+
+def _lfo(g: Graph, nid: str, target: tuple[str, str], center: float, depth: float,
+         period: float, shape: str = "sine", phase: float = 0.0) -> None:
+    g.add_node("signal.lfo", nid, dict(shape=shape, center=center, depth=depth,
+                                       rate=1.0 / period, phase=phase))
+    g.connect(nid, "out", *target)
+
+
+def build(key: str, *, size: int = 512) -> Graph:
+    """The preset ``key`` as a graph (published parameters included)."""
+    p = TABLE[key]
+    eng = ENGINE_OF[key]
+    look = LOOK[eng]
+    g = Graph(Meta(name=key, description=f"{p['title']} ({eng}), from the prototype's "
+                   f"'{key}' preset", size=size, fps=30.0, seed=0))
+    pubs: list[tuple[str, str, str, str]] = []  # name, node, param, label
+
+    g.add_node("signal.scheduler", "scheduler", dict(speed=p.get("speed", 1.0), sps=30.0,
+                                                      max_steps=4))
+    pubs.append(("speed", "scheduler", "speed", "Speed"))
+    engine = "engine"
+    if eng == "lenia":
+        g.add_node("seed.pattern", "seed", dict(pattern=p["seed"][0], density=p["seed"][1],
+                                                count=8, radius=0.1, scatter=0.2))
+        g.add_node("engine.lenia", engine, dict(R=p["R"], T=p["T"], mu=p["mu"],
+                                                sigma=p["sigma"], peaks=list(p["peaks"]),
+                                                widths=list(p["widths"])))
+        _lfo(g, "lfo_mu", (engine, "mu"), p["mu"], 0.15 * p["mu"], 66.7)
+        _lfo(g, "lfo_sigma", (engine, "sigma"), p["sigma"], 0.15 * p["sigma"], 83.3)
+        _lfo(g, "lfo_T", (engine, "T"), p["T"], 0.25 * p["T"], 71.4)
+        pubs += [("growth", "lfo_mu", "center", "Growth (mu)"),
+                 ("tolerance", "lfo_sigma", "center", "Tolerance (sigma)"),
+                 ("smoothness", "lfo_T", "center", "Smoothness (T)")]
+    elif eng == "smoothlife":
+        seed = (dict(pattern="blobs", density=0.6, count=10, radius=0.12, scatter=0.25,
+                     combine="max", noise=0.03) if p["seed"] == "blobs"
+                else dict(pattern="disc", density=1.0, radius=0.2, noise=0.05))
+        g.add_node("seed.pattern", "seed", seed)
+        g.add_node("engine.smoothlife", engine, dict(ri=p["ri"], ra=p["ra"], b1=p["b1"],
+                                                     b2=p["b2"], d1=p["d1"], d2=p["d2"],
+                                                     alpha_n=p["an"], alpha_m=p["am"],
+                                                     dt=p["dt"]))
+        _lfo(g, "lfo_b1", (engine, "b1"), p["b1"], 0.015, 70.0)
+        _lfo(g, "lfo_b2", (engine, "b2"), p["b2"], 0.015, 85.0)
+        pubs += [("birth", "lfo_b1", "center", "Birth"), ("spread", "lfo_b2", "center", "Spread"),
+                 ("survive", engine, "d2", "Survive")]
+    elif eng == "mnca":
+        seed = (dict(pattern="blobs", density=0.6, count=12, radius=1 / 7, scatter=0.28)
+                if p["seed"] == "blobs" else dict(pattern="random", density=0.8, radius=0.25))
+        g.add_node("seed.pattern", "seed", seed)
+        g.add_node("engine.mnca", engine, dict(rings=[list(r) for r in p["rings"]],
+                                               rules=[list(r) for r in p["rules"]],
+                                               delta=p["delta"]))
+        _lfo(g, "lfo_delta", (engine, "delta"), p["delta"], 0.30 * p["delta"], 60.0)
+        pubs += [("force", "lfo_delta", "center", "Force (delta)")]
+    else:
+        g.add_node("seed.pattern", "seed", dict(pattern="superdisc", density=1.0, radius=0.15))
+        g.add_node("engine.grayscott", engine, dict(feed=p["F"], kill=p["k"], du=p["du"],
+                                                    dv=p["dv"], substeps=2))
+        _lfo(g, "lfo_feed", (engine, "feed"), p["F"], 0.006, 30.0)
+        pubs += [("feed", "lfo_feed", "center", "Feed (F)"), ("kill", engine, "kill", "Kill (k)")]
+    g.connect("seed", "seed", engine, "seed")
+    g.connect("scheduler", "steps", engine, "steps")
+
+    g.add_node("flow.mix", "flow", {b: p["flows"].get(b, 0.0) for b in BASES})
+    g.connect("flow", "flow", engine, "flow")
+    pubs += [(f"flow_{b}", "flow", b, f"Flow {b}") for b in BASES]
+
+    if eng == "grayscott":
+        g.add_node("life.feed_ramp", "feed_ramp")
+        g.connect("feed_ramp", "feed_map", engine, "feed_map")
+        g.add_node("life.coverage", "coverage", dict(reseed_mass=0.002, erode_above=1.0,
+                                                     stagnation_frames=10000,
+                                                     nucleate_below=0.0))
+    else:
+        contain = dict(r0=0.60, r1=0.85, loss=0.04) if eng == "mnca" else {}
+        g.add_node("life.containment", "contain", contain)
+        g.connect("contain", "mask", engine, "contain")
+        amp = 0.006 if eng == "smoothlife" else 0.012
+        g.add_node("life.perturb", "perturb", dict(velocity_amp=amp))
+        g.connect("perturb", "perturb", engine, "perturb")
+        g.add_node("life.coverage", "coverage")
+    g.connect("coverage", "coverage", engine, "coverage")
+
+    src = (engine, "field")
+    if look["pre"]:
+        g.add_node("colour.pretransform", "pre", dict(mode=look["pre"]))
+        g.connect(*src, "pre", "field")
+        src = ("pre", "field")
+    g.add_node("colour.thickness", "thickness", dict(thickness=p.get("thickness", 0.0)))
+    g.connect(*src, "thickness", "field")
+    pubs.append(("thickness", "thickness", "thickness", "Thickness"))
+    wd, wv, we = look["weights"]
+    g.add_node("colour.zones", "zones")
+    g.add_node("colour.signals", "signals", dict(w_density=wd, w_velocity=wv, w_edges=we))
+    g.connect("thickness", "field", "signals", "field")
+    g.connect("zones", "zones", "signals", "zones")
+    g.add_node("colour.palette", "palette", dict(preset=p.get("palette", "oil_slick")))
+    pubs.append(("palette", "palette", "preset", "Palette"))
+    hue = p.get("hue")
+    g.add_node("colour.colorize", "colorize", dict(hue=hue or 0.0,
+                                                   hue_amount=1.0 if hue is not None else 0.0,
+                                                   brightness=p.get("brightness", 1.0)))
+    g.connect("signals", "t", "colorize", "t")
+    g.connect("signals", "alpha", "colorize", "alpha")
+    g.connect("palette", "palette", "colorize", "palette")
+    _lfo(g, "hue_drift", ("colorize", "drift"), 0.0, 0.5, look["drift_period"], shape="saw")
+    pubs += [("hue", "colorize", "hue", "Hue"), ("hue_amount", "colorize", "hue_amount",
+                                                  "Hue strength"),
+             ("brightness", "colorize", "brightness", "Brightness")]
+    last = ("colorize", "rgb")
+    if look["bloom"] > 0:
+        g.add_node("colour.bloom", "bloom", dict(intensity=look["bloom"]))
+        g.connect(*last, "bloom", "rgb")
+        last = ("bloom", "rgb")
+        pubs.append(("bloom", "bloom", "intensity", "Bloom"))
+    g.add_node("out.output", "output")
+    g.connect(*last, "output", "rgb")
+
+    for order, (name, node, param, label) in enumerate(pubs):
+        g.publish(Published(name, node, param, label, order=order))
+    return g
+
+
+def write_all(folder: str | Path) -> list[Path]:
+    from .fileformat import save
+
+    out = []
+    for key in KEYS:
+        path = Path(folder) / f"{key}.graph"
+        save(build(key), path)
+        out.append(path)
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for p in write_all(sys.argv[1] if len(sys.argv) > 1 else "graphs"):
+        print(p)
