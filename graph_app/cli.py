@@ -1,0 +1,334 @@
+"""The ``cagraph`` command line: render, bench, validate, info, edit, export, scope, lora."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_GRAPH = Path(__file__).resolve().parent.parent / "graphs" / "amoeba.graph"
+
+
+class CLIError(Exception):
+    """A user-facing error: printed as one line, exit code 2."""
+
+
+def _default_graph() -> Path:
+    from importlib import resources
+
+    if DEFAULT_GRAPH.exists():
+        return DEFAULT_GRAPH
+    try:  # installed without the repo: the bundled copy
+        return Path(str(resources.files("graph_app") / "graphs" / "amoeba.graph"))
+    except Exception:  # pragma: no cover
+        return DEFAULT_GRAPH
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _parse_size(args) -> tuple[int | None, int | None, int | None]:
+    size = args.size
+    width, height = getattr(args, "width", None), getattr(args, "height", None)
+    if (width is None) != (height is None):
+        raise CLIError("give both --width and --height (or neither)")
+    if size is None and width is not None:
+        size = max(width, height)
+        size = ((size + 15) // 16) * 16
+    return size, width, height
+
+
+def _parse_sets(items: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for item in items or []:
+        if "=" not in item:
+            raise CLIError(f"--set expects name=value, got {item!r}")
+        k, v = item.split("=", 1)
+        out.append((k.strip(), v.strip()))
+    return out
+
+
+def _coerce_value(text: str):
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _runtime(args, graph_path: Path, *, size=None, width=None, height=None):
+    import nodes
+
+    graph = nodes.load(graph_path)
+    rt = nodes.Runtime(graph, backend=args.backend, size=size, width=width, height=height,
+                       seed=getattr(args, "seed", None), source=str(graph_path))
+    for name, value in _parse_sets(getattr(args, "set", None)):
+        rt.set_published(name, _coerce_value(value))
+    return rt
+
+
+def _to_uint8(rgb):
+    import numpy as np
+
+    return (np.clip(rgb, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+# -- commands -----------------------------------------------------------------------
+
+def cmd_render(args) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    graph_path = Path(args.graph) if args.graph else _default_graph()
+    size, width, height = _parse_size(args)
+    rt = _runtime(args, graph_path, size=size, width=width, height=height)
+    out = Path(args.out)
+    video = out.suffix.lower() in (".mp4", ".mov", ".mkv")
+    writer = VideoWriter(out, rt.width, rt.height, rt.fps) if video else None
+    if not video:
+        out.mkdir(parents=True, exist_ok=True)
+    con = _console()
+    t0 = time.perf_counter()
+    try:
+        with Progress(TextColumn("[bold]rendering[/] {task.description}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
+                      console=con, transient=False) as prog:
+            task = prog.add_task(graph_path.name, total=args.frames)
+            for i in range(args.frames):
+                rt.step()
+                frame = _to_uint8(rt.output_host())
+                if writer:
+                    writer.write(frame)
+                else:
+                    from PIL import Image
+
+                    Image.fromarray(frame).save(out / f"frame_{i:05d}.png")
+                prog.advance(task)
+    finally:
+        if writer:
+            writer.close()
+    dt = time.perf_counter() - t0
+    con.print(f"wrote {args.frames} frames ({rt.width}x{rt.height}, {rt.be.name}) to {out} "
+              f"in {dt:.1f} s")
+    return 0
+
+
+class VideoWriter:
+    """H.264 MP4 through PyAV (libx264, yuv420p)."""
+
+    def __init__(self, path: Path, width: int, height: int, fps: float, crf: int = 18):
+        import av
+        from fractions import Fraction
+
+        if width % 2 or height % 2:
+            raise CLIError(f"H.264 needs even width and height, got {width}x{height}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.container = av.open(str(path), mode="w")
+        self.stream = self.container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
+        self.stream.width, self.stream.height = width, height
+        self.stream.pix_fmt = "yuv420p"
+        self.stream.options = {"crf": str(crf), "preset": "medium"}
+
+    def write(self, frame_u8) -> None:
+        import av
+
+        vf = av.VideoFrame.from_ndarray(frame_u8, format="rgb24")
+        for pkt in self.stream.encode(vf):
+            self.container.mux(pkt)
+
+    def close(self) -> None:
+        for pkt in self.stream.encode():
+            self.container.mux(pkt)
+        self.container.close()
+
+
+def cmd_bench(args) -> int:
+    graph_path = Path(args.graph) if args.graph else _default_graph()
+    rt = _runtime(args, graph_path, size=args.size)
+    if args.steps is not None:
+        rt.ctx.steps_override = args.steps
+    con = _console()
+    con.print(f"{graph_path.name}: {rt.size}x{rt.size} on {rt.be.name}, warm-up {args.warmup} "
+              f"frames, timing {args.frames}")
+    for _ in range(args.warmup):
+        rt.step()
+    rt.be.synchronize()
+    t0 = time.perf_counter()
+    for _ in range(args.frames):
+        rt.step()
+    rt.be.synchronize()
+    dt = time.perf_counter() - t0
+    print(f"ms/frame: {1000 * dt / args.frames:.2f}")
+    print(f"fps: {args.frames / dt:.2f}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    import nodes
+    from nodes.errors import Severity
+
+    bad = 0
+    for path in args.graphs:
+        try:
+            g = nodes.load(path, strict=False)
+        except nodes.GraphError as exc:
+            for issue in exc.issues:
+                print(f"error: {issue}")
+            bad += 1
+            continue
+        issues = nodes.validate(g, file=str(path))
+        for issue in issues:
+            print(f"{issue.severity.value}: {issue}")
+        if any(i.severity is Severity.ERROR for i in issues):
+            bad += 1
+        else:
+            print(f"ok: {path} ({len(g.nodes)} nodes, {len(g.links)} links, "
+                  f"{len(g.published)} published)")
+    return 1 if bad else 0
+
+
+def cmd_info(args) -> int:
+    import nodes
+    from rich.console import Console
+    from rich.table import Table
+
+    g = nodes.load(args.graph)
+    con = Console(highlight=False)
+    m = g.meta
+    con.print(f"[bold]{m.name}[/]  {m.description}")
+    con.print(f"size {m.size}  fps {m.fps:g}  seed {m.seed}")
+    t = Table("id", "type", "params set", title="nodes")
+    for nd in g.nodes.values():
+        t.add_row(nd.id, nd.type, ", ".join(f"{k}={_short(v)}" for k, v in nd.params.items()))
+    con.print(t)
+    t = Table("#", "name", "label", "node.param", "value", "range", title="published parameters")
+    for pub in g.published:
+        spec = g.nodes[pub.node].spec.param(pub.param)
+        rng = (f"{pub.min if pub.min is not None else spec.min:g}.."
+               f"{pub.max if pub.max is not None else spec.max:g}" if spec.numeric
+               else "|".join(spec.choices) if spec.choices else spec.type.value)
+        t.add_row(str(pub.order), pub.name, pub.label, f"{pub.node}.{pub.param}",
+                  _short(g.param_value(pub.node, pub.param)), rng)
+    con.print(t)
+    return 0
+
+
+def _short(v) -> str:
+    s = repr(v) if not isinstance(v, float) else f"{v:g}"
+    return s if len(s) < 40 else s[:37] + "..."
+
+
+def cmd_schema(args) -> int:
+    import json
+
+    from nodes.fileformat import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def cmd_edit(args) -> int:
+    try:
+        from graph_app.editor import run
+    except ImportError as exc:
+        raise CLIError(f"the editor needs PySide6 and NodeGraphQt ({exc})") from None
+    return int(run(args.graph) or 0)
+
+
+# -- parser -------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="cagraph", description="Living cellular-automata graphs: "
+                                 "render, benchmark, validate, edit, export to Daydream Scope.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    def backend(p):
+        p.add_argument("--backend", default="auto", choices=("auto", "numpy", "cupy"),
+                       help="array backend (auto = CuPy when a CUDA GPU is usable)")
+
+    p = sub.add_parser("render", help="render frames to an MP4 (H.264) or a folder of PNGs")
+    p.add_argument("graph", nargs="?", help="a .graph file (default: the bundled amoeba)")
+    p.add_argument("--frames", type=int, default=300)
+    p.add_argument("--size", type=int, help="simulation grid size (multiple of 16)")
+    p.add_argument("--width", type=int)
+    p.add_argument("--height", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="set a published parameter (repeatable)")
+    p.add_argument("--out", default="out/render.mp4", help=".mp4 path or a folder for PNGs")
+    backend(p)
+    p.set_defaults(fn=cmd_render)
+
+    p = sub.add_parser("bench", help="steady-state frames per second (warm-up excluded)")
+    p.add_argument("graph", nargs="?")
+    p.add_argument("--size", type=int)
+    p.add_argument("--frames", type=int, default=60)
+    p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--steps", type=int, default=1,
+                   help="engine steps per frame (default 1; 0 = the graph's scheduler)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE")
+    backend(p)
+    p.set_defaults(fn=cmd_bench)
+
+    p = sub.add_parser("validate", help="check .graph files; exit 1 on errors")
+    p.add_argument("graphs", nargs="+")
+    p.set_defaults(fn=cmd_validate)
+
+    p = sub.add_parser("info", help="nodes and published parameters of a graph")
+    p.add_argument("graph")
+    p.set_defaults(fn=cmd_info)
+
+    p = sub.add_parser("schema", help="print the .graph JSON Schema")
+    p.set_defaults(fn=cmd_schema)
+
+    p = sub.add_parser("edit", help="open the node editor")
+    p.add_argument("graph", nargs="?")
+    p.set_defaults(fn=cmd_edit)
+
+    try:
+        from graph_app.cli_scope import add_subcommands
+    except ImportError:
+        pass
+    else:
+        add_subcommands(sub)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    import nodes
+
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if getattr(args, "steps", None) == 0:
+        args.steps = None
+    try:
+        return int(args.fn(args) or 0)
+    except nodes.GraphError as exc:
+        for issue in exc.issues:
+            print(f"error: {issue}", file=sys.stderr)
+        return 2
+    except (CLIError, nodes.BackendUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except nodes.NodeFailure as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
