@@ -1,0 +1,1 @@
+"""Compile a .graph into an installable Daydream Scope plugin package."""

@@ -1,0 +1,81 @@
+"""Session fixtures: export every graph in graphs/, build each package into a
+wheel with its own build backend (hatchling, PEP 517), install all wheels into
+ONE fresh virtual environment and run tests/scope_export/plugin_check.py there.
+
+The fresh venv sees the test environment's packages (torch, pydantic, numpy,
+pluggy) through a .pth file, plus the minimal Scope stand-in in fake_scope/;
+it does NOT see this repository, so the plugins must run on their vendored
+runtime.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+FAKE_SCOPE = HERE / "fake_scope"
+GRAPHS = sorted((ROOT / "graphs").glob("*.graph"))
+PACED = ("cagraph-amoeba",)
+
+
+def _build_wheel(src: Path, outdir: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
+                    str(outdir), str(src)], check=True, capture_output=True, text=True)
+    return next(outdir.glob(src.joinpath("pyproject.toml").read_text().split('name = "')[1]
+                            .split('"')[0].replace("-", "_") + "-*.whl"))
+
+
+@pytest.fixture(scope="session")
+def exports(tmp_path_factory):
+    from scope_export.exporter import export
+
+    base = tmp_path_factory.mktemp("exports")
+    return {g.stem: export(g, base / g.stem) for g in GRAPHS}
+
+
+@pytest.fixture(scope="session")
+def wheels(exports, tmp_path_factory):
+    outdir = tmp_path_factory.mktemp("wheels")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        built = list(pool.map(lambda r: _build_wheel(r.out_dir, outdir), exports.values()))
+    return dict(zip(exports, built))
+
+
+@pytest.fixture(scope="session")
+def plugin_venv(wheels, tmp_path_factory):
+    env_dir = tmp_path_factory.mktemp("venv")
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    # the test env's packages (torch, pydantic, numpy, pluggy) + the Scope stand-in
+    Path(site, "_host_env.pth").write_text(
+        f"{FAKE_SCOPE}\n{sysconfig.get_paths()['purelib']}\n")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps",
+                    "--no-index", "--quiet", *map(str, wheels.values())], check=True,
+                   capture_output=True, text=True)
+    return py
+
+
+@pytest.fixture(scope="session")
+def plugin_results(plugin_venv, tmp_path_factory):
+    out = tmp_path_factory.mktemp("plugin_results")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env["CAGRAPH_BACKEND"] = "numpy"
+    proc = subprocess.run([str(plugin_venv), str(HERE / "plugin_check.py"), str(out),
+                           ",".join(PACED)], cwd=out, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    res = json.loads((out / "results.json").read_text())
+    res["dir"] = str(out)
+    return res

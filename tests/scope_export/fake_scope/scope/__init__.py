@@ -1,0 +1,1 @@
+"""Minimal stand-in for Daydream Scope (tests only), at Scope's real module paths."""

@@ -1,0 +1,1 @@
+from .plugins.hookspecs import hookimpl  # noqa: F401  (scope.core.hookimpl)

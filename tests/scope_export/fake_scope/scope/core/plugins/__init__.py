@@ -1,0 +1,1 @@
+from .hookspecs import hookimpl, hookspec  # noqa: F401

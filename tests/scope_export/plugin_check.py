@@ -1,0 +1,130 @@
+"""Runs INSIDE the fresh venv holding the exported wheels: discovers them the way
+Scope does (entry points in group "scope" + pluggy), checks each config and runs
+each pipeline on CPU.  Writes results.json and frames_<id>.npz to argv[1]."""
+
+import importlib.metadata as md
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pluggy
+import torch
+
+from scope.core.plugins.hookspecs import ScopeHookSpec
+
+OUT = Path(sys.argv[1])
+H, W, GRID, SEED, N = 64, 96, 64, 7, 4
+PACED = set(sys.argv[2].split(",")) if len(sys.argv) > 2 else set()
+results = {"plugins": {}, "errors": []}
+
+eps = md.entry_points(group="scope")
+per_dist: dict[str, list] = {}
+for ep in eps:
+    per_dist.setdefault(ep.dist.name, []).append(ep)
+
+pm = pluggy.PluginManager("scope")
+pm.add_hookspecs(ScopeHookSpec)
+for dist, group in per_dist.items():
+    if len(group) != 1:
+        results["errors"].append(f"{dist}: {len(group)} entry points")
+        continue
+    pm.register(group[0].load(), name=dist)  # Scope pre-validates with ep.load()
+
+registered = []
+pm.hook.register_pipelines(register=registered.append)
+
+
+def frame_np(out):
+    v = out["video"]
+    assert isinstance(v, torch.Tensor), type(v)
+    return v.detach().cpu().numpy().copy(), str(v.dtype), str(v.device), tuple(v.shape)
+
+
+def noise_kwargs():
+    # what Scope sends besides our own fields: all must be ignored
+    return {"prompts": [{"text": "x", "weight": 1}], "input_mode": "video", "noise_scale": 0.7,
+            "lora_scales": [], "video": [torch.zeros(1, 8, 8, 3, dtype=torch.uint8)],
+            "totally_unknown_key": object()}
+
+
+for cls in registered:
+    cfg = cls.get_config_class()
+    pid = cfg.pipeline_id
+    roots = {g[0].value.split(".")[0]: d for d, g in per_dist.items()}
+    rec = {"class": cls.__name__, "module": cls.__module__,
+           "dist": roots.get(cls.__module__.split(".")[0])}
+    try:
+        rec["meta"] = cfg.get_schema_with_metadata()
+        rec["definition"] = {k: v for k, v in cls.get_definition().items() if k != "pipeline_meta"}
+        inst_cfg = cfg()  # every field has a default
+        rec["defaults"] = inst_cfg.model_dump()
+        # Scope's plugin load path: every non-None default, then load params
+        schema_defaults = {k: f.default for k, f in cfg.model_fields.items() if f.default is not None}
+        load = {"height": H, "width": W, "grid_size": GRID, "seed": SEED, "fps": 240.0,
+                "loras": [{"path": "/x.safetensors", "scale": 1.0}], "quantization": None}
+        pipe = cls(**{**schema_defaults, **load})
+        rec["device"] = str(pipe.device)
+        frames, info = [], []
+        for i in range(N):
+            out = pipe(init_cache=(i == 0), **noise_kwargs())
+            f, dtype, dev, shape = frame_np(out)
+            frames.append(f)
+            info.append([dtype, dev, list(shape), float(f.min()), float(f.max())])
+        rec["frames"] = info
+        # init_cache restarts the organism
+        restart, *_ = frame_np(pipe(init_cache=True))
+        rec["restart_equals_first"] = bool(np.array_equal(restart, frames[0]))
+        # published parameters from kwargs take effect
+        changed = {}
+        for name, fi in cfg.model_fields.items():
+            ui = (fi.json_schema_extra or {}).get("ui", {})
+            if ui.get("category") != "input" or name in ("fps", "seed"):
+                continue
+            sch = rec["meta"]["config_schema"]["properties"][name]
+            if "enum" in sch:
+                changed[name] = next(c for c in sch["enum"] if c != fi.default)
+            elif sch.get("type") == "boolean":
+                changed[name] = not fi.default
+            else:
+                lo, hi = sch["minimum"], sch["maximum"]
+                v = fi.default + 0.25 * (hi - fi.default) if hi > fi.default else lo
+                changed[name] = int(round(v)) if sch.get("type") == "integer" else v
+        pipe(init_cache=True, **changed)
+        changed_frame, *_ = frame_np(pipe(**changed))
+        g = pipe.runtime.graph
+        applied = {p.name: g.param_value(p.node, p.param) for p in g.published}
+        rec["changed"] = changed
+        rec["applied"] = applied
+        rec["changed_differs"] = not np.array_equal(changed_frame, frames[1])
+        # a new seed from kwargs reseeds
+        s2, *_ = frame_np(pipe(seed=SEED + 1, init_cache=True))
+        rec["seed_change_differs"] = not np.array_equal(s2, frames[0])
+        np.savez(OUT / f"frames_{pid}.npz", *frames)
+        if pid in PACED:
+            pace = cls(**{**schema_defaults, **load, "fps": 25.0})
+            pace(init_cache=True)
+            t0 = time.perf_counter()
+            for _ in range(10):
+                pace()
+            t25 = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for _ in range(10):
+                pace(fps=50.0)
+            t50 = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for _ in range(5):
+                pace.runtime.step()
+            step = (time.perf_counter() - t0) / 5
+            rec["pacing"] = {"t25": t25, "t50": t50, "step": step}
+    except Exception as exc:  # report, keep checking the others
+        import traceback
+
+        rec["error"] = "".join(traceback.format_exception(exc))
+    results["plugins"][pid] = rec
+
+results["leaked_modules"] = sorted(m for m in sys.modules
+                                   if m.split(".")[0] in ("nodes", "scope_export", "graph_app",
+                                                          "PySide6", "NodeGraphQt"))
+(OUT / "results.json").write_text(json.dumps(results, default=repr, indent=1))

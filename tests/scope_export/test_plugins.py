@@ -1,0 +1,132 @@
+"""Every graph in graphs/ exports, builds, installs into a fresh venv, registers
+through the "scope" entry point and runs there (see conftest.py/plugin_check.py)."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nodes
+from scope_export.exporter import derive_names
+
+ROOT = Path(__file__).resolve().parents[2]
+GRAPHS = sorted((ROOT / "graphs").glob("*.graph"))
+PACED = ("cagraph-amoeba",)  # as conftest.py
+
+STEMS = [g.stem for g in GRAPHS]
+H, W, GRID, SEED = 64, 96, 64, 7  # as plugin_check.py
+REAL_SCOPE_IMPORTS = {"scope.core.plugins.hookspecs", "scope.core.pipelines.interface",
+                      "scope.core.pipelines.base_schema"}
+
+
+def test_there_are_graphs():
+    assert "amoeba" in STEMS
+
+
+def test_all_registered(plugin_results):
+    assert plugin_results["errors"] == []
+    assert plugin_results["leaked_modules"] == []
+    ids = {derive_names(nodes.load(g)).pipeline_id for g in GRAPHS}
+    assert set(plugin_results["plugins"]) == ids
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_package_layout(stem, exports, wheels):
+    res = exports[stem]
+    meta = tomllib.loads((res.out_dir / "pyproject.toml").read_text())
+    eps = meta["project"]["entry-points"]
+    assert list(eps) == ["scope"] and len(eps["scope"]) == 1
+    assert meta["build-system"]["build-backend"] == "hatchling.build"
+    deps = " ".join(meta["project"]["dependencies"]).lower()
+    assert "numpy" in deps
+    for banned in ("torch", "pydantic", "pyside", "qt", "cagraph"):
+        assert banned not in deps
+    assert "cupy" in " ".join(meta["project"]["optional-dependencies"]["cuda"])
+    assert wheels[stem].exists()
+    # the generated code imports only Scope's real module paths
+    for py in (res.out_dir / res.names.module).glob("*.py"):
+        for node in ast.walk(ast.parse(py.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("scope"):
+                assert node.module in REAL_SCOPE_IMPORTS, (py.name, node.module)
+    plugin = (res.out_dir / res.names.module / "plugin.py").read_text()
+    assert "from .pipeline import" in plugin and "@hookimpl" in plugin
+    assert (res.out_dir / "README.md").read_text().count("daydream-scope install") >= 2
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_config(stem, plugin_results, exports):
+    res = exports[stem]
+    rec = plugin_results["plugins"][res.names.pipeline_id]
+    assert "error" not in rec, rec.get("error")
+    assert rec["dist"] == res.names.dist_name
+    meta = rec["meta"]
+    assert meta["id"] == res.names.pipeline_id
+    assert meta["name"] == res.names.pipeline_name and meta["description"]
+    assert meta["version"] == "1.0.0"
+    assert meta["usage"] == ["preprocessor"]
+    assert meta["supported_modes"] == ["text", "video"] and meta["default_mode"] == "text"
+    assert meta["supports_prompts"] is False
+    assert rec["definition"]["node_type_id"] == res.names.pipeline_id
+    props = meta["config_schema"]["properties"]
+    for name, prop in props.items():
+        assert "default" in prop, name
+    for name in ("height", "width"):
+        ui = props[name]["ui"]
+        assert ui["is_load_param"] is True and ui["component"] == "resolution"
+        assert props[name]["multipleOf"] == 16 and props[name]["default"] % 16 == 0
+    assert props["grid_size"]["ui"]["is_load_param"] is True
+    for f in res.fields:
+        prop = props[f.name]
+        ui = prop["ui"]
+        assert ui["category"] == "input" and ui["is_load_param"] is False
+        assert ui["order"] == f.order and ui["label"] == f.label
+        assert prop["default"] == f.default
+        if f.kind in ("float", "int"):
+            assert prop["minimum"] == f.ge and prop["maximum"] == f.le  # a slider
+            assert prop["minimum"] <= prop["default"] <= prop["maximum"]
+        elif f.kind == "enum":
+            assert prop["enum"] == list(f.choices)  # a dropdown
+    for extra in ("fps", "seed"):
+        assert props[extra]["ui"]["category"] == "input"
+    assert rec["defaults"]["height"] == res.height and rec["defaults"]["width"] == res.width
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_pipeline_runs(stem, plugin_results, exports):
+    rec = plugin_results["plugins"][exports[stem].names.pipeline_id]
+    assert "error" not in rec, rec.get("error")
+    assert rec["device"] == "cpu"
+    for dtype, device, shape, lo, hi in rec["frames"]:
+        assert dtype == "torch.float32" and device == "cpu"
+        assert shape == [1, H, W, 3]  # THWC at the requested size
+        assert 0.0 <= lo <= hi <= 1.0
+    assert rec["restart_equals_first"], "init_cache must restart the organism"
+    assert rec["seed_change_differs"]
+    for name, value in rec["changed"].items():
+        got = rec["applied"][name]
+        assert got == pytest.approx(value) if not isinstance(value, str) else got == value, name
+    assert rec["changed_differs"], "published parameters from kwargs must change the frames"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_frames_equal_runtime(stem, plugin_results, exports):
+    """For a fixed seed the plugin's frames are bit-identical to the runtime's."""
+    pid = exports[stem].names.pipeline_id
+    got = np.load(Path(plugin_results["dir"]) / f"frames_{pid}.npz")
+    rt = nodes.Runtime(nodes.load(exports[stem].out_dir / exports[stem].names.module / "graph.graph"),
+                       backend="numpy", size=GRID, width=W, height=H, seed=SEED)
+    for i in range(len(got.files)):
+        want = rt.step()
+        np.testing.assert_array_equal(got[f"arr_{i}"][0], want, err_msg=f"frame {i}")
+
+
+@pytest.mark.parametrize("pid", PACED)
+def test_fps_pacing(pid, plugin_results):
+    p = plugin_results["plugins"][pid]["pacing"]
+    # 10 calls at 25 fps take 10 periods (the first call of the run is not early)
+    assert 0.36 <= p["t25"] <= 0.40 + 10 * p["step"] + 0.15, p
+    assert 0.18 <= p["t50"] <= 0.20 + 10 * p["step"] + 0.15, p
