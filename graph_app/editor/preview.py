@@ -1,0 +1,530 @@
+"""Live preview: the evaluator runs on a worker thread, the UI only paints.
+
+The UI thread never touches the worker's Runtime.  It posts messages to a
+queue: a *copy* of the graph after structural edits (nodes, links), single
+param values while a slider moves, and transport commands.  The worker applies
+them between frames, so it never sees a half-edited graph.  Frames come back
+as ready-made QImages; only the newest is kept (no backlog builds up when the
+UI is busy).
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from collections import deque
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from nodes import Runtime
+from nodes.errors import GraphError
+from nodes.graph import Graph
+from nodes.spec import Kind
+
+from . import theme
+
+
+# -- value -> image ------------------------------------------------------------------
+
+def to_rgb8(rgb: np.ndarray) -> np.ndarray:
+    a = np.clip(rgb, 0.0, 1.0)
+    return np.ascontiguousarray((a * 255.0 + 0.5).astype(np.uint8))
+
+
+def field_to_rgb8(f: np.ndarray) -> np.ndarray:
+    f = np.asarray(f, np.float32)
+    lo, hi = float(f.min()), float(f.max())
+    if lo < 0.0 or hi > 1.0:  # outside [0, 1]: stretch to the range
+        f = (f - lo) / (hi - lo) if hi > lo else np.zeros_like(f)
+    g = (np.clip(f, 0, 1) * 255.0 + 0.5).astype(np.uint8)
+    return np.ascontiguousarray(np.repeat(g[:, :, None], 3, axis=2))
+
+
+def vfield_to_rgb8(v: np.ndarray) -> np.ndarray:
+    """Direction as hue, magnitude as brightness (normalised to the 99th percentile)."""
+    vy, vx = np.asarray(v[0], np.float32), np.asarray(v[1], np.float32)
+    ang = (np.arctan2(vy, vx) / (2 * math.pi)) % 1.0
+    mag = np.hypot(vx, vy)
+    scale = float(np.percentile(mag, 99)) or 1.0
+    val = np.clip(mag / scale, 0, 1)
+    h6 = ang * 6.0
+    i = np.floor(h6).astype(np.int32) % 6
+    f = h6 - np.floor(h6)
+    p = np.zeros_like(val)
+    q = val * (1 - f)
+    t = val * f
+    r = np.choose(i, [val, q, p, p, t, val])
+    g = np.choose(i, [t, val, val, q, p, p])
+    b = np.choose(i, [p, p, t, val, val, q])
+    return to_rgb8(np.stack([r, g, b], axis=-1))
+
+
+def scalar_plot_rgb8(history, size: int = 256) -> np.ndarray:
+    """A small oscilloscope of a scalar signal's recent values."""
+    h, w = size // 2, size
+    img = np.zeros((h, w, 3), np.uint8)
+    img[:] = (22, 24, 30)
+    img[h // 2, :] = (50, 54, 66)
+    vals = np.asarray(history, np.float64)[-w:]
+    if len(vals) >= 2:
+        lo, hi = float(vals.min()), float(vals.max())
+        span = hi - lo if hi > lo else 1.0
+        ys = ((1 - (vals - lo) / span) * (h - 9) + 4).astype(int)
+        xs = np.arange(w - len(vals), w)
+        for k in range(len(xs) - 1):
+            y0, y1 = sorted((ys[k], ys[k + 1]))
+            img[y0:y1 + 1, xs[k]] = (79, 179, 255)
+    return img
+
+
+def rgb8_to_qimage(a: np.ndarray) -> QtGui.QImage:
+    h, w = a.shape[:2]
+    return QtGui.QImage(a.data, w, h, 3 * w, QtGui.QImage.Format_RGB888).copy()
+
+
+# -- the worker ----------------------------------------------------------------------
+
+class PreviewWorker(QtCore.QObject):
+    """Runs a Runtime on a daemon thread; talks to the UI through a queue and signals."""
+
+    frame_ready = QtCore.Signal()
+    status = QtCore.Signal(str, bool)  # message, is_error
+    recording_done = QtCore.Signal(str, str)  # path, error ("" when fine)
+
+    def __init__(self, size: int = 512, backend: str = "numpy", parent=None):
+        super().__init__(parent)
+        self.size = int(size)
+        self.backend = backend
+        self._q: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._latest: tuple[QtGui.QImage, np.ndarray, dict] | None = None
+        self._pending = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.frames_delivered = 0
+        # worker-thread state
+        self._graph: Graph | None = None
+        self._rt: Runtime | None = None
+        self._playing = True
+        self._steps = 0
+        self._probe: tuple[str, str] | None = None
+        self._hist: deque = deque(maxlen=256)
+        self._recorder = None
+        self._fps = 0.0
+        self._sim_ms = 0.0
+        self._last_t = None
+        self._error = ""
+        self._pending_graph: Graph | None = None
+
+    # ---- UI side ---------------------------------------------------------------
+    def start(self, graph: Graph) -> None:
+        self.post("graph", graph.copy())
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="cagraph-preview", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Stop the thread; returns True when it has ended."""
+        self._stop.set()
+        self._q.put(("wake",))
+        if self._thread is not None:
+            self._thread.join(timeout)
+            alive = self._thread.is_alive()
+            if not alive:
+                self._thread = None
+            return not alive
+        return True
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def post(self, *msg) -> None:
+        self._q.put(msg)
+
+    def set_graph(self, graph: Graph) -> None:
+        self.post("graph", graph.copy())
+
+    def set_param(self, nid: str, name: str, value) -> None:
+        self.post("param", nid, name, value)
+
+    def play(self, on: bool = True):
+        self.post("play", bool(on))
+
+    def single_step(self):
+        self.post("step")
+
+    def reseed(self, seed: int):
+        self.post("reseed", int(seed))
+
+    def restart(self):
+        self.post("restart")
+
+    def set_size(self, size: int):
+        self.post("size", int(size))
+
+    def set_probe(self, probe: tuple[str, str] | None):
+        self.post("probe", probe)
+
+    def record(self, recorder) -> None:
+        self.post("record", recorder)
+
+    def take_frame(self):
+        """Newest (QImage, rgb8 array, info) or None; call from the UI thread."""
+        with self._lock:
+            self._pending = False
+            return self._latest
+
+    # ---- worker side -------------------------------------------------------------
+    def _handle(self, msg) -> None:
+        kind = msg[0]
+        if kind == "graph":
+            self._set_graph(msg[1])
+        elif kind == "param":
+            _, nid, name, value = msg
+            g = self._graph
+            if g is not None and nid in g.nodes:
+                g.nodes[nid].params[name] = value
+        elif kind == "play":
+            self._playing = msg[1]
+            self._last_t = None
+        elif kind == "step":
+            self._steps += 1
+        elif kind == "reseed":
+            if self._rt is not None:
+                self._rt.reseed(msg[1])
+                self._steps += 0 if self._playing else 1
+        elif kind == "restart":
+            if self._rt is not None:
+                self._rt.reset()
+                self._hist.clear()
+                self._steps += 0 if self._playing else 1
+        elif kind == "size":
+            if msg[1] != self.size:
+                self.size = msg[1]
+                self._rt = None  # rebuilt at the new size (state restarts)
+                self._steps += 0 if self._playing else 1
+        elif kind == "probe":
+            self._probe = msg[1]
+            self._hist.clear()
+            self._steps += 0 if self._playing else 1
+        elif kind == "record":
+            self._recorder = msg[1]
+
+    def _set_graph(self, g: Graph) -> None:
+        self._graph = g
+        self._pending_graph = None
+        if self._rt is None:
+            return
+        old = self._rt.graph
+        self._rt.graph = g
+        try:
+            self._rt.compile()  # keeps the state of surviving nodes
+            self._set_error("")
+        except GraphError as exc:
+            self._rt.graph = old  # keep showing the last valid graph
+            self._graph = old
+            self._pending_graph = g
+            self._set_error(f"Graph not runnable (showing last valid): {exc.issues[0]}")
+
+    def _set_error(self, text: str) -> None:
+        if text != self._error:
+            self._error = text
+            self.status.emit(text, bool(text))
+
+    def _ensure_runtime(self) -> bool:
+        if self._rt is not None:
+            return True
+        g = self._pending_graph or self._graph
+        if g is None:
+            return False
+        try:
+            self._rt = Runtime(g, backend=self.backend, size=self.size)
+            self._graph = g
+            self._pending_graph = None
+            self._set_error("")
+            return True
+        except GraphError as exc:
+            self._set_error(f"Graph not runnable: {exc.issues[0]}")
+            return False
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            # drain messages; block while paused (or broken) so an idle preview costs nothing
+            block = not (self._playing or self._steps) or (
+                self._rt is None and bool(self._error))
+            try:
+                msg = self._q.get(timeout=0.25) if block else self._q.get_nowait()
+                self._handle(msg)
+                while True:
+                    self._handle(self._q.get_nowait())
+            except queue.Empty:
+                pass
+            if self._stop.is_set():
+                break
+            if not (self._playing or self._steps):
+                continue
+            if self._rt is None and not self._ensure_runtime():
+                self._steps = 0  # wait for the next graph
+                continue
+            t0 = time.perf_counter()
+            try:
+                self._rt.step()
+            except Exception as exc:  # noqa: BLE001 - a node failed: report, pause
+                self._set_error(str(exc))
+                self._playing = False
+                self._steps = 0
+                continue
+            sim = time.perf_counter() - t0
+            self._sim_ms = sim * 1000 if self._sim_ms == 0 else 0.9 * self._sim_ms + 100 * sim
+            if self._steps:
+                self._steps -= 1
+            self._publish()
+            # pace to the graph's fps (the sim may be slower: then run flat out)
+            target = 1.0 / max(1.0, self._rt.fps)
+            now = time.perf_counter()
+            if self._last_t is not None:
+                dt = now - self._last_t
+                wait = target - dt
+                if wait > 0 and self._playing:
+                    try:
+                        self._handle(self._q.get(timeout=wait))
+                    except queue.Empty:
+                        pass
+                    now = time.perf_counter()
+                    dt = now - self._last_t
+                inst = 1.0 / max(dt, 1e-6)
+                self._fps = inst if self._fps == 0 else 0.85 * self._fps + 0.15 * inst
+            self._last_t = now
+
+    def _render(self):
+        rt = self._rt
+        if self._probe is not None:
+            nid, port = self._probe
+            val = rt.values.get((nid, port))
+            kind = rt.kind_of(nid, port) if nid in rt.nodes else None
+            if val is None or kind is None:
+                return None, f"{nid}.{port}: no value"
+            if kind is Kind.FIELD:
+                return field_to_rgb8(rt.be.to_host(val)), f"{nid}.{port} · field"
+            if kind is Kind.VFIELD:
+                return vfield_to_rgb8(rt.be.to_host(val)), f"{nid}.{port} · flow"
+            if kind is Kind.RGB:
+                return to_rgb8(rt.be.to_host(val)), f"{nid}.{port} · rgb"
+            if kind is Kind.SCALAR:
+                self._hist.append(float(val))
+                return scalar_plot_rgb8(self._hist), f"{nid}.{port} = {float(val):.4g}"
+            return None, f"{nid}.{port}: a {kind.value} has no picture"
+        rgb = rt.output_host()
+        if rgb is None:
+            return None, "no Output node"
+        return to_rgb8(rgb), "output"
+
+    def _publish(self) -> None:
+        rgb8, label = self._render()
+        if rgb8 is not None and self._recorder is not None:
+            rec = self._recorder
+            rec.add(rgb8)
+            if not rec.wants_more:
+                self._recorder = None
+                threading.Thread(target=self._finish_recording, args=(rec,), daemon=True).start()
+        scalars = {k: float(v) for k, v in self._rt.values.items()
+                   if isinstance(v, (float, int)) and not isinstance(v, bool)}
+        info = {"frame": self._rt.frame, "fps": self._fps, "sim_ms": self._sim_ms,
+                "size": self._rt.size, "label": label, "scalars": scalars,
+                "recording": None if self._recorder is None else
+                (self._recorder.received, self._recorder.frames)}
+        img = rgb8_to_qimage(rgb8) if rgb8 is not None else None
+        with self._lock:
+            self._latest = (img, rgb8, info)
+            emit = not self._pending
+            self._pending = True
+        self.frames_delivered += 1
+        if emit:
+            self.frame_ready.emit()
+
+    def _finish_recording(self, rec) -> None:
+        rec.wait()
+        self.recording_done.emit(rec.path, rec.error or "")
+
+
+# -- the widget ----------------------------------------------------------------------
+
+class PreviewView(QtWidgets.QWidget):
+    """Paints the newest frame, letterboxed, with a small HUD."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.image: QtGui.QImage | None = None
+        self.hud = ""
+        self.error = ""
+        self.setMinimumSize(200, 200)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Expanding)
+
+    def paintEvent(self, _ev):  # noqa: N802 - Qt API
+        p = QtGui.QPainter(self)
+        p.fillRect(self.rect(), QtGui.QColor("#0d0e12"))
+        if self.image is not None and not self.image.isNull():
+            iw, ih = self.image.width(), self.image.height()
+            s = min(self.width() / iw, self.height() / ih)
+            w, h = int(iw * s), int(ih * s)
+            target = QtCore.QRect((self.width() - w) // 2, (self.height() - h) // 2, w, h)
+            p.setRenderHint(QtGui.QPainter.SmoothPixmapTransform, s < 1.0)
+            p.drawImage(target, self.image)
+        f = p.font()
+        f.setPointSizeF(9)
+        p.setFont(f)
+        if self.hud:
+            r = QtCore.QRect(8, 8, self.width() - 16, 20)
+            p.setPen(QtGui.QColor(0, 0, 0, 160))
+            p.drawText(r.translated(1, 1), QtCore.Qt.AlignLeft, self.hud)
+            p.setPen(QtGui.QColor(theme.TEXT))
+            p.drawText(r, QtCore.Qt.AlignLeft, self.hud)
+        if self.error:
+            r = QtCore.QRect(8, self.height() - 60, self.width() - 16, 52)
+            p.fillRect(r, QtGui.QColor(60, 16, 22, 220))
+            p.setPen(QtGui.QColor(theme.ERROR))
+            p.drawText(r.adjusted(6, 4, -6, -4), QtCore.Qt.TextWordWrap, self.error)
+        p.end()
+
+
+class PreviewPanel(QtWidgets.QWidget):
+    """Transport bar + view + capture controls around a PreviewWorker."""
+
+    snapshot_requested = QtCore.Signal()
+    record_requested = QtCore.Signal(float)
+    probe_cleared = QtCore.Signal()
+
+    SIZES = (256, 512, 1024)
+
+    def __init__(self, worker: PreviewWorker, parent=None):
+        super().__init__(parent)
+        self.worker = worker
+        self.last_rgb8: np.ndarray | None = None
+        self.last_info: dict = {}
+        self.frames_shown = 0
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        bar = QtWidgets.QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.setSpacing(4)
+
+        def btn(text, tip, checkable=False):
+            b = QtWidgets.QToolButton()
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setCheckable(checkable)
+            bar.addWidget(b)
+            return b
+
+        self.play_btn = btn("❚❚", "Play / pause (Space)", True)
+        self.play_btn.setChecked(True)
+        self.play_btn.toggled.connect(self._on_play)
+        self.step_btn = btn("▶|", "Single step (.)")
+        self.step_btn.clicked.connect(self.single_step)
+        self.reseed_btn = btn("⟳ seed", "Reseed: restart from a new random seed")
+        self.reseed_btn.clicked.connect(self.reseed)
+        self.restart_btn = btn("↺ restart", "Restart from the graph's seed")
+        self.restart_btn.clicked.connect(self.restart)
+        bar.addSpacing(8)
+        self.size_box = QtWidgets.QComboBox()
+        for s in self.SIZES:
+            self.size_box.addItem(f"{s} px", s)
+        self.size_box.setToolTip("Preview simulation size")
+        self.size_box.currentIndexChanged.connect(
+            lambda i: self.worker.set_size(self.size_box.itemData(i)))
+        bar.addWidget(self.size_box)
+        bar.addStretch(1)
+        self.snap_btn = btn("◉ PNG", "Snapshot the preview to PNG")
+        self.snap_btn.clicked.connect(self.snapshot_requested)
+        self.rec_secs = QtWidgets.QDoubleSpinBox()
+        self.rec_secs.setRange(0.5, 600)
+        self.rec_secs.setValue(10)
+        self.rec_secs.setSuffix(" s")
+        self.rec_secs.setToolTip("Seconds to record")
+        self.rec_secs.setFixedWidth(56)
+        bar.addWidget(self.rec_secs)
+        self.rec_btn = btn("● REC", "Record the preview to MP4")
+        self.rec_btn.clicked.connect(lambda: self.record_requested.emit(self.rec_secs.value()))
+        lay.addLayout(bar)
+        self.view = PreviewView()
+        lay.addWidget(self.view, 1)
+        foot = QtWidgets.QHBoxLayout()
+        foot.setContentsMargins(6, 3, 6, 3)
+        self.fps_label = QtWidgets.QLabel("—")
+        self.fps_label.setObjectName("dim")
+        self.probe_label = QtWidgets.QLabel("")
+        self.probe_label.setObjectName("mod")
+        self.probe_clear = QtWidgets.QToolButton()
+        self.probe_clear.setText("✕ show output")
+        self.probe_clear.setVisible(False)
+        self.probe_clear.clicked.connect(lambda: self.set_probe(None))
+        foot.addWidget(self.fps_label)
+        foot.addStretch(1)
+        foot.addWidget(self.probe_label)
+        foot.addWidget(self.probe_clear)
+        lay.addLayout(foot)
+        worker.frame_ready.connect(self._on_frame)
+        worker.status.connect(self._on_status)
+        self._seed = 0
+        self.set_size_choice(worker.size)
+
+    def set_size_choice(self, size: int) -> None:
+        i = self.size_box.findData(int(size))
+        if i >= 0:
+            self.size_box.blockSignals(True)
+            self.size_box.setCurrentIndex(i)
+            self.size_box.blockSignals(False)
+
+    # transport
+    def _on_play(self, on: bool):
+        self.play_btn.setText("❚❚" if on else "▶")
+        self.worker.play(on)
+
+    def toggle_play(self):
+        self.play_btn.setChecked(not self.play_btn.isChecked())
+
+    def single_step(self):
+        if self.play_btn.isChecked():
+            self.play_btn.setChecked(False)
+        self.worker.single_step()
+
+    def reseed(self):
+        import random
+
+        self._seed = random.randrange(1, 2**31)
+        self.worker.reseed(self._seed)
+
+    def restart(self):
+        self.worker.restart()
+
+    def set_probe(self, probe):
+        self.worker.set_probe(probe)
+        self.probe_label.setText(f"previewing {probe[0]}.{probe[1]}" if probe else "")
+        self.probe_clear.setVisible(probe is not None)
+
+    def _on_status(self, text: str, is_error: bool):
+        self.view.error = text
+        self.view.update()
+
+    def _on_frame(self):
+        got = self.worker.take_frame()
+        if got is None:
+            return
+        img, rgb8, info = got
+        self.last_info = info
+        if img is not None:
+            self.view.image = img
+            self.last_rgb8 = rgb8
+        self.frames_shown += 1
+        rec = info.get("recording")
+        rec_txt = f"   ● REC {rec[0]}/{rec[1]}" if rec else ""
+        self.view.hud = (f"{info['fps']:.1f} fps   frame {info['frame']}   "
+                         f"{info['size']}²   {info['label']}{rec_txt}")
+        self.fps_label.setText(f"{info['fps']:.1f} fps · sim {info['sim_ms']:.1f} ms/frame")
+        self.view.update()
