@@ -1,0 +1,225 @@
+"""CLI subcommands for Scope: ``export``, ``scope launch|set`` and ``lora check``.
+
+``graph_app.cli`` calls :func:`add_subcommands` on its argparse subparsers.  Every
+handler prints one clear ``error: ...`` line (naming the file, LoRA or server)
+and returns a non-zero exit code instead of raising.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _fail(msg: str, code: int = 2) -> int:
+    print(f"error: {msg}", file=sys.stderr)
+    return code
+
+
+def _guard(fn):
+    """Turn the expected failures into one line and an exit code."""
+
+    def run(args) -> int:
+        import nodes
+        from scope_export.exporter import ExportError
+        from scope_export.lora import LoraError
+        from scope_export.scope_client import ScopeError
+
+        try:
+            return int(fn(args) or 0)
+        except nodes.GraphError as exc:
+            for issue in exc.issues:
+                print(f"error: {issue}", file=sys.stderr)
+            return 2
+        except (ExportError, LoraError, ScopeError) as exc:
+            return _fail(str(exc))
+        except OSError as exc:
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            return _fail(f"{where}{exc.strerror or exc}")
+
+    run.__name__ = fn.__name__
+    return run
+
+
+def _lora_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lora", action="append", default=[], metavar="PATH[:SCALE]",
+                   help="a Wan2.1-T2V-14B LoRA for Krea (repeatable); scale defaults to 1.0")
+    p.add_argument("--lora-merge-mode", default="permanent_merge",
+                   choices=("permanent_merge", "runtime_peft"),
+                   help="permanent_merge: full speed, fixed scales; runtime_peft: scales "
+                        "change live, about half the fps")
+    p.add_argument("--allow-incompatible-lora", action="store_true",
+                   help="use LoRAs even when they look made for another model (e.g. 1.3B)")
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--name", help="plugin name (default: the graph's name)")
+    p.add_argument("--size", metavar="WxH",
+                   help="output size, multiples of 16 (default: the graph's, else 576x320)")
+    p.add_argument("--fps", type=float, help="frames per second (default: the graph's)")
+    p.add_argument("--prompt", help="Krea prompt for the workflow / session")
+
+
+def add_subcommands(sub) -> None:
+    p = sub.add_parser("export", help="export a graph as a Daydream Scope plugin (+ Krea workflow)")
+    p.add_argument("graph", help=".graph file")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the plugin package")
+    _export_args(p)
+    _lora_args(p)
+    p.add_argument("--plugin-version", default="1.0.0", help="package version (default 1.0.0)")
+    p.add_argument("--wheel", action="store_true", help="also build a wheel into DIR/dist")
+    p.set_defaults(fn=cmd_export)
+
+    sp = sub.add_parser("scope", help="drive a running Daydream Scope server")
+    ssub = sp.add_subparsers(dest="scope_cmd", required=True, metavar="{launch,set}")
+    p = ssub.add_parser("launch", help="install + load CA -> Krea Realtime with LoRAs, start")
+    p.add_argument("graph", help=".graph file")
+    p.add_argument("--server", required=True, metavar="URL", help="e.g. http://127.0.0.1:8000")
+    _export_args(p)
+    _lora_args(p)
+    p.add_argument("--out", metavar="DIR",
+                   help="where to export the plugin (default: ./scope-plugins/<name>)")
+    p.add_argument("--package-spec",
+                   help="what the server installs (default: the exported folder's path; use a "
+                        "path on the server or a git URL for remote servers)")
+    p.add_argument("--quantization", choices=("none", "fp8_e4m3fn"), default="none",
+                   help="Krea weights: fp8_e4m3fn for GPUs under 40 GB")
+    p.add_argument("--vace-context-scale", type=float, default=1.0,
+                   help="how strongly the CA video steers Krea (0..2, default 1)")
+    p.add_argument("--timeout", type=float, default=1200.0,
+                   help="seconds to wait for the pipelines to load (default 1200)")
+    p.set_defaults(fn=cmd_scope_launch)
+
+    p = ssub.add_parser("set", help="change published parameters / LoRA scales live")
+    p.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
+    p.add_argument("--server", required=True, metavar="URL")
+    p.add_argument("--lora-scale", action="append", default=[], metavar="PATH=SCALE",
+                   help="runtime scale of a loaded runtime_peft LoRA (repeatable)")
+    p.add_argument("--pipeline", help="cagraph pipeline id when several are installed")
+    p.add_argument("--vace-context-scale", type=float, default=1.0,
+                   help="resent with LoRA updates (Scope's REST injects 1.0 otherwise)")
+    p.set_defaults(fn=cmd_scope_set)
+
+    lp = sub.add_parser("lora", help="LoRA file tools")
+    lsub = lp.add_subparsers(dest="lora_cmd", required=True, metavar="{check}")
+    p = lsub.add_parser("check", help="find truncated/corrupt LoRAs and their Wan2.1 model size")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(fn=cmd_lora_check)
+
+
+# -- handlers -----------------------------------------------------------------------------
+
+@_guard
+def cmd_export(args) -> int:
+    from scope_export.exporter import export
+
+    res = export(args.graph, args.out, name=args.name, loras=args.lora,
+                 merge_mode=args.lora_merge_mode, size=args.size, fps=args.fps,
+                 version=args.plugin_version, allow_incompatible_lora=args.allow_incompatible_lora,
+                 prompt=args.prompt)
+    con = _console()
+    for w in res.warnings:
+        _console(stderr=True).print(f"[yellow]warning:[/] {w}")
+    con.print(f"exported [bold]{res.names.pipeline_id}[/] ({res.width}x{res.height}, "
+              f"{len(res.fields)} parameters) to {res.out_dir}")
+    con.print(f"  workflow: {res.workflow_path}")
+    if args.wheel:
+        import importlib.util
+        import subprocess
+
+        # offline when the backend is already here; else let `build` fetch hatchling
+        iso = [] if importlib.util.find_spec("hatchling") is None else ["--no-isolation"]
+        proc = subprocess.run([sys.executable, "-m", "build", "--wheel", *iso, "--outdir",
+                               str(res.out_dir / "dist"), str(res.out_dir)],
+                              capture_output=True, text=True)
+        if proc.returncode:
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["?"]
+            return _fail(f"building the wheel in {res.out_dir} failed: {tail[0]}")
+        con.print(f"  wheel: {next((res.out_dir / 'dist').glob('*.whl'))}")
+    con.print(f"  install: daydream-scope install {res.out_dir}")
+    return 0
+
+
+@_guard
+def cmd_scope_launch(args) -> int:
+    from scope_export import lora as lora_mod
+    from scope_export.exporter import export
+    from scope_export.scope_client import ScopeClient, launch, resolve_server_loras
+    from scope_export.workflow import default_prompt
+
+    client = ScopeClient(args.server)
+    client.schemas()  # fail fast, before exporting, when the server is unreachable
+    specs = [lora_mod.parse_spec(s) for s in args.lora]
+
+    def local_ok(path: str) -> None:
+        rep = lora_mod.require_krea_compatible(path,
+                                               allow_incompatible=args.allow_incompatible_lora)
+        problem = rep.problem_for_krea()
+        if problem:
+            _console(stderr=True).print(f"[yellow]warning:[/] {problem}")
+
+    loras = resolve_server_loras(client, specs, local_ok)
+    graph = Path(args.graph)
+    import nodes
+    from scope_export.exporter import derive_names
+
+    names = derive_names(nodes.load(graph), args.name, str(graph))
+    out = Path(args.out) if args.out else Path("scope-plugins") / names.slug
+    res = export(graph, out, name=args.name, size=args.size, fps=args.fps, check_loras=False,
+                 merge_mode=args.lora_merge_mode, prompt=args.prompt)
+    con = _console()
+    with con.status("talking to Scope ...") as status:
+        def progress(msg: str) -> None:
+            con.log(msg)
+            status.update(msg)
+
+        launch(client, pipeline_id=res.names.pipeline_id, dist_name=res.names.dist_name,
+               package_spec=args.package_spec or str(res.out_dir), height=res.height,
+               width=res.width, loras=loras, merge_mode=args.lora_merge_mode,
+               prompt=args.prompt or default_prompt(names.slug),
+               quantization=None if args.quantization == "none" else args.quantization,
+               vace_context_scale=args.vace_context_scale, progress=progress,
+               load_timeout_s=args.timeout)
+    con.print(f"[green]running[/]: {res.names.pipeline_id} -> krea-realtime-video on "
+              f"{client.server}")
+    con.print(f"  preview: {client.server}/api/v1/session/frame   stream: "
+              f"{client.server}/api/v1/session/output.ts")
+    con.print(f"  tweak:   cagraph scope set --server {client.server} "
+              f"{res.fields[0].name + '=...' if res.fields else 'name=value'}")
+    return 0
+
+
+@_guard
+def cmd_scope_set(args) -> int:
+    from scope_export.scope_client import ScopeClient, set_parameters
+
+    con = _console()
+    set_parameters(ScopeClient(args.server), args.assignments, lora_scales=args.lora_scale,
+                   pipeline_id=args.pipeline, vace_context_scale=args.vace_context_scale,
+                   progress=lambda m: con.print(m))
+    return 0
+
+
+@_guard
+def cmd_lora_check(args) -> int:
+    from scope_export.lora import check
+
+    con = _console()
+    bad = 0
+    for f in args.files:
+        rep = check(f)
+        problem = rep.problem_for_krea()
+        colour = "green" if not problem else ("red" if not rep.ok else "yellow")
+        con.print(f"[{colour}]{f}[/]: {rep.summary()}")
+        if problem:
+            bad += 1
+            if rep.ok:
+                con.print(f"  {problem}")
+    return 1 if bad else 0

@@ -1,0 +1,464 @@
+"""Drive a running Daydream Scope server over its REST API (stdlib urllib only).
+
+``launch`` installs the exported plugin when the server lacks it, loads
+``[<ca pipeline>, krea-realtime-video]`` with LoRA load params, waits for
+``loaded`` and starts a headless session in video mode with the CA feeding
+Krea's VACE input.  ``set_parameters`` changes published parameters and
+runtime LoRA scales of the running session.
+
+Endpoints and behaviour follow Scope 0.2.4 (see shared/reference/scope-plugin-api.md).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .workflow import KREA_ID, KREA_VIDEO_DEFAULTS, MERGE_MODES
+
+Progress = Callable[[str], None]
+
+
+class ScopeError(Exception):
+    """A failure talking to Scope; the message names the server."""
+
+
+class ScopeUnreachable(ScopeError):
+    pass
+
+
+def normalise_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        raise ScopeError("--server is empty; expected e.g. http://127.0.0.1:8000")
+    if "://" not in url:
+        url = "http://" + url
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ScopeError(f"--server {url!r}: expected http://HOST:PORT")
+    return url.rstrip("/")
+
+
+def is_local(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ScopeClient:
+    def __init__(self, server: str, *, timeout: float = 30.0):
+        self.server = normalise_url(server)
+        self.timeout = timeout
+
+    # -- transport ------------------------------------------------------------------
+    def request(self, method: str, path: str, body: Any = None, *,
+                timeout: float | None = None) -> Any:
+        url = self.server + path
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(url, data=data, method=method, headers={
+            "Accept": "application/json",
+            **({"Content-Type": "application/json"} if data is not None else {})})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as exc:
+            detail = _detail(exc.read())
+            raise ScopeError(f"Scope server {self.server}: {method} {path} failed with HTTP "
+                             f"{exc.code}: {detail}") from None
+        except urllib.error.URLError as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ScopeUnreachable(f"cannot reach the Scope server at {self.server} ({reason}); "
+                                   "is `daydream-scope` running there, and is the port "
+                                   "exposed?") from None
+        except (socket.timeout, TimeoutError):
+            raise ScopeUnreachable(f"Scope server {self.server}: {method} {path} timed out") \
+                from None
+        except ConnectionError as exc:
+            raise ScopeUnreachable(f"cannot reach the Scope server at {self.server} ({exc})") \
+                from None
+        if not raw:
+            return None
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            raise ScopeError(f"Scope server {self.server}: {method} {path} did not answer JSON "
+                             "(is this a Scope server?)") from None
+
+    def get(self, path: str, **kw) -> Any:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: Any, **kw) -> Any:
+        return self.request("POST", path, body, **kw)
+
+    # -- endpoints ----------------------------------------------------------------------
+    def schemas(self) -> dict[str, dict]:
+        return (self.get("/api/v1/pipelines/schemas") or {}).get("pipelines", {}) or {}
+
+    def plugins(self) -> dict:
+        return self.get("/api/v1/plugins") or {}
+
+    def install_plugin(self, package: str) -> dict:
+        return self.post("/api/v1/plugins", {"package": package, "editable": False,
+                                             "upgrade": False, "force": False, "pre": False},
+                         timeout=max(self.timeout, 600.0)) or {}
+
+    def loras(self) -> list[dict]:
+        return (self.get("/api/v1/loras") or {}).get("lora_files", []) or []
+
+    def load(self, pipelines: list[dict]) -> Any:
+        return self.post("/api/v1/pipeline/load", {"pipelines": pipelines})
+
+    def status(self) -> dict:
+        return self.get("/api/v1/pipeline/status") or {}
+
+    def start_session(self, body: dict) -> dict:
+        return self.post("/api/v1/session/start", body, timeout=max(self.timeout, 120.0)) or {}
+
+    def update_parameters(self, params: dict) -> Any:
+        return self.post("/api/v1/session/parameters", params)
+
+
+def _detail(raw: bytes) -> str:
+    try:
+        doc = json.loads(raw)
+        d = doc.get("detail", doc) if isinstance(doc, dict) else doc
+        return d if isinstance(d, str) else json.dumps(d)[:500]
+    except Exception:
+        return raw.decode("utf-8", "replace")[:500] or "(no detail)"
+
+
+# -- plugin install -----------------------------------------------------------------------
+
+def ensure_plugin(client: ScopeClient, pipeline_id: str, dist_name: str, package_spec: str, *,
+                  progress: Progress, wait_s: float = 300.0, poll_s: float = 1.0) -> bool:
+    """Install the plugin when the server does not list ``pipeline_id``; True if installed."""
+    if pipeline_id in client.schemas():
+        progress(f"{pipeline_id} is already installed on {client.server}")
+        return False
+    info = client.plugins()
+    failed = [f for f in info.get("failed_plugins", []) or []
+              if f.get("package_name") == dist_name]
+    if failed:
+        f = failed[0]
+        progress(f"{dist_name} failed to load before ({f.get('error_type')}: "
+                 f"{f.get('error_message')}); reinstalling")
+    progress(f"installing {dist_name} from {package_spec} ...")
+    res = client.install_plugin(package_spec)
+    if res and res.get("success") is False:
+        raise ScopeError(f"Scope server {client.server}: installing {package_spec} failed: "
+                         f"{res.get('message')}")
+    # Scope restarts (or re-fires the hooks) after an install: wait for the pipeline
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            if pipeline_id in client.schemas():
+                progress(f"{pipeline_id} is registered")
+                return True
+            failed = [f for f in client.plugins().get("failed_plugins", []) or []
+                      if f.get("package_name") == dist_name]
+            if failed:
+                f = failed[0]
+                raise ScopeError(f"Scope server {client.server}: plugin {dist_name} failed to "
+                                 f"load: {f.get('error_type')}: {f.get('error_message')}")
+        except ScopeUnreachable:
+            pass  # the server is restarting
+        if time.monotonic() > deadline:
+            raise ScopeError(f"Scope server {client.server}: {pipeline_id} did not appear "
+                             f"{wait_s:.0f}s after installing {package_spec}")
+        time.sleep(poll_s)
+
+
+# -- LoRAs --------------------------------------------------------------------------------
+
+@dataclass
+class ServerLora:
+    spec: str  # as the user gave it
+    path: str  # the path Scope opens (absolute on the server)
+    scale: float
+    local: str | None = None  # the local file that was checked, if any
+
+
+def resolve_server_loras(client: ScopeClient, specs: list[tuple[str, float]],
+                         local_ok: Callable[[str], None] | None = None) -> list[ServerLora]:
+    """Map each (path, scale) onto the absolute path the server will open.
+
+    A local file is checked with ``local_ok`` (raises when it cannot work); the
+    server's LoRA listing decides the path (exact path, else same file name).  On
+    a loopback server a local file outside its LoRA folder is used as-is.
+    """
+    if not specs:
+        return []
+    listing = client.loras()
+    by_path = {f.get("path"): f for f in listing if f.get("path")}
+    by_name: dict[str, dict] = {}
+    for f in listing:
+        if f.get("path"):
+            by_name.setdefault(Path(f["path"]).name.lower(), f)
+            if f.get("name"):
+                by_name.setdefault(str(f["name"]).lower(), f)
+    out = []
+    for spec, scale in specs:
+        p = Path(spec).expanduser()
+        local = str(p.resolve()) if p.is_file() else None
+        if local and local_ok:
+            local_ok(local)
+        hit = by_path.get(spec) or (by_path.get(local) if local else None) \
+            or by_name.get(p.name.lower()) or by_name.get(p.stem.lower())
+        if hit:
+            out.append(ServerLora(spec, hit["path"], scale, local))
+        elif local and is_local(client.server):
+            out.append(ServerLora(spec, local, scale, local))
+        elif local:
+            raise ScopeError(f"LoRA {spec}: not in the LoRA folder of {client.server}; copy it "
+                             "there first (on RunPod: /workspace/models/lora)")
+        else:
+            names = ", ".join(sorted(Path(f["path"]).name for f in listing if f.get("path")))
+            raise ScopeError(f"LoRA {spec}: file not found here nor in the LoRA folder of "
+                             f"{client.server} (it has: {names or 'no LoRAs'})")
+    return out
+
+
+# -- launch -------------------------------------------------------------------------------
+
+def krea_load_params(height: int, width: int, loras: list[ServerLora], merge_mode: str, *,
+                     quantization: str | None = None,
+                     vace_context_scale: float = 1.0) -> dict:
+    if merge_mode not in MERGE_MODES:
+        raise ScopeError(f"--lora-merge-mode {merge_mode!r}: choose {' or '.join(MERGE_MODES)}")
+    params: dict[str, Any] = {"height": int(height), "width": int(width),
+                              "quantization": quantization, "vace_enabled": True,
+                              "vace_context_scale": float(vace_context_scale)}
+    if loras:
+        params["loras"] = [{"path": lo.path, "scale": float(lo.scale), "merge_mode": merge_mode}
+                           for lo in loras]
+        params["lora_merge_mode"] = merge_mode
+    return params
+
+
+def session_graph(pipeline_id: str) -> dict:
+    """source -> CA -> Krea (VACE input) -> sink.  A source node keeps the session in
+    video mode (Scope forces text mode on sourceless graphs); the CA ignores it."""
+    return {
+        "nodes": [
+            {"id": "input", "type": "source", "source_mode": "video"},
+            {"id": pipeline_id, "type": "pipeline", "pipeline_id": pipeline_id},
+            {"id": KREA_ID, "type": "pipeline", "pipeline_id": KREA_ID},
+            {"id": "output", "type": "sink"},
+        ],
+        "edges": [
+            {"from": "input", "from_port": "video", "to_node": pipeline_id, "to_port": "video",
+             "kind": "stream"},
+            {"from": pipeline_id, "from_port": "video", "to_node": KREA_ID,
+             "to_port": "vace_input_frames", "kind": "stream"},
+            {"from": KREA_ID, "from_port": "video", "to_node": "output", "to_port": "video",
+             "kind": "stream"},
+        ],
+    }
+
+
+def wait_loaded(client: ScopeClient, *, progress: Progress, timeout_s: float = 1200.0,
+                poll_s: float = 1.0) -> dict:
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while True:
+        st = client.status()
+        status = st.get("status")
+        stage = st.get("loading_stage")
+        if (status, stage) != last:
+            progress(f"pipeline status: {status}" + (f" ({stage})" if stage else ""))
+            last = (status, stage)
+        if status == "loaded":
+            return st
+        if status == "error":
+            raise ScopeError(f"Scope server {client.server} failed to load the pipelines: "
+                             f"{st.get('error') or 'unknown error'}")
+        if status not in ("loading", "not_loaded", None):
+            raise ScopeError(f"Scope server {client.server}: unexpected pipeline status "
+                             f"{status!r}")
+        if time.monotonic() > deadline:
+            raise ScopeError(f"Scope server {client.server}: pipelines still {status!r} after "
+                             f"{timeout_s:.0f}s")
+        time.sleep(poll_s)
+
+
+def launch(client: ScopeClient, *, pipeline_id: str, dist_name: str, package_spec: str,
+           height: int, width: int, loras: list[ServerLora], merge_mode: str,
+           prompt: str, ca_params: dict | None = None, quantization: str | None = None,
+           vace_context_scale: float = 1.0, progress: Progress = print,
+           load_timeout_s: float = 1200.0, poll_s: float = 1.0,
+           install_wait_s: float = 300.0) -> dict:
+    ensure_plugin(client, pipeline_id, dist_name, package_spec, progress=progress,
+                  wait_s=install_wait_s, poll_s=poll_s)
+    if KREA_ID not in client.schemas():
+        raise ScopeError(f"Scope server {client.server} has no {KREA_ID} pipeline (it is only "
+                         "registered on a machine with a CUDA GPU)")
+    pipelines = [
+        {"node_id": pipeline_id, "pipeline_id": pipeline_id,
+         "load_params": {"height": int(height), "width": int(width)}},
+        {"node_id": KREA_ID, "pipeline_id": KREA_ID,
+         "load_params": krea_load_params(height, width, loras, merge_mode,
+                                         quantization=quantization,
+                                         vace_context_scale=vace_context_scale)},
+    ]
+    progress(f"loading {pipeline_id} + {KREA_ID}"
+             + (f" with {len(loras)} LoRA(s) ({merge_mode})" if loras else ""))
+    client.load(pipelines)
+    st = wait_loaded(client, progress=progress, timeout_s=load_timeout_s, poll_s=poll_s)
+    loaded = {a.get("path") for a in st.get("loaded_lora_adapters") or []}
+    missing = [lo.spec for lo in loras if loaded and lo.path not in loaded]
+    if missing:
+        progress(f"warning: Scope does not report these LoRAs as loaded: {', '.join(missing)}")
+    # Simple mode (pipeline_id) reuses the instances loaded above with their LoRAs; the
+    # graph rides in `parameters` (Scope merges keys it did not set itself), so the
+    # session runs source -> CA -> Krea(VACE) -> sink without a reload that would drop
+    # the LoRAs (a top-level `graph` makes session/start reload with no load params).
+    params = {k: v for k, v in KREA_VIDEO_DEFAULTS.items() if k not in ("quantization",)}
+    params["vace_context_scale"] = float(vace_context_scale)
+    params["graph"] = session_graph(pipeline_id)
+    body = {"pipeline_id": KREA_ID, "input_mode": "video",
+            "prompts": [{"text": prompt, "weight": 1.0}], "parameters": params}
+    if ca_params:
+        body["node_parameters"] = {pipeline_id: dict(ca_params)}
+    progress("starting the session (video mode, CA -> Krea VACE)")
+    res = client.start_session(body)
+    if isinstance(res, dict) and res.get("status") not in (None, "ok"):
+        raise ScopeError(f"Scope server {client.server}: session did not start: {res}")
+    return res
+
+
+# -- set ------------------------------------------------------------------------------
+
+def parse_value(text: str) -> Any:
+    low = text.strip().lower()
+    if low in ("true", "on", "yes"):
+        return True
+    if low in ("false", "off", "no"):
+        return False
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise ScopeError(f"{text!r}: expected NAME=VALUE")
+    name, value = text.split("=", 1)
+    if not name.strip():
+        raise ScopeError(f"{text!r}: expected NAME=VALUE")
+    return name.strip(), value.strip()
+
+
+def pick_pipeline(schemas: dict, pipeline_id: str | None, server: str) -> tuple[str, dict]:
+    if pipeline_id:
+        if pipeline_id not in schemas:
+            raise ScopeError(f"Scope server {server} has no pipeline {pipeline_id!r}")
+        return pipeline_id, schemas[pipeline_id]
+    ours = sorted(p for p in schemas if p.startswith("cagraph-"))
+    if len(ours) == 1:
+        return ours[0], schemas[ours[0]]
+    if not ours:
+        raise ScopeError(f"Scope server {server} has no cagraph pipeline installed; run "
+                         "`cagraph scope launch` first")
+    raise ScopeError(f"Scope server {server} has several cagraph pipelines ({', '.join(ours)}); "
+                     "choose one with --pipeline")
+
+
+def check_value(pid: str, name: str, raw: str, props: dict) -> Any:
+    settable = {k: v for k, v in props.items()
+                if isinstance(v.get("ui"), dict) and v["ui"].get("category") == "input"}
+    if name not in settable:
+        raise ScopeError(f"{pid} has no published parameter '{name}' (it has: "
+                         f"{', '.join(sorted(settable))})")
+    prop = settable[name]
+    value = parse_value(raw)
+    typ = prop.get("type")
+    if "enum" in prop:
+        if str(raw) not in prop["enum"]:
+            raise ScopeError(f"{pid}.{name}: {raw!r} is not one of {', '.join(prop['enum'])}")
+        return str(raw)
+    if typ == "boolean":
+        if not isinstance(value, bool):
+            raise ScopeError(f"{pid}.{name}: expected true or false, got {raw!r}")
+        return value
+    if typ in ("number", "integer"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScopeError(f"{pid}.{name}: expected a number, got {raw!r}")
+        lo, hi = prop.get("minimum"), prop.get("maximum")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ScopeError(f"{pid}.{name}: {value:g} is outside {lo:g} .. {hi:g}")
+        if typ == "integer":
+            if float(value) != int(value):
+                raise ScopeError(f"{pid}.{name}: expected a whole number, got {raw!r}")
+            return int(value)
+        return float(value)
+    return value
+
+
+def set_parameters(client: ScopeClient, assignments: list[str], *,
+                   lora_scales: list[str] | None = None, pipeline_id: str | None = None,
+                   vace_context_scale: float = 1.0, progress: Progress = print) -> list[dict]:
+    """Send published-parameter and LoRA-scale updates; returns the bodies sent."""
+    sent = []
+    if assignments:
+        pid, schema = pick_pipeline(client.schemas(), pipeline_id, client.server)
+        props = (schema.get("config_schema") or {}).get("properties", {})
+        params = {}
+        for a in assignments:
+            name, raw = parse_assignment(a)
+            params[name] = check_value(pid, name, raw, props)
+        body = {"node_id": pid, **params}
+        client.update_parameters(body)
+        sent.append(body)
+        progress(f"{pid}: " + ", ".join(f"{k}={v}" for k, v in params.items()))
+    if lora_scales:
+        adapters = client.status().get("loaded_lora_adapters") or []
+        if not adapters:
+            raise ScopeError(f"Scope server {client.server} reports no loaded LoRAs")
+        updates = []
+        for spec in lora_scales:
+            if "=" not in spec:
+                raise ScopeError(f"--lora-scale {spec!r}: expected PATH=SCALE")
+            path, raw = spec.rsplit("=", 1)
+            try:
+                scale = float(raw)
+            except ValueError:
+                raise ScopeError(f"--lora-scale {spec!r}: {raw!r} is not a number") from None
+            if not -10 <= scale <= 10:
+                raise ScopeError(f"--lora-scale {spec!r}: scale must be within -10..10")
+            name = Path(path).name.lower()
+            hit = next((a for a in adapters if a.get("path") == path), None) or next(
+                (a for a in adapters if Path(str(a.get("path"))).name.lower() == name), None)
+            if hit is None:
+                raise ScopeError(f"LoRA {path}: not loaded on {client.server} (loaded: "
+                                 f"{', '.join(Path(str(a.get('path'))).name for a in adapters)})")
+            if hit.get("merge_mode") == "permanent_merge":
+                raise ScopeError(f"LoRA {path} was merged permanently, so its scale is fixed; "
+                                 "relaunch with --lora-merge-mode runtime_peft to change it live")
+            updates.append({"path": hit["path"], "scale": scale})
+        # REST updates inject vace_context_scale=1.0 unless sent: send it explicitly
+        body = {"node_id": KREA_ID, "lora_scales": updates,
+                "vace_context_scale": float(vace_context_scale)}
+        client.update_parameters(body)
+        sent.append(body)
+        progress("LoRA scales: " + ", ".join(f"{Path(u['path']).name}={u['scale']:g}"
+                                             for u in updates))
+    if not sent:
+        raise ScopeError("nothing to set: give NAME=VALUE pairs and/or --lora-scale PATH=SCALE")
+    return sent
