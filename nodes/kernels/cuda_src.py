@@ -1,0 +1,516 @@
+"""CUDA C sources of the GPU kernels and the launch-side logic of their twins.
+
+This module imports no CuPy: it holds the kernel sources as plain strings (so
+CI can compile-check them with NVRTC, and run them on the host through a C++
+emulation, without a GPU) and the twins' Python wrappers written against an
+array module and a *launcher*.  ``nodes.kernels.cuda`` binds them to CuPy and
+``RawKernel`` launches; ``tests/nodes/test_cuda_sources.py`` binds them to
+NumPy and a ``g++``-built shared library that runs the same sources on one
+host thread.
+
+Every kernel is a grid-stride loop over one index (no shared memory, no
+``__syncthreads``), so running it with one block of one thread on the host
+computes the same thing as the GPU launch.  Reductions keep a per-thread
+maximum, fold it across the warp with ``__shfl_xor_sync`` and combine warps
+with an atomic max on the float's bit pattern.
+
+Numerics follow ``nodes/kernels/ref.py`` operation by operation (float32
+throughout, same evaluation order); NVRTC may contract ``a * b + c`` into an
+FMA, so results agree to float32 rounding, not bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+f32 = np.float32
+i32 = np.int32
+
+PRELUDE = r"""
+#define CAG_LOOP(i, n) \
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(n); \
+         i += (long long)blockDim.x * gridDim.x)
+
+__device__ __forceinline__ long long cag_mod(long long a, long long n) {
+    long long r = a % n;
+    return r < 0 ? r + n : r;
+}
+
+__device__ __forceinline__ float cag_clip01(float x) {
+    return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x);
+}
+
+/* warp-fold a per-thread maximum, then one atomic per warp on the float's bits
+   (ordered as int for x >= 0 and reversed as unsigned for x < 0). */
+__device__ __forceinline__ void cag_atomic_max(float* addr, float v) {
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    if ((threadIdx.x & 31) == 0) {
+        if (v >= 0.0f) atomicMax((int*)addr, __float_as_int(v));
+        else atomicMin((unsigned int*)addr, __float_as_uint(v));
+    }
+}
+"""
+
+SOURCES: dict[str, str] = {}
+
+SOURCES["cag_advect"] = r"""
+extern "C" __global__ void cag_advect(const float* __restrict__ src, const float* __restrict__ vel,
+                                      float scale, float* __restrict__ out, int h, int w) {
+    const long long n = (long long)h * w;
+    CAG_LOOP(i, n) {
+        const int r = (int)(i / w), c = (int)(i % w);
+        const float y = (float)r - scale * vel[i];
+        const float x = (float)c - scale * vel[n + i];
+        const float y0 = floorf(y), x0 = floorf(x);
+        const float fy = y - y0, fx = x - x0;
+        const long long iy0 = cag_mod((long long)y0, h), ix0 = cag_mod((long long)x0, w);
+        const long long iy1 = (iy0 + 1) % h, ix1 = (ix0 + 1) % w;
+        const float top = src[iy0 * w + ix0] * (1.0f - fx) + src[iy0 * w + ix1] * fx;
+        const float bot = src[iy1 * w + ix0] * (1.0f - fx) + src[iy1 * w + ix1] * fx;
+        out[i] = top * (1.0f - fy) + bot * fy;
+    }
+}
+"""
+
+SOURCES["cag_lenia_growth"] = r"""
+extern "C" __global__ void cag_lenia_growth(const float* __restrict__ U, const float* __restrict__ A,
+                                            float mu, float sigma, float dt,
+                                            float* __restrict__ out, long long n) {
+    CAG_LOOP(i, n) {
+        const float z = (U[i] - mu) / sigma;
+        const float g = 2.0f * expf(-0.5f * z * z) - 1.0f;
+        out[i] = cag_clip01(A[i] + dt * g);
+    }
+}
+"""
+
+SOURCES["cag_smoothlife_rule"] = r"""
+__device__ __forceinline__ float cag_sig(float x, float a, float alpha) {
+    return 1.0f / (1.0f + expf(-(x - a) / alpha));
+}
+
+extern "C" __global__ void cag_smoothlife_rule(const float* __restrict__ N, const float* __restrict__ M,
+                                               const float* __restrict__ A,
+                                               float b1, float b2, float d1, float d2,
+                                               float alpha_n, float alpha_m, float dt,
+                                               float* __restrict__ out, long long n) {
+    CAG_LOOP(i, n) {
+        const float nn = N[i], mm = M[i];
+        const float sm = cag_sig(mm, 0.5f, alpha_m);
+        const float birth = cag_sig(nn, b1, alpha_n) * (1.0f - cag_sig(nn, b2, alpha_n));
+        const float death = cag_sig(nn, d1, alpha_n) * (1.0f - cag_sig(nn, d2, alpha_n));
+        const float s = birth * (1.0f - sm) + death * sm;
+        out[i] = cag_clip01(A[i] + dt * (2.0f * s - 1.0f));
+    }
+}
+"""
+
+SOURCES["cag_mnca_update"] = r"""
+extern "C" __global__ void cag_mnca_update(const float* __restrict__ pots, const float* __restrict__ A,
+                                           int k, float lo0, float hi0, float lo1, float hi1,
+                                           float lo2, float hi2, float lo3, float hi3, float delta,
+                                           float* __restrict__ out, long long n) {
+    const float lo[4] = {lo0, lo1, lo2, lo3};
+    const float hi[4] = {hi0, hi1, hi2, hi3};
+    CAG_LOOP(i, n) {
+        float inc = 0.0f;
+        for (int r = 0; r < k; ++r) {
+            const float p = pots[r * n + i];
+            inc += (p >= lo[r] && p <= hi[r]) ? delta : -delta;
+        }
+        out[i] = cag_clip01(A[i] + inc);
+    }
+}
+"""
+
+SOURCES["cag_grayscott_step"] = r"""
+__device__ __forceinline__ float cag_lap9(const float* __restrict__ f, long long ym, long long y,
+                                          long long yp, long long xm, long long x, long long xp,
+                                          int w) {
+    const float card = f[ym * w + x] + f[yp * w + x] + f[y * w + xm] + f[y * w + xp];
+    const float diag = f[ym * w + xm] + f[ym * w + xp] + f[yp * w + xm] + f[yp * w + xp];
+    return 0.2f * card + 0.05f * diag - f[y * w + x];
+}
+
+extern "C" __global__ void cag_grayscott_step(const float* __restrict__ U, const float* __restrict__ V,
+                                              const float* __restrict__ feed, float kill,
+                                              float du, float dv, float* __restrict__ out_u,
+                                              float* __restrict__ out_v, int h, int w) {
+    const long long n = (long long)h * w;
+    CAG_LOOP(i, n) {
+        const long long y = i / w, x = i % w;
+        const long long ym = y == 0 ? h - 1 : y - 1, yp = y == h - 1 ? 0 : y + 1;
+        const long long xm = x == 0 ? w - 1 : x - 1, xp = x == w - 1 ? 0 : x + 1;
+        const float u = U[i], v = V[i], f = feed[i];
+        const float uvv = u * v * v;
+        const float nu = u + du * cag_lap9(U, ym, y, yp, xm, x, xp, w) - uvv + f * (1.0f - u);
+        const float nv = v + dv * cag_lap9(V, ym, y, yp, xm, x, xp, w) + uvv - (f + kill) * v;
+        out_u[i] = cag_clip01(nu);
+        out_v[i] = cag_clip01(nv);
+    }
+}
+"""
+
+SOURCES["cag_post_step"] = r"""
+extern "C" __global__ void cag_post_step(float* __restrict__ A, float* __restrict__ prev,
+                                         const float* __restrict__ mask,
+                                         const float* __restrict__ noise, int oy1, int ox1,
+                                         int oy2, int ox2, const float* __restrict__ centre,
+                                         const float* __restrict__ stir_x,
+                                         const float* __restrict__ stir_y, float cos_s,
+                                         float sin_s, float vel_amp, float gate, float still,
+                                         int flags, int h, int w) {
+    /* flags: 1 mask, 2 velocity noise, 4 centre noise, 8 stir */
+    const long long n = (long long)h * w;
+    CAG_LOOP(i, n) {
+        const long long y = i / w, x = i % w;
+        float a = A[i];
+        if (flags & 1) a *= mask[i];
+        const float old = prev[i];
+        prev[i] = a;
+        float add = 0.0f;
+        if (flags & 2) {
+            const float n1 = noise[cag_mod(y - oy1, h) * w + cag_mod(x - ox1, w)];
+            add += fabsf(a - old) < still ? vel_amp * n1 : 0.0f;
+        }
+        if (flags & 4) add += centre[i] * noise[cag_mod(y - oy2, h) * w + cag_mod(x - ox2, w)];
+        if (flags & 8) add += cos_s * stir_x[i] + sin_s * stir_y[i];
+        a += a > gate ? add : 0.0f;
+        A[i] = cag_clip01(a);
+    }
+}
+"""
+
+SOURCES["cag_signals"] = r"""
+extern "C" __global__ void cag_signals(const float* __restrict__ W, const float* __restrict__ Wp,
+                                       const float* __restrict__ zones, int has_zones,
+                                       float wd, float wv, float we,
+                                       const float* __restrict__ inv,
+                                       float* __restrict__ out_t, float* __restrict__ out_a,
+                                       float* __restrict__ maxima, int h, int w) {
+    /* maxima must hold -inf on entry: (max W, max |W - Wp|, max edge) */
+    const long long n = (long long)h * w;
+    const float inv_d = inv[0], inv_v = inv[1], inv_e = inv[2];
+    const float ninf = __int_as_float(0xff800000);
+    float mw = ninf, mv = ninf, me = ninf;
+    CAG_LOOP(i, n) {
+        const long long y = i / w, x = i % w;
+        const long long ym = y == 0 ? h - 1 : y - 1, yp = y == h - 1 ? 0 : y + 1;
+        const long long xm = x == 0 ? w - 1 : x - 1, xp = x == w - 1 ? 0 : x + 1;
+        const float v0 = W[i];
+        const float gx = W[y * w + xm] - W[y * w + xp];
+        const float gy = W[ym * w + x] - W[yp * w + x];
+        const float e = sqrtf(gx * gx + gy * gy);
+        const float vel = fabsf(v0 - Wp[i]);
+        float t = wd * v0 * inv_d + wv * vel * inv_v + we * e * inv_e;
+        if (has_zones) t = t + zones[i];
+        out_t[i] = t - floorf(t);
+        out_a[i] = cag_clip01(v0 * inv_d);
+        mw = fmaxf(mw, v0);
+        mv = fmaxf(mv, vel);
+        me = fmaxf(me, e);
+    }
+    cag_atomic_max(maxima + 0, mw);
+    cag_atomic_max(maxima + 1, mv);
+    cag_atomic_max(maxima + 2, me);
+}
+"""
+
+SOURCES["cag_palette_map"] = r"""
+extern "C" __global__ void cag_palette_map(const float* __restrict__ t, const float* __restrict__ a,
+                                           const float* __restrict__ lut, int nl,
+                                           const float* __restrict__ alut, int na,
+                                           float* __restrict__ out, long long n) {
+    CAG_LOOP(i, n) {
+        int ti = (int)(t[i] * (float)nl);
+        int ai = (int)(a[i] * (float)(na - 1) + 0.5f);
+        ti = ti < 0 ? 0 : (ti > nl - 1 ? nl - 1 : ti);
+        ai = ai < 0 ? 0 : (ai > na - 1 ? na - 1 : ai);
+        const float g = alut[ai];
+        out[3 * i + 0] = cag_clip01(lut[3 * ti + 0] * g);
+        out[3 * i + 1] = cag_clip01(lut[3 * ti + 1] * g);
+        out[3 * i + 2] = cag_clip01(lut[3 * ti + 2] * g);
+    }
+}
+"""
+
+SOURCES["cag_downsample_box"] = r"""
+extern "C" __global__ void cag_downsample_box(const float* __restrict__ img, int h, int w, int c,
+                                              int f, float* __restrict__ out) {
+    const int hs = h / f, ws = w / f;
+    const long long n = (long long)hs * ws * c;
+    const float inv = 1.0f / (float)(f * f);
+    CAG_LOOP(i, n) {
+        const int ch = (int)(i % c);
+        const long long p = i / c;
+        const int ys = (int)(p / ws), xs = (int)(p % ws);
+        float s = 0.0f;
+        for (int dy = 0; dy < f; ++dy) {
+            const float* row = img + ((long long)(ys * f + dy) * w + (long long)xs * f) * c + ch;
+            for (int dx = 0; dx < f; ++dx) s += row[dx * c];
+        }
+        out[i] = s * inv;
+    }
+}
+"""
+
+SOURCES["cag_upsample_add"] = r"""
+extern "C" __global__ void cag_upsample_add(const float* __restrict__ base, int has_base,
+                                            const float* __restrict__ small, int hs, int ws,
+                                            int c, float gain, float f,
+                                            float* __restrict__ out, int h, int w) {
+    const long long n = (long long)h * w * c;
+    CAG_LOOP(i, n) {
+        const int ch = (int)(i % c);
+        const long long p = i / c;
+        const int r = (int)(p / w), q = (int)(p % w);
+        const float ys = ((float)r + 0.5f) / f - 0.5f;
+        const float xs = ((float)q + 0.5f) / f - 0.5f;
+        const float y0 = floorf(ys), x0 = floorf(xs);
+        const float fy = ys - y0, fx = xs - x0;
+        const long long iy0 = cag_mod((long long)y0, hs), ix0 = cag_mod((long long)x0, ws);
+        const long long iy1 = (iy0 + 1) % hs, ix1 = (ix0 + 1) % ws;
+        const float s00 = small[(iy0 * ws + ix0) * c + ch], s01 = small[(iy0 * ws + ix1) * c + ch];
+        const float s10 = small[(iy1 * ws + ix0) * c + ch], s11 = small[(iy1 * ws + ix1) * c + ch];
+        const float top = s00 * (1.0f - fx) + s01 * fx;
+        const float bot = s10 * (1.0f - fx) + s11 * fx;
+        const float up = top * (1.0f - fy) + bot * fy;
+        out[i] = has_base ? cag_clip01(base[i] + gain * up) : up;
+    }
+}
+"""
+
+SOURCES["cag_resize_bilinear"] = r"""
+extern "C" __global__ void cag_resize_bilinear(const float* __restrict__ img, int h, int w, int c,
+                                               float sy, float sx, float* __restrict__ out,
+                                               int ho, int wo) {
+    const long long n = (long long)ho * wo * c;
+    CAG_LOOP(i, n) {
+        const int ch = (int)(i % c);
+        const long long p = i / c;
+        const int r = (int)(p / wo), q = (int)(p % wo);
+        float cy = ((float)r + 0.5f) * sy - 0.5f;
+        float cx = ((float)q + 0.5f) * sx - 0.5f;
+        cy = fminf(fmaxf(cy, 0.0f), (float)(h - 1));
+        cx = fminf(fmaxf(cx, 0.0f), (float)(w - 1));
+        const int y0 = (int)floorf(cy), x0 = (int)floorf(cx);
+        const int y1 = y0 + 1 < h ? y0 + 1 : h - 1, x1 = x0 + 1 < w ? x0 + 1 : w - 1;
+        const float fy = cy - (float)y0, fx = cx - (float)x0;
+        const float s00 = img[((long long)y0 * w + x0) * c + ch];
+        const float s01 = img[((long long)y0 * w + x1) * c + ch];
+        const float s10 = img[((long long)y1 * w + x0) * c + ch];
+        const float s11 = img[((long long)y1 * w + x1) * c + ch];
+        const float top = s00 * (1.0f - fx) + s01 * fx;
+        const float bot = s10 * (1.0f - fx) + s11 * fx;
+        out[i] = top * (1.0f - fy) + bot * fy;
+    }
+}
+"""
+
+#: kernels that reduce across the whole grid (launched with a bounded grid)
+REDUCING = frozenset({"cag_signals"})
+
+
+def full_source(name: str) -> str:
+    """The complete translation unit for one kernel (prelude + body)."""
+    return PRELUDE + SOURCES[name]
+
+
+# -- twins: launch-side logic, written against (xp, launch) ------------------------------
+#
+# ``launch(name, n, args)`` runs kernel ``name`` over ``n`` work items with the
+# positional ``args`` (arrays of xp, np.float32 / np.int32 / np.int64 scalars).
+
+
+def _f32c(xp, a):
+    """Contiguous float32 view or copy of ``a``."""
+    return xp.ascontiguousarray(a, dtype=f32)
+
+
+def _target(xp, out, shape):
+    """(buffer the kernel writes, array to return): a temporary when ``out`` is not contiguous."""
+    if out is None:
+        buf = xp.empty(shape, dtype=f32)
+        return buf, buf
+    if out.dtype == f32 and out.flags.c_contiguous:
+        return out, out
+    return xp.empty(shape, dtype=f32), out
+
+
+def _finish(buf, out):
+    if buf is not out:
+        out[...] = buf
+    return out
+
+
+def advect(xp, launch, src, vel, scale, out=None):
+    src = _f32c(xp, src)
+    vel = _f32c(xp, vel)
+    h, w = src.shape
+    buf, res = _target(xp, out, src.shape)
+    launch("cag_advect", h * w, (src, vel, f32(scale), buf, i32(h), i32(w)))
+    return _finish(buf, res)
+
+
+def lenia_growth(xp, launch, U, A, mu, sigma, dt, out=None):
+    U, A = _f32c(xp, U), _f32c(xp, A)
+    buf, res = _target(xp, out, A.shape)
+    launch("cag_lenia_growth", A.size,
+           (U, A, f32(mu), f32(sigma), f32(dt), buf, np.int64(A.size)))
+    return _finish(buf, res)
+
+
+def smoothlife_rule(xp, launch, n, m, A, b1, b2, d1, d2, alpha_n, alpha_m, dt, out=None):
+    n, m, A = _f32c(xp, n), _f32c(xp, m), _f32c(xp, A)
+    buf, res = _target(xp, out, A.shape)
+    launch("cag_smoothlife_rule", A.size,
+           (n, m, A, f32(b1), f32(b2), f32(d1), f32(d2), f32(alpha_n), f32(alpha_m), f32(dt),
+            buf, np.int64(A.size)))
+    return _finish(buf, res)
+
+
+def mnca_update(xp, launch, pots, A, lows, highs, delta, out=None):
+    pots, A = _f32c(xp, pots), _f32c(xp, A)
+    k = int(pots.shape[0])
+    if k > 4:
+        raise ValueError("mnca_update supports at most 4 rings")
+    lo = [f32(v) for v in lows[:k]] + [f32(0)] * (4 - k)
+    hi = [f32(v) for v in highs[:k]] + [f32(0)] * (4 - k)
+    buf, res = _target(xp, out, A.shape)
+    launch("cag_mnca_update", A.size,
+           (pots, A, i32(k), lo[0], hi[0], lo[1], hi[1], lo[2], hi[2], lo[3], hi[3], f32(delta),
+            buf, np.int64(A.size)))
+    return _finish(buf, res)
+
+
+def grayscott_step(xp, launch, U, V, feed, kill, du, dv, out_u=None, out_v=None):
+    U, V = _f32c(xp, U), _f32c(xp, V)
+    if not hasattr(feed, "shape") or feed.shape != U.shape:
+        feed = xp.broadcast_to(xp.asarray(feed, dtype=f32), U.shape)
+    feed = _f32c(xp, feed)
+    h, w = U.shape
+    bu, ru = _target(xp, out_u, U.shape)
+    bv, rv = _target(xp, out_v, V.shape)
+    launch("cag_grayscott_step", h * w,
+           (U, V, feed, f32(kill), f32(du), f32(dv), bu, bv, i32(h), i32(w)))
+    return _finish(bu, ru), _finish(bv, rv)
+
+
+def post_step(xp, launch, A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
+              cos_s, sin_s, vel_amp, gate, still):
+    if not (A.dtype == f32 and A.flags.c_contiguous and prev.dtype == f32
+            and prev.flags.c_contiguous):
+        raise ValueError("post_step works in place on contiguous float32 A and prev")
+    h, w = A.shape
+    flags = 0
+    dummy = A
+    if mask is not None:
+        mask = _f32c(xp, mask)
+        flags |= 1
+    if vel_amp != 0:
+        flags |= 2
+    if centre is not None:
+        centre = _f32c(xp, centre)
+        flags |= 4
+    if stir_x is not None:
+        stir_x, stir_y = _f32c(xp, stir_x), _f32c(xp, stir_y)
+        flags |= 8
+    noise = _f32c(xp, noise)
+    launch("cag_post_step", h * w,
+           (A, prev, dummy if mask is None else mask, noise, i32(oy1 % h), i32(ox1 % w),
+            i32(oy2 % h), i32(ox2 % w), dummy if centre is None else centre,
+            dummy if stir_x is None else stir_x, dummy if stir_y is None else stir_y,
+            f32(cos_s), f32(sin_s), f32(vel_amp), f32(gate), f32(still), i32(flags), i32(h),
+            i32(w)))
+    return A
+
+
+def _ptr(a) -> int:
+    d = a.data
+    return d.ptr if hasattr(d, "ptr") else a.ctypes.data
+
+
+def _inv_vector(xp, inv_d, inv_v, inv_e):
+    """The three normalisers as one contiguous float32 (3,) array of xp.
+
+    Node code on a device passes 0-d views of one (3,) device array (peak
+    followers kept on the device): that array is used in place, no copy, no sync.
+    """
+    vals = (inv_d, inv_v, inv_e)
+    if all(isinstance(v, xp.ndarray) for v in vals):
+        b = inv_d.base
+        if (b is not None and isinstance(b, xp.ndarray) and b.ndim == 1 and b.size == 3
+                and b.dtype == f32 and b.flags.c_contiguous
+                and all(v.dtype == f32 and v.ndim == 0 for v in vals)
+                and [_ptr(v) for v in vals] == [_ptr(b) + 4 * j for j in range(3)]):
+            return b
+        return xp.stack([xp.asarray(v, dtype=f32).reshape(()) for v in vals])
+    return xp.asarray(np.array([float(v) for v in vals], dtype=f32))
+
+
+def signals(xp, launch, W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None,
+            out_a=None):
+    W, Wprev = _f32c(xp, W), _f32c(xp, Wprev)
+    h, w = W.shape
+    inv = _inv_vector(xp, inv_d, inv_v, inv_e)
+    bt, rt = _target(xp, out_t, W.shape)
+    ba, ra = _target(xp, out_a, W.shape)
+    maxima = xp.full(3, -np.inf, dtype=f32)
+    z = W if zones is None else _f32c(xp, zones)
+    launch("cag_signals", h * w,
+           (W, Wprev, z, i32(zones is not None), f32(wd), f32(wv), f32(we), inv, bt, ba, maxima,
+            i32(h), i32(w)))
+    return _finish(bt, rt), _finish(ba, ra), maxima[0], maxima[1], maxima[2]
+
+
+def palette_map(xp, launch, t, a, lut, alut, out=None):
+    t, a = _f32c(xp, t), _f32c(xp, a)
+    lut, alut = _f32c(xp, lut), _f32c(xp, alut)
+    buf, res = _target(xp, out, (*t.shape, 3))
+    launch("cag_palette_map", t.size,
+           (t, a, lut, i32(lut.shape[0]), alut, i32(alut.shape[0]), buf, np.int64(t.size)))
+    return _finish(buf, res)
+
+
+def downsample_box(xp, launch, img, factor):
+    img = _f32c(xp, img)
+    h, w = img.shape[:2]
+    c = 1 if img.ndim == 2 else int(img.shape[2])
+    f = int(factor)
+    out = xp.empty((h // f, w // f, *img.shape[2:]), dtype=f32)
+    launch("cag_downsample_box", out.size, (img, i32(h), i32(w), i32(c), i32(f), out))
+    return out
+
+
+def upsample_add(xp, launch, base, small, gain, out=None):
+    small = _f32c(xp, small)
+    hs, ws = small.shape[:2]
+    c = 1 if small.ndim == 2 else int(small.shape[2])
+    if base is not None:
+        base = _f32c(xp, base)
+        h, w = base.shape[:2]
+    else:
+        h, w = out.shape[:2]
+    f = h // hs
+    shape = (h, w, *small.shape[2:])
+    buf, res = _target(xp, out, shape)
+    launch("cag_upsample_add", h * w * c,
+           (small if base is None else base, i32(base is not None), small, i32(hs), i32(ws),
+            i32(c), f32(gain), f32(f), buf, i32(h), i32(w)))
+    return _finish(buf, res)
+
+
+def resize_bilinear(xp, launch, img, height, width, out=None):
+    img = _f32c(xp, img)
+    h, w, c = img.shape
+    buf, res = _target(xp, out, (height, width, c))
+    launch("cag_resize_bilinear", height * width * c,
+           (img, i32(h), i32(w), i32(c), f32(h / height), f32(w / width), buf, i32(height),
+            i32(width)))
+    return _finish(buf, res)
+
+
+#: twin name -> implementation (same names and signatures as ref.py, plus (xp, launch))
+TWINS = {fn.__name__: fn for fn in (
+    advect, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step, signals,
+    palette_map, downsample_box, upsample_add, resize_bilinear)}
