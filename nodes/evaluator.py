@@ -148,7 +148,12 @@ class Runtime:
     def reseed(self, seed: int) -> None:
         self.seed = int(seed)
         for nid, inst in self._instances.items():
-            inst.seed = node_seed(self.seed, nid)
+            new_seed = node_seed(self.seed, nid)
+            if new_seed != inst.seed:
+                # memoised static work may be drawn from the seed (noise pools, zones,
+                # LFO noise tables): rebuild it so a reseed equals a fresh Runtime
+                inst._memo.clear()
+            inst.seed = new_seed
         self.reset()
 
     def step(self):
