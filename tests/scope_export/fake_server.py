@@ -1,0 +1,112 @@
+"""A small Scope-like REST server on loopback that records and checks request bodies."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+KREA = "krea-realtime-video"
+
+
+class FakeScope:
+    def __init__(self, *, loras=(), installed=(), load_error=None, loading_polls=2,
+                 fail_install=None):
+        self.schemas = {KREA: {"id": KREA, "config_schema": {"properties": {}}}}
+        for pid, schema in dict(installed).items():
+            self.schemas[pid] = schema
+        self.lora_files = [{"name": p.rsplit("/", 1)[-1].rsplit(".", 1)[0], "path": p,
+                            "size_mb": 1.0, "folder": "", "sha256": None} for p in loras]
+        self.load_error = load_error
+        self.loading_polls = loading_polls
+        self.fail_install = fail_install
+        self.requests: list[tuple[str, str, object]] = []
+        self.installable: dict[str, dict] = {}  # package spec -> schema registered on install
+        self.loaded: dict | None = None
+        self.status_polls = 0
+        self.session = None
+        self.params: list[dict] = []
+
+    # -- behaviour ---------------------------------------------------------------------------
+    def handle(self, method, path, body):
+        self.requests.append((method, path, body))
+        if (method, path) == ("GET", "/api/v1/pipelines/schemas"):
+            return 200, {"pipelines": self.schemas}
+        if (method, path) == ("GET", "/api/v1/plugins"):
+            return 200, {"plugins": [], "failed_plugins": []}
+        if (method, path) == ("POST", "/api/v1/plugins"):
+            assert set(body) >= {"package"}, body
+            if self.fail_install:
+                return 500, {"detail": self.fail_install}
+            self.schemas.update(self.installable.get(body["package"], {}))
+            return 200, {"success": True, "message": "installed", "plugin": None}
+        if (method, path) == ("GET", "/api/v1/loras"):
+            return 200, {"lora_files": self.lora_files}
+        if (method, path) == ("POST", "/api/v1/pipeline/load"):
+            pipes = body["pipelines"]
+            for p in pipes:
+                assert set(p) == {"node_id", "pipeline_id", "load_params"}, p
+                if p["pipeline_id"] not in self.schemas:
+                    return 400, {"detail": f"Invalid pipeline ID: {p['pipeline_id']}"}
+            self.loaded = body
+            self.status_polls = 0
+            return 200, {"message": "Pipeline loading initiated successfully"}
+        if (method, path) == ("GET", "/api/v1/pipeline/status"):
+            if self.loaded is None:
+                return 200, {"status": "not_loaded"}
+            self.status_polls += 1
+            if self.status_polls <= self.loading_polls:
+                return 200, {"status": "loading", "loading_stage": f"stage {self.status_polls}"}
+            if self.load_error:
+                return 200, {"status": "error", "error": self.load_error}
+            krea = next(p for p in self.loaded["pipelines"] if p["pipeline_id"] == KREA)
+            lp = krea["load_params"]
+            adapters = [{"path": lo["path"], "scale": lo["scale"],
+                         "merge_mode": lo.get("merge_mode") or lp.get("lora_merge_mode")}
+                        for lo in lp.get("loras", [])]
+            return 200, {"status": "loaded", "pipeline_id": KREA, "load_params": lp,
+                         "loaded_lora_adapters": adapters}
+        if (method, path) == ("POST", "/api/v1/session/start"):
+            if body.get("pipeline_id") is None and body.get("graph") is None:
+                return 422, {"detail": "Either pipeline_id or graph must be provided"}
+            self.session = body
+            return 200, {"status": "ok", "input_mode": body.get("input_mode"),
+                         "cloud_mode": False, "pipeline_id": body.get("pipeline_id")}
+        if (method, path) == ("POST", "/api/v1/session/parameters"):
+            self.params.append(body)
+            return 200, {"status": "ok"}
+        return 404, {"detail": "Not Found"}
+
+    # -- server -----------------------------------------------------------------------------
+    def __enter__(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _do(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(n)) if n else None
+                try:
+                    code, doc = fake.handle(self.command, self.path, body)
+                except AssertionError as exc:
+                    code, doc = 422, {"detail": f"bad request body: {exc}"}
+                raw = json.dumps(doc).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            do_GET = do_POST = _do
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,155 @@
+"""`cagraph scope launch/set` against a Scope-like server on loopback."""
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from fake_server import KREA, FakeScope  # noqa: E402
+from lora_files import lora_1_3b, lora_14b  # noqa: E402
+
+import graph_app.cli_scope as cli_scope  # noqa: E402
+from graph_app.cli import main  # noqa: E402
+from scope_export import scope_client  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+GRAPH = ROOT / "graphs" / "amoeba.graph"
+PID = "cagraph-amoeba"
+
+
+@pytest.fixture(autouse=True)
+def fast_polls(monkeypatch):
+    real = scope_client.launch
+
+    def quick(*a, **kw):
+        kw["poll_s"] = 0.01
+        kw["install_wait_s"] = 5
+        return real(*a, **kw)
+
+    monkeypatch.setattr(scope_client, "launch", quick)
+
+
+def amoeba_schema(tmp_path):
+    from scope_export.exporter import export
+
+    res = export(GRAPH, tmp_path / "schema_src")
+    props = {f.name: {"type": {"float": "number", "int": "integer", "bool": "boolean",
+                               "enum": "string"}[f.kind], "default": f.default,
+                      "ui": {"category": "input"},
+                      **({"minimum": f.ge, "maximum": f.le} if f.ge is not None else {}),
+                      **({"enum": list(f.choices)} if f.choices else {})} for f in res.fields}
+    props["height"] = {"type": "integer", "ui": {"category": "configuration"}}
+    return {"id": PID, "config_schema": {"properties": props}}
+
+
+def test_launch_installs_loads_and_starts(tmp_path, capsys):
+    big = lora_14b(tmp_path / "style.safetensors")
+    server_path = "/workspace/models/lora/style.safetensors"
+    with FakeScope(loras=[server_path]) as fake:
+        out = tmp_path / "plugin"
+        fake.installable[str(out.resolve())] = {PID: amoeba_schema(tmp_path)}
+        rc = main(["scope", "launch", str(GRAPH), "--server", fake.url, "--out", str(out),
+                   "--lora", f"{big}:0.8", "--lora-merge-mode", "runtime_peft",
+                   "--size", "512x512", "--prompt", "glowing jellyfish"])
+        assert rc == 0, capsys.readouterr().err
+        paths = [(m, p) for m, p, _ in fake.requests]
+        assert ("POST", "/api/v1/plugins") in paths  # installed because it was missing
+        install = next(b for m, p, b in fake.requests if p == "/api/v1/plugins" and m == "POST")
+        assert install["package"] == str(out.resolve())
+        pipes = fake.loaded["pipelines"]
+        assert [p["pipeline_id"] for p in pipes] == [PID, KREA]
+        assert [p["node_id"] for p in pipes] == [PID, KREA]
+        assert pipes[0]["load_params"] == {"height": 512, "width": 512}
+        lp = pipes[1]["load_params"]
+        # the server's absolute path (the file is named like the local one)
+        assert lp["loras"] == [{"path": server_path, "scale": 0.8, "merge_mode": "runtime_peft"}]
+        assert lp["lora_merge_mode"] == "runtime_peft"
+        assert lp["height"] == 512 and lp["width"] == 512 and lp["vace_enabled"] is True
+        s = fake.session
+        assert s["pipeline_id"] == KREA and s["input_mode"] == "video"
+        assert s["prompts"] == [{"text": "glowing jellyfish", "weight": 1.0}]
+        prm = s["parameters"]
+        assert prm["vace_enabled"] and prm["vace_use_input_video"]
+        g = prm["graph"]
+        assert {n["id"] for n in g["nodes"]} == {"input", PID, KREA, "output"}
+        assert {(e["from"], e["to_node"], e["to_port"]) for e in g["edges"]} == {
+            ("input", PID, "video"), (PID, KREA, "vace_input_frames"), (KREA, "output", "video")}
+        assert fake.status_polls >= 3  # waited through "loading"
+    assert (out / "pyproject.toml").exists()
+
+
+def test_launch_skips_install_when_present(tmp_path):
+    with FakeScope(installed={PID: amoeba_schema(tmp_path)}) as fake:
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url,
+                     "--out", str(tmp_path / "p")]) == 0
+        assert ("POST", "/api/v1/plugins") not in [(m, p) for m, p, _ in fake.requests]
+        assert "loras" not in fake.loaded["pipelines"][1]["load_params"]
+
+
+def test_launch_local_lora_on_loopback(tmp_path):
+    big = lora_14b(tmp_path / "only_here.safetensors")
+    with FakeScope(installed={PID: amoeba_schema(tmp_path)}) as fake:
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url,
+                     "--out", str(tmp_path / "p"), "--lora", str(big)]) == 0
+        lp = fake.loaded["pipelines"][1]["load_params"]
+        assert lp["loras"][0]["path"] == str(big.resolve())  # absolute, as Scope needs
+        assert lp["lora_merge_mode"] == "permanent_merge"
+
+
+def test_launch_errors(tmp_path, capsys):
+    # unreachable server
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    assert main(["scope", "launch", str(GRAPH), "--server", f"http://127.0.0.1:{port}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot reach the Scope server at http://127.0.0.1:")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    with FakeScope(installed={PID: amoeba_schema(tmp_path)}) as fake:
+        # a LoRA neither here nor on the server
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url, "--out",
+                     str(tmp_path / "p"), "--lora", "ghost.safetensors"]) == 2
+        err = capsys.readouterr().err
+        assert "LoRA ghost.safetensors: file not found" in err and fake.url in err
+        # a 1.3B LoRA is refused before anything loads
+        small = lora_1_3b(tmp_path / "small.safetensors")
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url, "--out",
+                     str(tmp_path / "p"), "--lora", str(small)]) == 2
+        assert "1.3B" in capsys.readouterr().err and fake.loaded is None
+    with FakeScope(installed={PID: amoeba_schema(tmp_path)},
+                   load_error="LoRA loading failed. File not found: /x.safetensors") as fake:
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url, "--out",
+                     str(tmp_path / "p")]) == 2
+        err = capsys.readouterr().err
+        assert "failed to load the pipelines: LoRA loading failed" in err
+        assert fake.session is None
+
+
+def test_set_parameters_and_lora_scales(tmp_path, capsys):
+    with FakeScope(installed={PID: amoeba_schema(tmp_path)},
+                   loras=["/l/a.safetensors", "/l/b.safetensors"]) as fake:
+        fake.loaded = {"pipelines": [{"node_id": KREA, "pipeline_id": KREA, "load_params": {
+            "loras": [{"path": "/l/a.safetensors", "scale": 1.0, "merge_mode": "runtime_peft"},
+                      {"path": "/l/b.safetensors", "scale": 1.0,
+                       "merge_mode": "permanent_merge"}]}}]}
+        fake.loading_polls = 0
+        assert main(["scope", "set", "--server", fake.url, "speed=2.5", "palette=" +
+                     amoeba_schema(tmp_path)["config_schema"]["properties"]["palette"]["enum"][1],
+                     "--lora-scale", "a.safetensors=0.4"]) == 0
+        p1, p2 = fake.params
+        assert p1["node_id"] == PID and p1["speed"] == 2.5 and isinstance(p1["palette"], str)
+        assert p2 == {"node_id": KREA, "lora_scales": [{"path": "/l/a.safetensors", "scale": 0.4}],
+                      "vace_context_scale": 1.0}
+        capsys.readouterr()
+        assert main(["scope", "set", "--server", fake.url, "nope=1"]) == 2
+        assert "has no published parameter 'nope'" in capsys.readouterr().err
+        assert main(["scope", "set", "--server", fake.url, "speed=99"]) == 2
+        assert "outside" in capsys.readouterr().err
+        assert main(["scope", "set", "--server", fake.url, "--lora-scale", "b.safetensors=2"]) == 2
+        assert "runtime_peft" in capsys.readouterr().err
+        assert main(["scope", "set", "--server", fake.url, "--lora-scale", "zz.safetensors=2"]) == 2
+        assert "not loaded" in capsys.readouterr().err
+        assert len(fake.params) == 2
