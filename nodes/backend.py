@@ -66,16 +66,36 @@ class Backend:
     def rfft2(self, a):
         return _scipy_fft().rfft2(a, workers=_workers()) if _scipy_fft() else np.fft.rfft2(a)
 
-    def irfft2(self, f, shape):
+    def irfft2(self, f, shape, *, prescaled: bool = False):
+        """Inverse of :meth:`rfft2` over the last two axes.
+
+        ``prescaled=True`` promises that ``f`` was multiplied by a spectrum made
+        with :meth:`spectrum` (which may carry the 1/(H W) normalisation, as on
+        CuPy): the backend then skips its own normalisation.  ``f`` may be
+        overwritten (cuFFT's C2R destroys its input); don't reuse it.
+        """
         if _scipy_fft():
             return _scipy_fft().irfft2(f, s=shape, workers=_workers())
         return np.fft.irfft2(f, s=shape).astype(np.float32, copy=False)
+
+    def spectrum(self, spec, shape):
+        """A convolution-kernel spectrum (host complex array) for ``irfft2(..., prescaled=True)``."""
+        return self.xp.asarray(spec)
 
     def __repr__(self) -> str:
         return f"<Backend {self.name}>"
 
 
 class CupyBackend(Backend):
+    """CuPy: fused CUDA kernels (``nodes/kernels/cuda.py``), cuFFT plans built once
+    per shape and executed into pool-allocated outputs, and no host synchronisation
+    except where node code asks for numbers (``to_host`` / ``scalar``).
+
+    The inverse FFT is cuFFT's unnormalised C2R: spectra made by :meth:`spectrum`
+    carry the 1/(H W) factor, so ``irfft2(F * K, prescaled=True)`` needs no extra
+    pass; without ``prescaled`` one in-place scale follows.
+    """
+
     name = "cupy"
 
     def __init__(self):
@@ -83,7 +103,12 @@ class CupyBackend(Backend):
 
         if not cuda_available():
             raise BackendUnavailable("CuPy is installed but no CUDA device is usable")
+        import cupyx.scipy.fft as cfft
+
         self.xp = cupy
+        self._cfft = cfft
+        self._cufft = cupy.cuda.cufft
+        self._plans: dict[tuple, Any] = {}
         self.k = KernelSet(self)
 
     def to_host(self, a) -> np.ndarray:
@@ -95,15 +120,38 @@ class CupyBackend(Backend):
     def synchronize(self) -> None:
         self.xp.cuda.get_current_stream().synchronize()
 
+    def _plan(self, kind: str, a, shape=None):
+        key = (kind, a.shape, shape, self.xp.cuda.Device().id)
+        plan = self._plans.get(key)
+        if plan is None:
+            if kind == "R2C":
+                plan = self._cfft.get_fft_plan(a, axes=(-2, -1), value_type="R2C")
+            else:
+                plan = self._cfft.get_fft_plan(a, shape=shape, axes=(-2, -1), value_type="C2R")
+            self._plans[key] = plan
+        return plan
+
     def rfft2(self, a):
-        import cupyx.scipy.fft as cfft
+        cp = self.xp
+        a = cp.ascontiguousarray(a, dtype=cp.float32)
+        out = cp.empty((*a.shape[:-1], a.shape[-1] // 2 + 1), dtype=cp.complex64)
+        self._plan("R2C", a).fft(a, out, self._cufft.CUFFT_FORWARD)
+        return out
 
-        return cfft.rfft2(a)
+    def irfft2(self, f, shape, *, prescaled: bool = False):
+        cp = self.xp
+        shape = tuple(int(s) for s in shape)
+        if f.dtype != cp.complex64 or not f.flags.c_contiguous:
+            f = cp.ascontiguousarray(f, dtype=cp.complex64)
+        out = cp.empty((*f.shape[:-2], *shape), dtype=cp.float32)
+        self._plan("C2R", f, shape).fft(f, out, self._cufft.CUFFT_INVERSE)
+        if not prescaled:
+            out *= cp.float32(1.0 / (shape[0] * shape[1]))
+        return out
 
-    def irfft2(self, f, shape):
-        import cupyx.scipy.fft as cfft
-
-        return cfft.irfft2(f, s=shape)
+    def spectrum(self, spec, shape):
+        scale = 1.0 / (int(shape[0]) * int(shape[1]))
+        return self.xp.asarray((np.asarray(spec) * scale).astype(np.complex64))
 
 
 _SCIPY_FFT: Any = None

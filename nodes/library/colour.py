@@ -79,7 +79,7 @@ def gaussian_spectrum(be, n: int, sigma: float):
     g1 = np.exp(-0.5 * (d / max(sigma, 1e-6)) ** 2)
     g1 /= g1.sum()
     k = np.outer(g1, g1)
-    return be.xp.asarray(np.fft.rfft2(k).astype(np.complex64))
+    return be.spectrum(np.fft.rfft2(k).astype(np.complex64), (n, n))
 
 
 class PreTransform(Node):
@@ -111,7 +111,7 @@ class PreTransform(Node):
                                  lambda: gaussian_spectrum(be, ctx.size, sigma))
                 fy = be.rfft2(y)
                 fy *= spec
-                y = be.irfft2(fy, y.shape)
+                y = be.irfft2(fy, y.shape, prescaled=True)
             return {"field": y}
         return {"field": x}
 
@@ -166,6 +166,8 @@ class Signals(Node):
 
     def process(self, ctx, inputs, params):
         W = inputs["field"]
+        if not isinstance(W, np.ndarray):
+            return self._process_device(ctx, W, inputs, params)
         xp, be = ctx.xp, ctx.backend
         st = self.state
         prev = st.get("prev")
@@ -188,6 +190,37 @@ class Signals(Node):
         else:
             peaks = tuple(max(float(v), dec * p) for v, p in zip(now, peaks))
         st["peaks"] = peaks
+        prev[...] = W
+        return {"t": t, "alpha": a}
+
+    def _process_device(self, ctx, W, inputs, params):
+        """Same maths on a GPU array, with the peak followers kept on the device.
+
+        The normalisers live in one (3,) float32 device array that the signals
+        kernel reads through 0-d views, and are updated after it by array ops
+        on the same stream: no number comes back to the host.
+        """
+        xp, be = ctx.xp, ctx.backend
+        st = self.state
+        prev = st.get("prev")
+        if prev is None or prev.shape != W.shape:
+            prev = st["prev"] = W.copy()
+            st["t"], st["a"] = xp.empty_like(W), xp.empty_like(W)
+            st["peaks"] = None
+            inv = st["inv"] = xp.ones(3, dtype=f32)
+            st["inv_views"] = (inv[0], inv[1], inv[2])
+        t, a, mw, mv, me = be.k.signals(W, prev, inputs.get("zones"), params["w_density"],
+                                        params["w_velocity"], params["w_edges"],
+                                        *st["inv_views"], out_t=st["t"], out_a=st["a"])
+        now = xp.stack([mw, mv, me]).astype(f32, copy=False)
+        peaks = st["peaks"]
+        if peaks is None:
+            peaks = xp.maximum(now, f32(0.01))
+        else:
+            peaks *= f32(params["decay"])
+            peaks = xp.maximum(now, peaks, out=peaks)
+        st["peaks"] = peaks
+        xp.divide(f32(1), xp.maximum(peaks, f32(1e-3)), out=st["inv"])
         prev[...] = W
         return {"t": t, "alpha": a}
 

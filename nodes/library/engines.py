@@ -43,7 +43,7 @@ def kernel_spectrum(be, kernel_small: np.ndarray, n: int):
     idx = (np.arange(-m, m + 1) % n)
     full[np.ix_(idx, idx)] += k
     spec = np.fft.rfft2(full).astype(np.complex64)
-    return be.xp.asarray(spec)
+    return be.spectrum(spec, (n, n))
 
 
 def _dist_grid(m: int) -> np.ndarray:
@@ -192,7 +192,7 @@ class Lenia(Engine):
         be, A, B = ctx.backend, self.state["A"], self.state["B"]
         Fa = be.rfft2(A)
         Fa *= self.state["K"]
-        U = be.irfft2(Fa, A.shape)
+        U = be.irfft2(Fa, A.shape, prescaled=True)
         be.k.lenia_growth(U, A, params["mu"], params["sigma"], 1.0 / params["T"], out=B)
         self.state["A"], self.state["B"] = B, A
 
@@ -232,9 +232,9 @@ class SmoothLife(Engine):
     def rule_step(self, ctx, params):
         be, A, B = ctx.backend, self.state["A"], self.state["B"]
         Fa = be.rfft2(A)
-        m = be.irfft2(Fa * self.state["KM"], A.shape)
+        m = be.irfft2(Fa * self.state["KM"], A.shape, prescaled=True)
         Fa *= self.state["KN"]
-        n = be.irfft2(Fa, A.shape)
+        n = be.irfft2(Fa, A.shape, prescaled=True)
         p = params
         be.k.smoothlife_rule(n, m, A, p["b1"], p["b2"], p["d1"], p["d2"], p["alpha_n"],
                              p["alpha_m"], p["dt"], out=B)
@@ -273,7 +273,7 @@ class MNCA(Engine):
         rules = params["rules"]
         k = min(K.shape[0], len(rules))
         Fa = be.rfft2(A)
-        pots = be.irfft2(K[:k] * Fa[None], A.shape)
+        pots = be.irfft2(K[:k] * Fa[None], A.shape, prescaled=True)
         lows = tuple(r[0] for r in rules[:k])
         highs = tuple(r[1] for r in rules[:k])
         be.k.mnca_update(pots, A, lows, highs, params["delta"], out=B)
