@@ -1,0 +1,163 @@
+"""The .graph format: round trips, v1 migration, renames, node upgrades (issue 2, "Tests" 4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import nodes
+from nodes import Code, GraphError, Runtime, registry
+from nodes.fileformat import RENAMED_TYPES, from_dict, json_schema, to_dict
+from nodes.spec import F, Kind, Node, Port
+
+from conftest import DATA_DIR, GRAPH_FILES, graph_ids
+
+
+@pytest.mark.parametrize("path", GRAPH_FILES, ids=graph_ids())
+def test_round_trip_is_stable(path):
+    text = path.read_text()
+    once = nodes.dumps(nodes.loads(text))
+    assert nodes.dumps(nodes.loads(once)) == once
+    assert json.loads(once) == json.loads(text)  # nothing lost or invented
+
+
+def test_save_load_round_trip(tmp_path):
+    g = nodes.load(GRAPH_FILES[0])
+    g.ui = {"positions": {"engine": [10, 20]}}
+    p = tmp_path / "sub" / "x.graph"
+    nodes.save(g, p)
+    assert [f.name for f in p.parent.iterdir()] == ["x.graph"]  # no temp file left behind
+    g2 = nodes.load(p)
+    assert to_dict(g2) == to_dict(g)
+    assert g2.ui == g.ui
+
+
+def test_v1_migrates_to_the_v2_graph():
+    v1_text = (DATA_DIR / "v1_grayscott.graph").read_text()
+    assert json.loads(v1_text)["format_version"] == 1  # the fixture stays in the old shape
+    g1 = nodes.loads(v1_text)
+    g2 = nodes.load(DATA_DIR / "v2_grayscott.graph")
+    assert to_dict(g1) == to_dict(g2)
+    assert nodes.dumps(g1) == nodes.dumps(g2)
+    assert g1.meta.seed == 7 and g1.meta.size == 128 and g1.meta.fps == 24.0
+    assert g1.nodes["engine"].type == "engine.grayscott"  # renamed on the way
+    assert g1.nodes["engine"].title == "Reaction"
+    assert all(n.version == n.spec.version for n in g1.nodes.values())
+    rt = Runtime(g1, backend="numpy", size=64)
+    assert rt.step().shape == (64, 64, 3)
+
+
+@pytest.mark.parametrize("edges", [["engine.field"], ["a -> b"], [5], "nonsense"])
+def test_v1_bad_edges_are_schema_errors(edges):
+    doc = json.loads((DATA_DIR / "v1_grayscott.graph").read_text())
+    doc["edges"] = edges
+    with pytest.raises(GraphError) as ei:
+        nodes.loads(json.dumps(doc), source="old.graph")
+    assert ei.value.codes <= {Code.SCHEMA, Code.UNKNOWN_NODE, Code.UNKNOWN_PORT,
+                              Code.MISSING_INPUT}
+    assert all(i.file == "old.graph" for i in ei.value.issues)
+
+
+def test_renamed_type_loads_under_its_new_name():
+    assert RENAMED_TYPES["engine.gray_scott"] == "engine.grayscott"
+    doc = json.loads((DATA_DIR / "v2_grayscott.graph").read_text())
+    for n in doc["nodes"]:
+        if n["type"] == "engine.grayscott":
+            n["type"] = "engine.gray_scott"
+    g = nodes.loads(json.dumps(doc))
+    assert g.nodes["engine"].type == "engine.grayscott"
+    assert '"engine.gray_scott"' not in nodes.dumps(g)
+
+
+class Upgraded(Node):
+    """v2 renamed param 'amount' to 'gain'."""
+
+    type_id = "test.upgraded"
+    title = "Upgraded"
+    category = "Test"
+    version = 2
+    outputs = (Port("out", Kind.SCALAR),)
+    params = (F("gain", 0.5, 0.0, 1.0),)
+    calls: list = []
+
+    @classmethod
+    def upgrade_params(cls, params, from_version):
+        cls.calls.append((dict(params), from_version))
+        params = dict(params)
+        if from_version < 2 and "amount" in params:
+            params["gain"] = params.pop("amount")
+        return params
+
+    def process(self, ctx, inputs, params):
+        return {"out": params["gain"]}
+
+
+@pytest.fixture
+def with_upgraded(monkeypatch):
+    registry.check_spec(Upgraded)
+    table = {**registry.registry(), Upgraded.type_id: Upgraded}
+    monkeypatch.setattr(registry, "registry", lambda: table)
+    Upgraded.calls = []
+    return Upgraded
+
+
+def _doc(version, params):
+    return json.dumps({"format": "cagraph", "format_version": 2, "nodes": [
+        {"id": "u", "type": "test.upgraded", "version": version, "params": params}]})
+
+
+def test_upgrade_params_hook_runs_for_older_nodes(with_upgraded):
+    g = nodes.loads(_doc(1, {"amount": 0.3}))
+    assert with_upgraded.calls == [({"amount": 0.3}, 1)]
+    assert g.nodes["u"].params == {"gain": 0.3}
+    assert g.nodes["u"].version == 2
+    assert json.loads(nodes.dumps(g))["nodes"][0]["version"] == 2
+
+
+def test_upgrade_params_hook_not_called_for_current_nodes(with_upgraded):
+    g = nodes.loads(_doc(2, {"gain": 0.4}))
+    assert with_upgraded.calls == []
+    assert g.nodes["u"].params == {"gain": 0.4}
+
+
+def test_v1_file_upgrades_nodes_too(with_upgraded):
+    text = json.dumps({"format": "cagraph", "format_version": 1, "name": "old",
+                       "nodes": [{"id": "u", "type": "test.upgraded", "params": {"amount": 0.2}}],
+                       "edges": []})
+    g = nodes.loads(text)
+    assert with_upgraded.calls == [({"amount": 0.2}, 1)]
+    assert g.nodes["u"].params == {"gain": 0.2} and g.meta.name == "old"
+
+
+def test_newer_node_version_is_refused(with_upgraded):
+    with pytest.raises(GraphError) as ei:
+        nodes.loads(_doc(3, {"gain": 0.4}), source="new.graph")
+    (issue,) = ei.value.issues
+    assert issue.code is Code.UNSUPPORTED_VERSION
+    assert (issue.node_id, issue.node_type, issue.file) == ("u", "test.upgraded", "new.graph")
+
+
+def test_non_strict_load_keeps_unknown_nodes_as_placeholders():
+    doc = json.loads((DATA_DIR / "v2_grayscott.graph").read_text())
+    doc["nodes"].append({"id": "future", "type": "fx.future_thing", "params": {"x": [1, 2]}})
+    doc["links"].append({"src": {"node": "future", "port": "out"},
+                         "dst": {"node": "colorize", "port": "hue"}})
+    text = json.dumps(doc)
+    with pytest.raises(GraphError) as ei:
+        nodes.loads(text)
+    assert Code.UNKNOWN_TYPE in ei.value.codes
+    g = nodes.loads(text, strict=False)
+    assert g.nodes["future"].params == {"x": [1, 2]}
+    assert any(lk.src == "future" for lk in g.links)
+    assert {i.code for i in nodes.validate(g)} >= {Code.UNKNOWN_TYPE}
+    # and it saves back unchanged
+    assert json.loads(nodes.dumps(g))["nodes"][-1]["type"] == "fx.future_thing"
+
+
+def test_from_dict_and_schema():
+    doc = json.loads((DATA_DIR / "v2_grayscott.graph").read_text())
+    assert to_dict(from_dict(doc)) == doc
+    schema = json_schema()
+    assert schema["properties"]["format_version"]["const"] == 2
+    assert "nodes" in schema["properties"]
