@@ -158,7 +158,11 @@ class Param:
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"expected a number, got {value!r}")
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int too large for a float (JSON allows any length)
+        raise ValueError(f"expected a number, got a {value.bit_length()}-bit integer") from None
+    if not finite:
         raise ValueError(f"expected a finite number, got {value!r}")
     return value
 
