@@ -69,8 +69,9 @@ def blur_small(xp, img, gy, gx):
     """Separable periodic blur of a small (h, w[, c]) image by dense matrices."""
     if img.ndim == 2:
         return gy @ img @ gx.T
-    out = xp.einsum("ij,jkc->ikc", gy, img)
-    return xp.einsum("kl,ilc->ikc", gx, out)
+    h, w, c = img.shape
+    out = (gy @ img.reshape(h, w * c)).reshape(h, w, c)  # rows: one GEMM
+    return xp.matmul(gx, out)  # columns: (w, w) @ each (w, c) row block
 
 
 def gaussian_spectrum(be, n: int, sigma: float):
@@ -208,7 +209,7 @@ class Signals(Node):
             st["t"], st["a"] = xp.empty_like(W), xp.empty_like(W)
             st["peaks"] = None
             inv = st["inv"] = xp.ones(3, dtype=f32)
-            st["inv_views"] = (inv[0], inv[1], inv[2])
+            st["inv_views"] = tuple(inv[j:j + 1].reshape(()) for j in range(3))  # views
         t, a, mw, mv, me = be.k.signals(W, prev, inputs.get("zones"), params["w_density"],
                                         params["w_velocity"], params["w_edges"],
                                         *st["inv_views"], out_t=st["t"], out_a=st["a"])

@@ -1,0 +1,291 @@
+"""CuPy backend against NumPy: every CUDA twin, the FFT path, nodes and whole graphs.
+
+Marked ``gpu`` and skipped unless CuPy finds a usable CUDA device
+(``nodes.backend.cuda_available()``).  Run on a GPU machine with
+``pytest -m gpu tests/nodes/test_gpu.py`` (``benchmarks/gpu_check.sh`` does).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nodes
+from nodes import Runtime
+from nodes.backend import cuda_available, get_backend
+from nodes.kernels import ref
+
+pytestmark = [
+    pytest.mark.gpu,
+    pytest.mark.skipif(not cuda_available(), reason="no usable CUDA device"),
+]
+
+f32 = np.float32
+GRAPHS = Path(__file__).resolve().parents[2] / "graphs"
+#: one or two presets per engine family (all 23 run in test_every_preset_runs_on_gpu)
+FAMILY = ["amoeba", "nebula", "sl_gliders", "mnca_worm", "reef", "labyrinth"]
+
+
+@pytest.fixture(scope="module")
+def cp():
+    import cupy
+
+    return cupy
+
+
+@pytest.fixture(scope="module")
+def gbe():
+    be = get_backend("cupy")
+    for name in ("advect", "lenia_growth", "signals", "palette_map"):
+        assert be.k.implementation(name) == "cupy", name
+    return be
+
+
+def host(a):
+    import cupy
+
+    return cupy.asnumpy(a) if isinstance(a, cupy.ndarray) else np.asarray(a)
+
+
+def close(got, want, atol=2e-5):
+    if isinstance(want, tuple):
+        for g, w in zip(got, want):
+            close(g, w, atol)
+        return
+    g, w = host(got), np.asarray(want)
+    assert g.shape == w.shape, (g.shape, w.shape)
+    assert g.dtype == np.float32, g.dtype
+    np.testing.assert_allclose(g, w, rtol=0, atol=atol)
+
+
+def rnd(rng, shape, scale=1.0, offset=0.0):
+    return (rng.random(shape, dtype=f32) * f32(scale) + f32(offset)).astype(f32)
+
+
+SHAPES = [(128, 128), (96, 160)]
+
+
+@pytest.fixture(params=SHAPES, ids=lambda s: f"{s[0]}x{s[1]}")
+def shape(request):
+    return request.param
+
+
+# -- kernels -----------------------------------------------------------------------------
+
+def test_advect(gbe, cp, shape):
+    rng = np.random.default_rng(1)
+    A = rnd(rng, shape)
+    vel = (rng.standard_normal((2, *shape)) * 4).astype(f32)
+    close(gbe.k.advect(cp.asarray(A), cp.asarray(vel), 1.3), ref.advect(A, vel, 1.3))
+
+
+def test_engine_rules(gbe, cp, shape):
+    rng = np.random.default_rng(2)
+    U, A, m = rnd(rng, shape, 0.4), rnd(rng, shape), rnd(rng, shape)
+    d = cp.asarray
+    close(gbe.k.lenia_growth(d(U), d(A), 0.15, 0.017, 0.1), ref.lenia_growth(U, A, 0.15, 0.017, 0.1))
+    args = (0.278, 0.365, 0.267, 0.445, 0.028, 0.147, 0.1)
+    close(gbe.k.smoothlife_rule(d(U), d(m), d(A), *args), ref.smoothlife_rule(U, m, A, *args))
+    pots = rnd(rng, (3, *shape), 0.6)
+    lows, highs = (0.0, 0.1, 0.2), (0.25, 0.35, 0.45)
+    close(gbe.k.mnca_update(d(pots), d(A), lows, highs, 0.05),
+          ref.mnca_update(pots, A, lows, highs, 0.05))
+    feed = rnd(rng, shape, 0.1)
+    close(gbe.k.grayscott_step(d(A), d(m), d(feed), 0.062, 0.21, 0.105),
+          ref.grayscott_step(A, m, feed, 0.062, 0.21, 0.105))
+
+
+@pytest.mark.parametrize("full", [True, False])
+def test_post_step(gbe, cp, shape, full):
+    rng = np.random.default_rng(3)
+    A = rnd(rng, shape)
+    prev = (A + rnd(rng, shape, 0.01, -0.005)).astype(f32)
+    noise = rng.standard_normal(shape).astype(f32)
+    mask = rnd(rng, shape, 0.1, 0.9) if full else None
+    centre = rnd(rng, shape, 0.01) if full else None
+    sx, sy = (rnd(rng, shape, 0.02, -0.01), rnd(rng, shape, 0.02, -0.01)) if full else (None, None)
+    d = (lambda a: None if a is None else cp.asarray(a))
+    ga, gp = d(A), d(prev)
+    args = (5, 9, 17, 3, 0.3, -0.9, 0.012 if full else 0.0, 0.03, 0.004)
+    gbe.k.post_step(ga, gp, d(mask), d(noise), *args[:4], d(centre), d(sx), d(sy), *args[4:])
+    ra, rp = A.copy(), prev.copy()
+    ref.post_step(ra, rp, mask, noise, *args[:4], centre, sx, sy, *args[4:])
+    close((ga, gp), (ra, rp))
+
+
+@pytest.mark.parametrize("zones", [True, False])
+def test_signals(gbe, cp, shape, zones):
+    rng = np.random.default_rng(4)
+    W, Wp = rnd(rng, shape), rnd(rng, shape)
+    z = rnd(rng, shape, 2.0, -1.0) if zones else None
+    inv = cp.asarray(np.array([1.2, 3.0, 2.0], f32))
+    got = gbe.k.signals(cp.asarray(W), cp.asarray(Wp), None if z is None else cp.asarray(z),
+                        0.3, 0.25, 0.45, inv[0], inv[1], inv[2])
+    want = ref.signals(W, Wp, z, 0.3, 0.25, 0.45, 1.2, 3.0, 2.0)
+    close(got[:2], want[:2])
+    np.testing.assert_allclose([float(v) for v in got[2:]], [float(v) for v in want[2:]],
+                               rtol=1e-5)
+
+
+def test_colour_kernels(gbe, cp):
+    rng = np.random.default_rng(5)
+    t, a = rnd(rng, (128, 96)), rnd(rng, (128, 96))
+    lut, alut = rnd(rng, (1024, 3), 1.6), rnd(rng, (256,))
+    d = cp.asarray
+    close(gbe.k.palette_map(d(t), d(a), d(lut), d(alut)), ref.palette_map(t, a, lut, alut))
+    img = rnd(rng, (128, 96, 3))
+    close(gbe.k.downsample_box(d(img), 8), ref.downsample_box(img, 8), 1e-6)
+    small = ref.downsample_box(img, 8)
+    close(gbe.k.upsample_add(d(img), d(small), 0.3), ref.upsample_add(img, small, 0.3))
+    out = cp.empty((128, 96), f32)
+    close(gbe.k.upsample_add(None, d(small[..., 0].copy()), 0.0, out=out),
+          ref.upsample_add(None, small[..., 0].copy(), 0.0, out=np.empty((128, 96), f32)))
+    close(gbe.k.resize_bilinear(d(img), 72, 200), ref.resize_bilinear(img, 72, 200))
+
+
+# -- FFT ---------------------------------------------------------------------------------
+
+def test_fft_plans_and_folded_normalisation(gbe, cp):
+    cpu = get_backend("numpy")
+    rng = np.random.default_rng(6)
+    A = rnd(rng, (128, 128))
+    K = np.fft.rfft2(rnd(rng, (128, 128)) / 128 ** 2).astype(np.complex64)
+    want = cpu.irfft2(cpu.rfft2(A) * cpu.spectrum(K, A.shape), A.shape, prescaled=True)
+    Fa = gbe.rfft2(cp.asarray(A))
+    got = gbe.irfft2(Fa * gbe.spectrum(K, A.shape), A.shape, prescaled=True)
+    close(got, want, 1e-5)
+    # without prescaled the inverse is normalised on its own
+    close(gbe.irfft2(gbe.rfft2(cp.asarray(A)), A.shape), A, 1e-5)
+    # batched (MNCA) uses one plan over the leading axis
+    Ks = cp.stack([gbe.spectrum(K, A.shape)] * 3)
+    pots = gbe.irfft2(Ks * gbe.rfft2(cp.asarray(A))[None], A.shape, prescaled=True)
+    assert pots.shape == (3, 128, 128)
+    close(pots[2], want, 1e-5)
+    n_plans = len(gbe._plans)
+    gbe.irfft2(gbe.rfft2(cp.asarray(A)), A.shape)
+    assert len(gbe._plans) == n_plans  # plans are reused, not rebuilt
+
+
+# -- nodes and graphs ---------------------------------------------------------------------
+
+def _pair(name, size, seed=0):
+    g = nodes.load(GRAPHS / f"{name}.graph")
+    rn = Runtime(g, backend="numpy", size=size, seed=seed)
+    g2 = nodes.load(GRAPHS / f"{name}.graph")
+    rc = Runtime(g2, backend="cupy", size=size, seed=seed)
+    return rn, rc
+
+
+def _compare_values(rn, rc, frame):
+    """Every array a node produced this frame, NumPy vs CuPy."""
+    import cupy
+
+    checked = 0
+    for key, vn in rn.values.items():
+        vc = rc.values.get(key)
+        if isinstance(vn, np.ndarray) and vn.dtype == np.float32:
+            assert isinstance(vc, cupy.ndarray), key
+            d = np.abs(host(vc) - vn)
+            if key[1] == "t":  # colour parameter wraps at 1
+                d = np.minimum(d, 1 - d)
+            # float32 tolerance, allowing a handful of pixels that crossed a threshold
+            # (palette bin, frac wrap, clip) by rounding
+            assert float(np.mean(d)) < 2e-4, (frame, key, float(np.mean(d)))
+            assert float(np.quantile(d, 0.999)) < 2e-2, (frame, key)
+            checked += 1
+        elif isinstance(vn, float) and not isinstance(vn, bool):
+            assert vc == pytest.approx(vn, rel=1e-6, abs=1e-9), (frame, key)
+    return checked
+
+
+@pytest.mark.parametrize("name", FAMILY)
+def test_nodes_match_numpy_first_frames(name):
+    rn, rc = _pair(name, 128)
+    for frame in range(3):
+        rn.step()
+        rc.step()
+        assert _compare_values(rn, rc, frame) >= 4
+
+
+def test_signals_node_peaks_stay_on_device(cp):
+    """Colour Signals on CuPy follows the same peaks as on NumPy, with no host numbers."""
+    from nodes.library.colour import Signals
+    from nodes.spec import Context
+
+    from conftest import params_of
+
+    p = params_of(Signals)
+    outs = []
+    for bname in ("numpy", "cupy"):
+        be = get_backend(bname)
+        node = Signals("sig", 0)
+        res = []
+        for frame in range(6):
+            ctx = Context(be, 64, 64, 64, 30.0, frame=frame)
+            W = rnd(np.random.default_rng(frame), (64, 64), 0.5 + 0.3 * (frame % 2))
+            o = node.process(ctx, {"field": be.asarray(W)}, p)
+            res.append((host(o["t"]), host(o["alpha"])))
+        if bname == "cupy":
+            assert isinstance(node.state["peaks"], cp.ndarray)
+        outs.append(res)
+    for (tn, an), (tc, ac) in zip(*outs):
+        d = np.abs(tn - tc)
+        assert float(np.mean(np.minimum(d, 1 - d))) < 1e-4
+        np.testing.assert_allclose(ac, an, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in GRAPHS.glob("*.graph")))
+def test_every_preset_runs_on_gpu(name):
+    g = nodes.load(GRAPHS / f"{name}.graph")
+    rt = Runtime(g, backend="cupy", size=256)
+    for _ in range(40):
+        rgb = rt.step()
+    out = rt.output_host()
+    assert out.shape == (rt.height, rt.width, 3) and out.dtype == np.float32
+    assert np.isfinite(out).all() and out.min() >= 0 and out.max() <= 1
+    assert out.mean() > 0.005, "black frame"
+    assert rgb is rt.values[rt._output]
+
+
+def test_memory_is_stable_over_frames(cp):
+    g = nodes.load(GRAPHS / "amoeba.graph")
+    rt = Runtime(g, backend="cupy", size=256)
+    rt.ctx.steps_override = 1
+    pool = cp.get_default_memory_pool()
+    for _ in range(30):
+        rt.step()
+    rt.be.synchronize()
+    used = pool.used_bytes()
+    for _ in range(200):
+        rt.step()
+    rt.be.synchronize()
+    assert pool.used_bytes() <= used
+
+
+# -- torch handoff -------------------------------------------------------------------------
+
+def test_frame_into_torch_on_torch_stream(cp):
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("torch without CUDA")
+    from nodes.torch_bridge import as_torch, frame_into_torch
+
+    g = nodes.load(GRAPHS / "amoeba.graph")
+    rt = Runtime(g, backend="cupy", size=128)
+    video = torch.zeros((4, 128, 128, 3), device="cuda", dtype=torch.float32)
+    side = torch.cuda.Stream()
+    with torch.cuda.stream(side):  # a non-default torch stream: ordering by events
+        for t in range(4):
+            rgb = rt.step()
+            frame_into_torch(rgb, video, t)
+            want = rt.output_host()
+            torch.cuda.current_stream().synchronize()
+            np.testing.assert_array_equal(video[t].cpu().numpy(), want)
+    view = as_torch(rgb)
+    assert view.data_ptr() == rgb.data.ptr and view.device.type == "cuda"
+    # strided target (channels-first permute of a THWC buffer)
+    chw = torch.zeros((3, 128, 128), device="cuda")
+    frame_into_torch(rgb, chw.permute(1, 2, 0))
+    np.testing.assert_array_equal(chw.permute(1, 2, 0).cpu().numpy(), rt.output_host())
