@@ -444,23 +444,24 @@ class Canvas(QtCore.QObject):
         self._emit_selection()
 
     def frame_selected(self) -> None:
-        if self.ng.selected_nodes():
-            self.ng.fit_to_selection()
-        else:
-            self.frame_all()
+        sel = [self._view[i] for i in self.selected_ids()]
+        self.frame_nodes(sel or list(self._view.values()))
 
     def frame_all(self) -> None:
-        nodes = list(self._view.values())
+        self.frame_nodes(list(self._view.values()))
+
+    def frame_nodes(self, nodes) -> None:
         if not nodes:
             return
         rect = QtCore.QRectF()
         for n in nodes:
             rect = rect.united(n.view.sceneBoundingRect())
-        self.viewer._scene_range = rect.adjusted(-60, -60, 60, 60)
-        self.viewer.fitInView(rect.adjusted(-60, -60, 60, 60), QtCore.Qt.KeepAspectRatio)
-        if self.viewer.transform().m11() > 1.0:
-            self.ng.set_zoom(0)
-            self.ng.center_on(nodes)
+        rect = rect.adjusted(-40, -40, 40, 40)
+        v = self.viewer
+        v._scene_range = rect
+        v._update_scene()
+        if v.get_zoom() > 0.0:  # never magnify past 1:1, just centre
+            v.reset_zoom(rect.center())
 
     def auto_layout(self) -> None:
         """Lay the graph out by rank, left to right; one undo step."""

@@ -337,9 +337,10 @@ class RemoveCmd(QtGui.QUndoCommand):
         self.doc = doc
         self.records = [_node_record(g, i) for i in ids]
         idset = set(ids)
-        self.links = [lk for lk in g.links if lk.src in idset or lk.dst in idset]
+        self.links = [(i, lk) for i, lk in enumerate(g.links) if lk.src in idset or lk.dst in idset]
         self.published = [copy.deepcopy(p) for p in g.published if p.node in idset]
         self.ids = ids
+        self.order = list(g.nodes)
 
     def redo(self):
         g = self.doc.graph
@@ -351,10 +352,13 @@ class RemoveCmd(QtGui.QUndoCommand):
         g = self.doc.graph
         for rec in self.records:
             _restore_node(g, rec)
+        # keep the file's node and link order exactly as before the delete
+        rank = {nid: i for i, nid in enumerate(self.order)}
+        g.nodes = dict(sorted(g.nodes.items(), key=lambda kv: rank.get(kv[0], len(rank))))
         self.doc.ui_changed.emit("title", [r["id"] for r in self.records])
-        for lk in self.links:
+        for i, lk in self.links:
             if lk.src in g.nodes and lk.dst in g.nodes and lk not in g.links:
-                g.links.append(lk)
+                g.links.insert(i, lk)
                 g._emit("linked", link=lk)
         if self.published:
             g.published = sorted([*g.published, *copy.deepcopy(self.published)],
@@ -366,6 +370,7 @@ class LinkCmd(QtGui.QUndoCommand):
     def __init__(self, doc: Document, add: list[Link], remove: list[Link], text: str):
         super().__init__(text)
         self.doc, self.add, self.remove = doc, list(add), list(remove)
+        self.index = {lk: i for i, lk in enumerate(doc.graph.links)}
 
     def redo(self):
         g = self.doc.graph
@@ -378,9 +383,10 @@ class LinkCmd(QtGui.QUndoCommand):
         g = self.doc.graph
         for lk in self.add:
             g.disconnect(lk)
-        for lk in self.remove:
+        for lk in sorted(self.remove, key=lambda lk: self.index.get(lk, len(g.links))):
             if lk not in g.links:
-                g.links.append(lk)  # it was valid before: restore without re-checking
+                # it was valid before: restore at its old place without re-checking
+                g.links.insert(self.index.get(lk, len(g.links)), lk)
                 g._emit("linked", link=lk)
 
 

@@ -228,7 +228,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _update_title(self) -> None:
         star = "•" if self.doc.dirty else ""
-        self.setWindowTitle(f"{star}{self.doc.display_name} — cagraph")
+        self.setWindowTitle(f"{star}{self.doc.display_name}[*] — cagraph")
         self.setWindowModified(self.doc.dirty)
 
     # -- model -> preview ---------------------------------------------------------------------

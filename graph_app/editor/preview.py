@@ -254,52 +254,59 @@ class PreviewWorker(QtCore.QObject):
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            # drain messages; block while paused (or broken) so an idle preview costs nothing
-            block = not (self._playing or self._steps) or (
-                self._rt is None and bool(self._error))
             try:
-                msg = self._q.get(timeout=0.25) if block else self._q.get_nowait()
-                self._handle(msg)
-                while True:
-                    self._handle(self._q.get_nowait())
-            except queue.Empty:
-                pass
-            if self._stop.is_set():
-                break
-            if not (self._playing or self._steps):
-                continue
-            if self._rt is None and not self._ensure_runtime():
-                self._steps = 0  # wait for the next graph
-                continue
-            t0 = time.perf_counter()
-            try:
-                self._rt.step()
-            except Exception as exc:  # noqa: BLE001 - a node failed: report, pause
-                self._set_error(str(exc))
+                self._iterate()
+            except Exception as exc:  # noqa: BLE001 - never let the thread die silently
+                self._set_error(f"Preview error: {type(exc).__name__}: {exc}")
                 self._playing = False
                 self._steps = 0
-                continue
-            sim = time.perf_counter() - t0
-            self._sim_ms = sim * 1000 if self._sim_ms == 0 else 0.9 * self._sim_ms + 100 * sim
-            if self._steps:
-                self._steps -= 1
-            self._publish()
-            # pace to the graph's fps (the sim may be slower: then run flat out)
-            target = 1.0 / max(1.0, self._rt.fps)
-            now = time.perf_counter()
-            if self._last_t is not None:
-                dt = now - self._last_t
-                wait = target - dt
-                if wait > 0 and self._playing:
-                    try:
-                        self._handle(self._q.get(timeout=wait))
-                    except queue.Empty:
-                        pass
-                    now = time.perf_counter()
-                    dt = now - self._last_t
-                inst = 1.0 / max(dt, 1e-6)
-                self._fps = inst if self._fps == 0 else 0.85 * self._fps + 0.15 * inst
-            self._last_t = now
+
+    def _iterate(self) -> None:
+        # drain messages; block while paused (or broken) so an idle preview costs nothing
+        block = not (self._playing or self._steps) or (
+            self._rt is None and bool(self._error))
+        try:
+            msg = self._q.get(timeout=0.25) if block else self._q.get_nowait()
+            self._handle(msg)
+            while True:
+                self._handle(self._q.get_nowait())
+        except queue.Empty:
+            pass
+        if self._stop.is_set():
+            return
+        if not (self._playing or self._steps):
+            return
+        if self._rt is None and not self._ensure_runtime():
+            self._steps = 0  # wait for the next graph
+            return
+        t0 = time.perf_counter()
+        try:
+            self._rt.step()
+        except Exception as exc:  # noqa: BLE001 - a node failed: report, pause
+            self._set_error(str(exc))
+            self._playing = False
+            self._steps = 0
+            return
+        sim = time.perf_counter() - t0
+        self._sim_ms = sim * 1000 if self._sim_ms == 0 else 0.9 * self._sim_ms + 100 * sim
+        if self._steps:
+            self._steps -= 1
+        self._publish()
+        # pace to the graph's fps (the sim may be slower: then run flat out)
+        target = 1.0 / max(1.0, self._rt.fps) if self._rt is not None else 0.0
+        last = self._last_t
+        now = time.perf_counter()
+        if last is not None and self._playing:
+            wait = target - (now - last)
+            if wait > 0:
+                try:
+                    self._handle(self._q.get(timeout=wait))
+                except queue.Empty:
+                    pass
+                now = time.perf_counter()
+            inst = 1.0 / max(now - last, 1e-6)
+            self._fps = inst if self._fps == 0 else 0.85 * self._fps + 0.15 * inst
+        self._last_t = now if self._playing else None
 
     def _render(self):
         rt = self._rt

@@ -1,0 +1,419 @@
+"""Editor behaviour, offscreen: build, refuse, save/reopen, undo, placeholders, preview."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from nodes import fileformat
+from nodes.graph import Link, Published
+
+
+def small_graph(size=64):
+    """seed -> lenia -> gray -> output, built by the model API."""
+    from nodes import Graph, Meta
+
+    g = Graph(Meta(name="t", size=size, fps=30.0))
+    g.add_node("seed.pattern", "seed")
+    g.add_node("engine.lenia", "engine")
+    g.add_node("colour.gray", "gray")
+    g.add_node("out.output", "output")
+    g.connect("seed", "seed", "engine", "seed")
+    g.connect("engine", "field", "gray", "field")
+    g.connect("gray", "rgb", "output", "rgb")
+    return g
+
+
+def _new_doc(win, graph=None):
+    win.doc.set_graph(graph if graph is not None else small_graph())
+    return win.doc
+
+
+def _model(graph) -> dict:
+    d = fileformat.to_dict(graph)
+    d.pop("ui", None)
+    return d
+
+
+# -- building -----------------------------------------------------------------------
+
+def test_build_graph_by_api_mirrors_into_canvas(make_window):
+    win = make_window()
+    doc = _new_doc(win, small_graph().__class__())
+    a = doc.add_node("seed.pattern", (0, 0))
+    b = doc.add_node("engine.lenia", (250, 0))
+    c = doc.add_node("colour.gray", (500, 0))
+    d = doc.add_node("out.output", (750, 0))
+    for src, sp, dst, dp in ((a, "seed", b, "seed"), (b, "field", c, "field"),
+                             (c, "rgb", d, "rgb")):
+        assert doc.connect(src, sp, dst, dp) is None
+    assert set(doc.graph.nodes) == {a, b, c, d}
+    assert len(doc.graph.links) == 3
+    # the view mirrors the model: one view node per model node, links as view connections
+    assert {win.canvas.view_node(n) is not None for n in (a, b, c, d)} == {True}
+    out = win.canvas.view_node(b).get_output("field")
+    assert [p.node().id for p in out.connected_ports()] == [win.canvas.view_node(c).id]
+    assert win.validation.issues == []  # the graph runs
+
+
+def _drag(qtbot, canvas, src, sport, dst, dport):
+    vp = canvas.viewer.viewport()
+    a = canvas.viewer.mapFromScene(canvas.port_scene_pos(src, sport, True))
+    b = canvas.viewer.mapFromScene(canvas.port_scene_pos(dst, dport, False))
+    qtbot.mousePress(vp, QtCore.Qt.LeftButton, pos=a)
+    for t in (0.3, 0.6, 1.0):
+        p = QtCore.QPoint(int(a.x() + (b.x() - a.x()) * t), int(a.y() + (b.y() - a.y()) * t))
+        ev = QtGui_mouse_move(p)
+        QtWidgets.QApplication.sendEvent(vp, ev)
+    qtbot.mouseRelease(vp, QtCore.Qt.LeftButton, pos=b)
+
+
+def QtGui_mouse_move(p):
+    from PySide6 import QtGui
+
+    return QtGui.QMouseEvent(QtCore.QEvent.MouseMove, QtCore.QPointF(p), QtCore.QPointF(p),
+                             QtCore.Qt.NoButton, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
+
+
+def test_build_graph_by_port_drags_and_refuse_wrong_kind(make_window, qtbot):
+    from nodes import Graph
+
+    win = make_window()
+    win.resize(1400, 900)
+    win.show()
+    doc = _new_doc(win, Graph())
+    a = doc.add_node("seed.pattern", (0, 0))
+    b = doc.add_node("engine.lenia", (260, 0))
+    c = doc.add_node("colour.gray", (520, 0))
+    win.canvas.frame_all()
+    qtbot.wait(20)
+    _drag(qtbot, win.canvas, a, "seed", b, "seed")
+    _drag(qtbot, win.canvas, b, "field", c, "field")
+    assert Link(a, "seed", b, "seed") in doc.graph.links
+    assert Link(b, "field", c, "field") in doc.graph.links
+    # a wrong-kind drag (rgb -> lenia.flow, a vfield input) is refused with a message
+    _drag(qtbot, win.canvas, c, "rgb", b, "flow")
+    assert not any(lk.dst_port == "flow" for lk in doc.graph.links)
+    assert "refused" in win.statusBar().currentMessage().lower()
+    assert "rgb" in win.statusBar().currentMessage()
+    ip = win.canvas.view_node(b).get_input("flow")
+    assert ip.connected_ports() == []  # the view shows the model, no stray pipe
+    assert doc.undo.count() == 5  # 3 adds + 2 links, the refusal added nothing
+
+
+def test_refuse_wrong_kind_and_cycle_via_document(make_window):
+    win = make_window()
+    doc = _new_doc(win)
+    err = doc.connect("gray", "rgb", "engine", "contain")
+    assert err and "rgb" in err and "field" in err
+    fb = doc.add_node("math.feedback", (0, 0))
+    # engine -> feedback -> engine.contain is legal: feedback is a delay node
+    assert doc.connect("engine", "field", fb, "field") is None
+    assert doc.connect(fb, "field", "engine", "contain") is None
+    # a cycle without a delay node is refused
+    doc2 = _new_doc(win)
+    doc2.add_node("math.levels", (0, 0), node_id="lv")
+    assert doc2.connect("engine", "field", "lv", doc2.graph.nodes["lv"].spec.inputs[0].name) \
+        is None
+    err = doc2.connect("lv", "field", "engine", "contain")
+    assert err and "cycle" in err
+
+
+# -- files ---------------------------------------------------------------------------------
+
+def test_save_reopen_compare(make_window, tmp_path):
+    win = make_window()
+    doc = _new_doc(win)
+    doc.set_param("engine", "mu", 0.2)
+    doc.modulate_with_lfo("engine", "sigma")
+    win.params.show_node("engine")
+    assert win.params.publish("engine", "mu", "growth", "Growth", 0.1, 0.3) is None
+    win.canvas.add_backdrop("Core")
+    path = tmp_path / "a.graph"
+    assert win.file_save_as(str(path))
+    assert not doc.dirty
+    before = fileformat.to_dict(doc.graph)
+    win2 = make_window(str(path))
+    after = fileformat.to_dict(win2.doc.graph)
+    assert after == before  # model, published, positions and backdrops
+    assert [p.name for p in win2.doc.graph.published] == ["growth"]
+    assert win2.canvas._backdrops and len(win2.canvas._view) == len(before["nodes"])
+    assert str(path) in win2.recent_files()[0]
+    # atomic write left no temporary files behind
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tmp") == []
+
+
+def test_undo_redo_round_trips(make_window):
+    win = make_window()
+    doc = _new_doc(win)
+    states = [_model(doc.graph)]
+    nid = doc.add_node("signal.lfo", (10, 10))
+    states.append(_model(doc.graph))
+    doc.connect(nid, "out", "engine", "mu")
+    states.append(_model(doc.graph))
+    doc.set_param("engine", "sigma", 0.02)
+    states.append(_model(doc.graph))
+    doc.move_nodes({"engine": [300.0, 40.0]})
+    doc.remove_nodes(["gray"])
+    states.append(_model(doc.graph))
+    assert "gray" not in doc.graph.nodes and not doc.graph.links_into("output")
+    for _ in range(2):
+        doc.undo.undo()
+    assert _model(doc.graph) == states[3]
+    assert doc.graph.ui["nodes"]["engine"]["pos"] != [300.0, 40.0]
+    while doc.undo.canUndo():
+        doc.undo.undo()
+    assert _model(doc.graph) == states[0]
+    assert win.canvas.view_node(nid) is None
+    while doc.undo.canRedo():
+        doc.undo.redo()
+    assert _model(doc.graph) == states[-1]
+    assert doc.graph.ui["nodes"]["engine"]["pos"] == [300.0, 40.0]
+    # the view agrees with the model after all that
+    assert set(win.canvas._view) == set(doc.graph.nodes)
+
+
+def test_slider_drag_is_one_undo_step_and_updates_live(make_window, qtbot):
+    win = make_window()
+    doc = _new_doc(win)
+    win.canvas.select(["engine"])
+    assert win.params.nid == "engine"
+    row = win.params.rows["mu"]
+    seen = []
+    doc.model_event.connect(lambda e, p: e == "param_changed" and seen.append(p["value"]))
+    n0 = doc.undo.count()
+    row.slider.sliderPressed.emit()
+    for v in (100, 200, 300, 400):
+        row.slider.setValue(v)  # each move applies at once (live), not on release
+        assert doc.graph.nodes["engine"].params["mu"] == pytest.approx(row._from_slider(v))
+    row.slider.sliderReleased.emit()
+    assert len(seen) == 4
+    assert doc.undo.count() == n0 + 1
+    doc.undo.undo()
+    assert "mu" not in doc.graph.nodes["engine"].params
+    assert row.spin.value() == pytest.approx(doc.graph.nodes["engine"].spec.param("mu").default)
+    # exact numeric entry, then double-click resets to the default
+    row.spin.setValue(0.25)
+    assert doc.graph.nodes["engine"].params["mu"] == pytest.approx(0.25)
+    qtbot.mouseDClick(row.label, QtCore.Qt.LeftButton)
+    assert doc.graph.nodes["engine"].params["mu"] == pytest.approx(
+        doc.graph.nodes["engine"].spec.param("mu").default)
+
+
+def test_lfo_modulation_in_one_gesture(make_window):
+    win = make_window()
+    doc = _new_doc(win)
+    doc.set_param("engine", "mu", 0.2)
+    win.canvas.select(["engine"])
+    row = win.params.rows["mu"]
+    n0 = doc.undo.count()
+    row.mod_btn.click()
+    src = doc.modulation_source("engine", "mu")
+    assert src is not None and doc.graph.nodes[src.src].type == "signal.lfo"
+    p = doc.graph.nodes["engine"].spec.param("mu")
+    lfo = doc.graph.nodes[src.src].params
+    assert lfo["center"] == pytest.approx(0.2)
+    assert lfo["depth"] == pytest.approx(0.1 * (p.max - p.min))
+    assert doc.undo.count() == n0 + 1  # one gesture, one undo step
+    assert win.canvas.view_node("engine").get_input("mu") is not None  # port appears
+    row.set_live(0.2345)
+    assert "0.2345" in row.live.text()
+    doc.undo.undo()
+    assert doc.modulation_source("engine", "mu") is None and src.src not in doc.graph.nodes
+
+
+def test_placeholder_survives_save(make_window, tmp_path):
+    g = small_graph()
+    doc_dict = fileformat.to_dict(g)
+    doc_dict["nodes"].append({"id": "mystery", "type": "future.wobble", "version": 3,
+                              "params": {"amount": [1, 2, {"deep": True}], "mode": "x"}})
+    doc_dict["links"].append({"src": {"node": "engine", "port": "field"},
+                              "dst": {"node": "mystery", "port": "input_a"}})
+    doc_dict["links"].append({"src": {"node": "mystery", "port": "out_z"},
+                              "dst": {"node": "engine", "port": "contain"}})
+    src = tmp_path / "ph.graph"
+    src.write_text(json.dumps(doc_dict))
+    win = make_window(str(src))
+    node = win.canvas.view_node("mystery")
+    assert node is not None and "future.wobble" in node.name()
+    assert [p.name() for p in node.input_ports()] == ["input_a"]
+    assert [p.name() for p in node.output_ports()] == ["out_z"]
+    assert any(i.code.value == "unknown_type" for i in win.validation.issues)
+    win.doc.set_param("engine", "mu", 0.2)  # edit something else
+    out = tmp_path / "ph2.graph"
+    assert win.file_save_as(str(out))
+    saved = json.loads(out.read_text())
+    ph = next(n for n in saved["nodes"] if n["id"] == "mystery")
+    assert ph == {"id": "mystery", "type": "future.wobble", "version": 3,
+                  "params": {"amount": [1, 2, {"deep": True}], "mode": "x"}}
+    links = {(lk["src"]["node"], lk["src"]["port"], lk["dst"]["node"], lk["dst"]["port"])
+             for lk in saved["links"]}
+    assert ("engine", "field", "mystery", "input_a") in links
+    assert ("mystery", "out_z", "engine", "contain") in links
+    # deleting and undoing a placeholder keeps it intact too
+    win.doc.remove_nodes(["mystery"])
+    win.doc.undo.undo()
+    assert win.doc.graph.nodes["mystery"].params == ph["params"]
+
+
+def test_unsaved_prompt_recovery_and_revert(make_window, answers, tmp_path):
+    path = tmp_path / "r.graph"
+    fileformat.save(small_graph(), path)
+    win = make_window(str(path))
+    win.doc.set_param("engine", "mu", 0.3)
+    assert win.doc.dirty and win.windowTitle().startswith("•")
+    answers.save_changes = "cancel"
+    assert not win.file_open(str(path))  # cancelled: still the edited document
+    assert win.doc.graph.nodes["engine"].params["mu"] == 0.3
+    rec = win.write_recovery()
+    assert rec is not None and rec.exists()
+    # "crash": a new window for the same file finds the recovery copy and restores it
+    answers.restore = True
+    win2 = make_window(str(path))
+    assert "restore" in answers.asked
+    assert win2.doc.graph.nodes["engine"].params["mu"] == 0.3 and win2.doc.dirty
+    # revert drops the edits
+    answers.save_changes = "discard"
+    win2.file_revert()
+    assert "mu" not in win2.doc.graph.nodes["engine"].params and not win2.doc.dirty
+    assert not rec.exists()
+
+
+def test_publish_panel_reorder_rename(make_window):
+    win = make_window()
+    doc = _new_doc(win)
+    assert win.params.publish("engine", "mu", "growth") is None
+    assert win.params.publish("engine", "sigma", "width") is None
+    assert win.params.publish("seed", "density", "density", order=0) is None
+    assert [p.name for p in doc.graph.published] == ["density", "growth", "width"]
+    t = win.published.table
+    assert t.rowCount() == 3
+    t.setCurrentCell(2, 0)
+    win.published.move(-1)
+    assert [p.name for p in doc.graph.published] == ["density", "width", "growth"]
+    t.item(0, 0).setText("seed_density")
+    assert doc.graph.published[0].name == "seed_density"
+    t.item(0, 0).setText("Bad Name")  # refused
+    assert doc.graph.published[0].name == "seed_density"
+    assert [p.order for p in doc.graph.published] == [0, 1, 2]
+    doc.undo.undo()
+    doc.undo.undo()
+    assert [p.name for p in doc.graph.published] == ["density", "growth", "width"]
+
+
+def test_validation_click_selects_node(make_window):
+    win = make_window()
+    doc = _new_doc(win)
+    doc.disconnect([Link("gray", "rgb", "output", "rgb")])
+    win.validation.refresh()
+    items = [win.validation.list.item(i) for i in range(win.validation.list.count())]
+    miss = next(it for it in items if it.data(QtCore.Qt.UserRole) == "output")
+    win.validation._clicked(miss)
+    assert win.canvas.selected_ids() == ["output"]
+    assert win.params.nid == "output"
+
+
+def test_copy_paste_duplicate_delete_layout(make_window):
+    win = make_window()
+    doc = _new_doc(win)
+    win.canvas.select(["engine", "gray"])
+    win.duplicate()
+    assert len(doc.graph.nodes) == 6
+    new = [n for n in doc.graph.nodes if n not in ("seed", "engine", "gray", "output")]
+    assert any(lk.src in new and lk.dst in new for lk in doc.graph.links)  # internal link kept
+    win.canvas.select(new)
+    win.delete_selected()
+    assert len(doc.graph.nodes) == 4
+    win.canvas.select(["seed"])
+    win.copy()
+    win.paste()
+    assert len(doc.graph.nodes) == 5
+    win.canvas.select_all()
+    assert set(win.canvas.selected_ids()) == set(doc.graph.nodes)
+    win.canvas.auto_layout()
+    xs = {n: doc.graph.ui["nodes"][n]["pos"][0] for n in ("seed", "engine", "gray", "output")}
+    assert xs["seed"] < xs["engine"] < xs["gray"] < xs["output"]
+
+
+# -- preview -----------------------------------------------------------------------------
+
+def test_preview_thread_delivers_frames_and_stops(make_window, qtbot):
+    win = make_window(preview=False, size=64)
+    _new_doc(win)
+    win.worker.start(win.doc.graph)
+    qtbot.waitUntil(lambda: win.preview.frames_shown >= 3, timeout=20000)
+    img = win.preview.last_rgb8
+    assert img.shape == (64, 64, 3) and img.dtype == np.uint8
+    # a param change reaches the worker; probing an intermediate output shows it
+    win.doc.set_param("engine", "mu", 0.2)
+    win.preview_port("engine", "field")
+    qtbot.waitUntil(lambda: "engine.field" in win.preview.last_info.get("label", ""),
+                    timeout=10000)
+    # structural edit: the worker recompiles from a copy and keeps running
+    n = win.preview.frames_shown
+    fb = win.doc.add_node("math.feedback", (0, 0))
+    qtbot.waitUntil(lambda: win.preview.frames_shown > n + 2, timeout=10000)
+    assert fb in win.worker._rt.nodes
+    # pause then single-step delivers exactly one more frame
+    win.preview.play_btn.setChecked(False)
+    qtbot.wait(300)
+    f0 = win.worker.frames_delivered
+    win.preview.single_step()
+    qtbot.waitUntil(lambda: win.worker.frames_delivered == f0 + 1, timeout=5000)
+    qtbot.wait(200)
+    assert win.worker.frames_delivered == f0 + 1
+    t = time.perf_counter()
+    assert win.worker.stop(5)
+    assert time.perf_counter() - t < 5 and not win.worker.running
+
+
+def test_vfield_and_field_images():
+    from graph_app.editor.preview import field_to_rgb8, vfield_to_rgb8
+
+    v = np.zeros((2, 8, 8), np.float32)
+    v[1] = 1.0  # pointing +x
+    a = vfield_to_rgb8(v)
+    v[1] = -1.0  # pointing -x: a different colour
+    b = vfield_to_rgb8(v)
+    assert a.shape == (8, 8, 3) and not np.array_equal(a[0, 0], b[0, 0])
+    f = field_to_rgb8(np.linspace(0, 1, 64, dtype=np.float32).reshape(8, 8))
+    assert f[0, 0, 0] == 0 and f[-1, -1, 0] == 255
+
+
+def test_capture_png_and_mp4(make_window, qtbot, tmp_path):
+    import av
+
+    win = make_window(size=64)
+    _new_doc(win)
+    win.worker.start(win.doc.graph)
+    qtbot.waitUntil(lambda: win.preview.last_rgb8 is not None, timeout=20000)
+    png = win.snapshot(str(tmp_path / "s.png"))
+    from PIL import Image
+
+    assert Image.open(png).size == (64, 64)
+    rec = win.record(0.2, str(tmp_path / "r.mp4"))
+    assert rec.wait(30) and rec.error is None
+    with av.open(str(tmp_path / "r.mp4")) as c:
+        n = sum(1 for _ in c.decode(video=0))
+    assert n == rec.frames == 6
+
+
+def test_main_window_screenshot_not_blank(make_window, qtbot, tmp_path):
+    win = make_window(preview=True, size=64)
+    win.resize(1400, 860)
+    win.show()
+    qtbot.waitUntil(lambda: win.preview.frames_shown >= 2, timeout=20000)
+    win.canvas.select(["engine"] if "engine" in win.doc.graph.nodes else [])
+    qtbot.wait(100)
+    path = tmp_path / "editor.png"
+    assert win.grab().save(str(path))
+    from PIL import Image
+
+    a = np.asarray(Image.open(path).convert("RGB"), np.float32)
+    assert a.shape[0] > 500 and a.shape[1] > 1000
+    assert a.std() > 10  # not blank
+    assert a.mean() < 90  # dark theme
