@@ -1,0 +1,284 @@
+"""GPU benchmark: preset graphs per frame on CuPy vs NumPy, GPU memory, handoff to torch.
+
+Usage (on a machine with a CUDA device; ``benchmarks/gpu_check.sh`` runs the gpu
+tests first, then this)::
+
+    python benchmarks/gpu_check.py --out benchmarks/results [--quick]
+
+Writes ``gpu_results.md`` (tables) and ``gpu_results.json`` to ``--out``.
+Steady state: each preset runs with one engine step per frame
+(``rt.ctx.steps_override = 1``), warm-up frames excluded, the device
+synchronised before and after the timed frames (wall clock).  NumPy runs in
+the same process on the same machine, fewer frames.  Memory is CuPy's pool
+(``used_bytes``/``total_bytes``) for one graph alone, measured from an empty
+pool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+import nodes  # noqa: E402
+from nodes import Runtime  # noqa: E402
+from nodes.backend import cuda_available, get_backend  # noqa: E402
+
+PRESETS = {  # family -> presets (two per family)
+    "lenia": ["amoeba", "nebula"],
+    "grayscott": ["reef", "labyrinth"],
+    "smoothlife": ["sl_gliders", "sl_chaos"],
+    "mnca": ["mnca_worm", "mnca_coral"],
+}
+TARGET_FPS = {"lenia": 1000, "grayscott": 1000, "smoothlife": 500, "mnca": 500}
+MiB = 1024 * 1024
+
+
+def load(name):
+    return nodes.load(ROOT / "graphs" / f"{name}.graph")
+
+
+def runtime(name, backend, size):
+    rt = Runtime(load(name), backend=backend, size=size)
+    rt.ctx.steps_override = 1
+    return rt
+
+
+def time_frames(rt, warmup, min_frames, max_frames, budget_s):
+    for _ in range(warmup):
+        rt.step()
+    rt.be.synchronize()
+    n = 0
+    t0 = time.perf_counter()
+    while n < max_frames and (n < min_frames or time.perf_counter() - t0 < budget_s):
+        rt.step()
+        n += 1
+        if n % 50 == 0 or n >= min_frames:
+            rt.be.synchronize()
+    rt.be.synchronize()
+    dt = time.perf_counter() - t0
+    return n / dt, n
+
+
+def free_pool(cp):
+    cp.get_default_memory_pool().free_all_blocks()
+    cp.get_default_pinned_memory_pool().free_all_blocks()
+
+
+def bench_cupy(name, size, quick):
+    import cupy as cp
+
+    be = get_backend("cupy")
+    be._plans.clear()
+    free_pool(cp)
+    pool = cp.get_default_memory_pool()
+    base = pool.used_bytes()
+    rt = runtime(name, "cupy", size)
+    fps, n = time_frames(rt, 40, 100 if quick else 300, 20000, 0.6 if quick else 1.5)
+    used = pool.used_bytes() - base
+    total = pool.total_bytes()
+    del rt
+    return {"fps": fps, "frames": n, "mem_used_mib": used / MiB, "pool_total_mib": total / MiB}
+
+
+def bench_numpy(name, size, quick):
+    frames = {512: 6, 1024: 3, 2048: 2}.get(size, 3)
+    if quick:
+        frames = max(2, frames // 2)
+    rt = runtime(name, "numpy", size)
+    fps, n = time_frames(rt, 2, frames, frames, 0.0)
+    return {"fps": fps, "frames": n}
+
+
+def bench_torch_handoff(name, size):
+    import torch
+
+    from nodes.torch_bridge import frame_into_torch
+
+    rt = runtime(name, "cupy", size)
+    video = torch.empty((8, rt.height, rt.width, 3), device="cuda", dtype=torch.float32)
+    for i in range(30):
+        frame_into_torch(rt.step(), video, i % 8)
+    rt.be.synchronize()
+    torch.cuda.synchronize()
+    n = 300
+    t0 = time.perf_counter()
+    for i in range(n):
+        frame_into_torch(rt.step(), video, i % 8)
+    torch.cuda.synchronize()
+    rt.be.synchronize()
+    return n / (time.perf_counter() - t0)
+
+
+def long_run(name, size, frames):
+    import cupy as cp
+
+    be = get_backend("cupy")
+    be._plans.clear()
+    free_pool(cp)
+    pool = cp.get_default_memory_pool()
+    rt = runtime(name, "cupy", size)
+    marks = {}
+    t0 = time.perf_counter()
+    for i in range(1, frames + 1):
+        rt.step()
+        if i in (100, 1000, frames) or i % 2500 == 0:
+            rt.be.synchronize()
+            marks[i] = {"used_mib": pool.used_bytes() / MiB, "total_mib": pool.total_bytes() / MiB}
+    rt.be.synchronize()
+    fps = frames / (time.perf_counter() - t0)
+    out = rt.output_host()
+    return {"fps": fps, "marks": marks, "final_mean": float(out.mean()),
+            "finite": bool(np.isfinite(out).all())}
+
+
+def profile(name, size, frames=60):
+    rt = runtime(name, "cupy", size)
+    for _ in range(20):
+        rt.step()
+    rt.be.synchronize()
+    rt.profile = {}
+    for _ in range(frames):
+        rt.step()
+    return {k: v / frames * 1e6 for k, v in sorted(rt.profile.items(), key=lambda kv: -kv[1])}
+
+
+def env_info():
+    import cupy as cp
+
+    props = cp.cuda.runtime.getDeviceProperties(0)
+    name = props["name"].decode() if isinstance(props["name"], bytes) else props["name"]
+    info = {"device": name, "sms": props["multiProcessorCount"],
+            "gpu_mem_gib": props["totalGlobalMem"] / 2 ** 30,
+            "driver": cp.cuda.runtime.driverGetVersion(),
+            "cuda_runtime": cp.cuda.runtime.runtimeGetVersion(), "cupy": cp.__version__,
+            "numpy": np.__version__, "python": platform.python_version(),
+            "cpus": os.cpu_count()}
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+    except Exception:
+        pass
+    try:
+        import numba
+
+        info["numba"] = numba.__version__
+    except Exception:
+        info["numba"] = None
+    from nodes.backend import get_backend as gb
+
+    info["numpy_kernels"] = gb("numpy").k.implementation("lenia_growth")
+    info["cupy_kernels"] = gb("cupy").k.implementation("lenia_growth")
+    return info
+
+
+def fmt_table(results, sizes):
+    lines = ["| preset | family | " + " | ".join(
+        f"{s}: CuPy fps | {s}: NumPy fps | {s}: ratio" for s in sizes) + " |",
+        "|---|---|" + "---|---|---|" * len(sizes)]
+    for r in results:
+        cells = []
+        for s in sizes:
+            c, n = r["cupy"].get(str(s)), r["numpy"].get(str(s))
+            if c is None:
+                cells += ["-", "-", "-"]
+                continue
+            nf = n["fps"] if n else float("nan")
+            cells += [f"{c['fps']:.0f}", f"{nf:.1f}", f"{c['fps'] / nf:.0f}x" if n else "-"]
+        lines.append(f"| {r['preset']} | {r['family']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    ap.add_argument("--sizes", type=int, nargs="+", default=[512, 1024, 2048])
+    ap.add_argument("--quick", action="store_true", help="fewer frames (smoke run)")
+    ap.add_argument("--long-frames", type=int, default=10000)
+    ap.add_argument("--no-numpy", action="store_true")
+    args = ap.parse_args(argv)
+    if not cuda_available():
+        print("no usable CUDA device: nothing to benchmark")
+        return 2
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    t_start = time.perf_counter()
+    info = env_info()
+    print("env:", json.dumps(info), flush=True)
+    results = []
+    for family, names in PRESETS.items():
+        for name in names:
+            row = {"preset": name, "family": family, "cupy": {}, "numpy": {}}
+            for size in args.sizes:
+                row["cupy"][str(size)] = bench_cupy(name, size, args.quick)
+                if not args.no_numpy:
+                    row["numpy"][str(size)] = bench_numpy(name, size, args.quick)
+                c = row["cupy"][str(size)]
+                n = row["numpy"].get(str(size), {"fps": float("nan")})
+                print(f"{name:12s} {size:5d}  cupy {c['fps']:8.0f} fps  numpy {n['fps']:7.2f} fps"
+                      f"  mem {c['mem_used_mib']:.0f} MiB (pool {c['pool_total_mib']:.0f})",
+                      flush=True)
+            results.append(row)
+    prof = {}
+    for family, names in PRESETS.items():
+        prof[names[0]] = profile(names[0], 1024)
+        top = list(prof[names[0]].items())[:8]
+        print(f"profile {names[0]} @1024 (us/frame, node incl. sync):",
+              ", ".join(f"{k} {v:.0f}" for k, v in top), flush=True)
+    handoff = {}
+    try:
+        handoff["amoeba@1024"] = bench_torch_handoff("amoeba", 1024)
+        print(f"torch handoff amoeba@1024: {handoff['amoeba@1024']:.0f} fps", flush=True)
+    except Exception as exc:  # torch missing or without CUDA
+        handoff["error"] = repr(exc)
+        print("torch handoff skipped:", exc)
+    lr = long_run("amoeba", 1024, args.long_frames)
+    print("long run:", json.dumps(lr), flush=True)
+    elapsed = time.perf_counter() - t_start
+
+    data = {"env": info, "results": results, "profile_us": prof, "torch_handoff_fps": handoff,
+            "long_run": lr, "elapsed_s": elapsed}
+    (out_dir / "gpu_results.json").write_text(json.dumps(data, indent=1))
+    md = [f"# GPU check: {info['device']}", "",
+          f"cupy {info['cupy']}, CUDA runtime {info['cuda_runtime']}, driver {info['driver']}, "
+          f"numpy {info['numpy']}, numba {info['numba']}, Python {info['python']}, "
+          f"{info['cpus']} CPUs; NumPy-path kernels: {info['numpy_kernels']}.", "",
+          "Full preset graph (engine, flow, life support, colour chain, bloom, output), "
+          "one engine step per frame, steady state (warm-up excluded), fps by wall clock "
+          "with the device synchronised around the timed frames; NumPy in the same run.", "",
+          fmt_table(results, args.sizes), "",
+          "GPU memory for one graph (CuPy pool, from an empty pool; MiB):", "",
+          "| preset | " + " | ".join(f"{s}" for s in args.sizes) + " |",
+          "|---|" + "---|" * len(args.sizes)]
+    for r in results:
+        md.append(f"| {r['preset']} | " + " | ".join(
+            f"{r['cupy'][str(s)]['mem_used_mib']:.0f}" for s in args.sizes) + " |")
+    md += ["", f"Targets @1024: Lenia/Gray-Scott >= 1000 fps, SmoothLife/MNCA >= 500 fps, "
+           ">= 30x NumPy, memory < 256 MiB.", "",
+           f"Long run amoeba @1024, {args.long_frames} frames: {lr['fps']:.0f} fps; pool used/total "
+           "MiB at frame " + ", ".join(f"{k}: {v['used_mib']:.1f}/{v['total_mib']:.1f}"
+                                       for k, v in lr["marks"].items()), "",
+           "Torch handoff (frame_into_torch into a THWC CUDA tensor every frame): "
+           + ", ".join(f"{k} {v:.0f} fps" if isinstance(v, float) else f"{k}: {v}"
+                       for k, v in handoff.items()), "",
+           "Per-node time @1024 (us/frame, each node followed by a device sync):", ""]
+    for name, p in prof.items():
+        md.append(f"- {name}: " + ", ".join(f"{k} {v:.0f}" for k, v in list(p.items())[:10]))
+    md += ["", f"Whole check: {elapsed:.0f} s."]
+    (out_dir / "gpu_results.md").write_text("\n".join(md) + "\n")
+    print("\n".join(md))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
