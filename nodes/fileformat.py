@@ -161,6 +161,8 @@ def loads(text: str | bytes, *, source: str | None = None, strict: bool = True) 
         raise GraphError(Issue(Code.MALFORMED_JSON,
                                f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
                                file=source)) from None
+    except ValueError as exc:  # e.g. an integer literal longer than Python's 4300-digit limit
+        raise GraphError(Issue(Code.MALFORMED_JSON, f"invalid JSON: {exc}", file=source)) from None
     except RecursionError:
         raise GraphError(Issue(Code.MALFORMED_JSON, "JSON is nested too deeply",
                                file=source)) from None
