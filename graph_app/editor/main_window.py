@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -28,6 +29,9 @@ class MainWindow(QtWidgets.QMainWindow):
                  start_preview: bool = True, settings: QtCore.QSettings | None = None,
                  ask=None):
         super().__init__()
+        # the preview thread hands the GIL back and forth around every NumPy call; a
+        # short switch interval keeps it from waiting 5 ms behind UI work each time
+        sys.setswitchinterval(0.0005)
         self.settings = settings or QtCore.QSettings("cagraph", "editor")
         #: ask(kind, text) -> answer; replaced in tests. kinds: "save_changes"
         #: ("save"/"discard"/"cancel"), "restore" (True/False)

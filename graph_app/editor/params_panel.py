@@ -79,6 +79,13 @@ class NumericRow(QtWidgets.QWidget):
         lay.addWidget(self.spin, 1, 2)
         lay.addWidget(self.mod_btn, 1, 3)
         lay.setColumnStretch(0, 1)
+        # a drag sends at most one edit per 20 ms (the newest value), so a fast mouse
+        # never floods the model, the undo stack or the preview worker
+        self._pending = None
+        self._flush_timer = QtCore.QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(20)
+        self._flush_timer.timeout.connect(self._flush)
         self.slider.sliderPressed.connect(self._begin_drag)
         self.slider.sliderReleased.connect(self._end_drag)
         self.slider.valueChanged.connect(self._slider_changed)
@@ -148,10 +155,22 @@ class NumericRow(QtWidgets.QWidget):
         self._token = new_merge_token()
 
     def _end_drag(self):
+        self._flush()
         self._token = None
 
     def _slider_changed(self, s: int):
-        self.panel.edit(self.nid, self.p.name, self._from_slider(s), self._token)
+        if self._token is None:  # keyboard / wheel: apply at once
+            self.panel.edit(self.nid, self.p.name, self._from_slider(s), None)
+            return
+        self._pending = self._from_slider(s)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush(self):
+        self._flush_timer.stop()
+        if self._pending is not None:
+            v, self._pending = self._pending, None
+            self.panel.edit(self.nid, self.p.name, v, self._token)
 
     def _spin_changed(self, v: float):
         self.panel.edit(self.nid, self.p.name, int(round(v)) if self.is_int else float(v), None)

@@ -188,8 +188,9 @@ def test_slider_drag_is_one_undo_step_and_updates_live(make_window, qtbot):
     n0 = doc.undo.count()
     row.slider.sliderPressed.emit()
     for v in (100, 200, 300, 400):
-        row.slider.setValue(v)  # each move applies at once (live), not on release
-        assert doc.graph.nodes["engine"].params["mu"] == pytest.approx(row._from_slider(v))
+        row.slider.setValue(v)  # applies while dragging (within 20 ms), not on release
+        qtbot.waitUntil(lambda v=v: doc.graph.nodes["engine"].params.get("mu")
+                        == pytest.approx(row._from_slider(v)), timeout=1000)
     row.slider.sliderReleased.emit()
     assert len(seen) == 4
     assert doc.undo.count() == n0 + 1
