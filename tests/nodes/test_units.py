@@ -11,11 +11,11 @@ import nodes
 from nodes import Graph, Runtime
 from nodes.backend import get_backend
 from nodes.kernels import REFERENCE, ref
-from nodes.library import colour, engines, flow, life, signals
+from nodes.library import colour, engines, flow, life, seeds, signals
 from nodes.library.colour import PALETTES, Bloom, Output, Palette, hue_tint
 from nodes.library.engines import MNCA, GrayScott, Lenia, SmoothLife, kernel_spectrum
 from nodes.library.math import Feedback
-from nodes.library.signals import LFO, Scheduler, Smooth, wave
+from nodes.library.signals import Scheduler, Smooth, wave
 
 from conftest import GRAPH_FILES, engine_graph, graph_ids, params_of
 
@@ -569,3 +569,110 @@ def test_no_float64_leaks(path):
     assert eng
     for e in eng:
         assert e.state["A"].dtype == np.float32
+
+
+# -- the remaining small nodes ---------------------------------------------------------------
+
+def test_pretransform_modes(make_ctx):
+    ctx = make_ctx(64)
+    node = colour.PreTransform("p", 1)
+    x = np.random.default_rng(4).random((64, 64), dtype=np.float32)
+    out = node.process(ctx, {"field": x.copy()}, params_of(colour.PreTransform, mode="none"))
+    assert np.array_equal(out["field"], x)
+    out = node.process(ctx, {"field": x.copy()}, params_of(colour.PreTransform, mode="deadzone",
+                                                           dead=0.1, gain=3.0))["field"]
+    np.testing.assert_allclose(out, np.clip((x - 0.1) * 3.0, 0, 1), atol=1e-6)
+    p = params_of(colour.PreTransform, mode="power_blur", power=2.0, blur=16.0)
+    out = np.asarray(node.process(ctx, {"field": x.copy()}, p)["field"])
+    assert out.dtype == np.float32
+    assert out.sum() == pytest.approx((x.astype(np.float64) ** 2).sum(), rel=1e-4)  # mass kept
+    assert out.std() < (x ** 2).std()  # and blurred
+
+
+def test_thickness(make_ctx):
+    ctx = make_ctx(64)
+    node = colour.Thickness("t", 1)
+    x = np.zeros((64, 64), f32)
+    x[30, 30] = 1.0
+    same = node.process(ctx, {"field": x}, params_of(colour.Thickness, thickness=0.0))["field"]
+    assert same is x
+    thick = np.asarray(node.process(ctx, {"field": x}, params_of(colour.Thickness,
+                                                                 thickness=20.0))["field"])
+    assert np.all(thick >= x) and (thick > 0.05).sum() > 4
+    assert thick.dtype == np.float32
+
+
+def test_signals_closed_form_on_first_frame(make_ctx):
+    ctx = make_ctx(32)
+    node = colour.Signals("s", 1)
+    W = np.full((32, 32), 0.5, f32)
+    zones = np.full((32, 32), 0.7, f32)
+    p = params_of(colour.Signals, w_density=0.3, w_velocity=0.25, w_edges=0.45)
+    out = node.process(ctx, {"field": W, "zones": zones}, p)
+    # no edges, no motion, first frame normalisers are 1: t = frac(0.3 * 0.5 + 0.7)
+    np.testing.assert_allclose(out["t"], 0.85, atol=1e-6)
+    np.testing.assert_allclose(out["alpha"], 0.5, atol=1e-6)
+    assert node.state["peaks"] == pytest.approx((0.5, 0.01, 0.01))
+
+
+@pytest.mark.parametrize("op,expect", [("mix", lambda a, b: a + (b - a) * 0.25),
+                                       ("add", lambda a, b: a + b), ("multiply", np.multiply),
+                                       ("max", np.maximum), ("min", np.minimum),
+                                       ("difference", lambda a, b: np.abs(a - b))])
+def test_field_mix(make_ctx, op, expect):
+    from nodes.library.math import Mix
+    rng = np.random.default_rng(5)
+    a, b = rng.random((2, 32, 32), dtype=np.float32)
+    out = Mix("m", 1).process(make_ctx(32), {"a": a, "b": b}, params_of(Mix, op=op, t=0.25,
+                                                                        gain=1.5))["field"]
+    np.testing.assert_allclose(out, np.clip(expect(a, b) * 1.5, 0, 1), atol=1e-6)
+
+
+def test_field_levels(make_ctx):
+    from nodes.library.math import FieldLevels
+    x = np.linspace(0, 1, 32 * 32, dtype=np.float32).reshape(32, 32)
+    out = FieldLevels("l", 1).process(make_ctx(32), {"field": x}, params_of(
+        FieldLevels, low=0.2, high=0.6, gamma=2.0))["field"]
+    np.testing.assert_allclose(out, np.clip((x - 0.2) / 0.4, 0, 1) ** 2, atol=1e-5)
+
+
+@pytest.mark.parametrize("op,expect", [("add", 5.0), ("sub", -1.0), ("mul", 6.0), ("min", 2.0),
+                                       ("max", 3.0), ("mix", 2.5)])
+def test_scalar_math(make_ctx, op, expect):
+    node = signals.ScalarMath("m", 1)
+    p = params_of(signals.ScalarMath, op=op, a=2.0, b=3.0, t=0.5, scale=2.0, offset=1.0)
+    assert node.process(make_ctx(), {}, p)["out"] == pytest.approx(expect * 2 + 1)
+    assert node.process(make_ctx(), {"in_a": 2.0, "in_b": 3.0}, params_of(
+        signals.ScalarMath, op=op, t=0.5, scale=2.0, offset=1.0))["out"] == pytest.approx(
+        expect * 2 + 1)
+
+
+def test_clock(make_ctx):
+    node = signals.Clock("c", 1)
+    out = node.process(make_ctx(fps=25.0, frame=50), {}, params_of(signals.Clock, rate=0.5))
+    assert out == {"time": pytest.approx(1.0), "frame": 50.0}
+
+
+@pytest.mark.parametrize("pattern", seeds.PATTERNS)
+def test_seed_patterns(pattern):
+    r = seeds.SeedRecipe(pattern, density=0.7, count=5, radius=0.2)
+    a = r.generate(64, np.random.default_rng(1))
+    b = r.generate(64, np.random.default_rng(1))
+    assert a.dtype == np.float32 and a.shape == (64, 64)
+    assert a.min() >= 0 and a.max() <= 1 and a.max() > 0.05
+    assert np.array_equal(a, b)
+
+
+def test_flow_add_and_advect_node(make_ctx):
+    ctx = make_ctx(32)
+    a = np.zeros((2, 32, 32), f32)
+    a[1] = 1.0
+    b = np.zeros((2, 32, 32), f32)
+    b[0] = 1.0
+    v = flow.FlowAdd("f", 1).process(ctx, {"a": a, "b": b}, params_of(
+        flow.FlowAdd, gain_a=2.0, gain_b=-3.0))["flow"]
+    assert np.all(v[1] == 2.0) and np.all(v[0] == -3.0)
+    x = np.random.default_rng(6).random((32, 32), dtype=np.float32)
+    out = flow.Advect("a", 1).process(ctx, {"field": x, "flow": a}, params_of(
+        flow.Advect, amount=3.0))["field"]
+    np.testing.assert_allclose(out, np.roll(x, 3, axis=1), atol=1e-6)
