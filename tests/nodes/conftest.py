@@ -1,25 +1,18 @@
-"""Shared fixtures for the runtime tests (tests/nodes)."""
+"""Shared fixtures for the runtime tests (tests/nodes); plain helpers are in nodes_helpers.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pytest
 
 import nodes
-from nodes import Graph, Runtime
 from nodes.backend import get_backend
 from nodes.spec import Context
 
-ROOT = Path(__file__).resolve().parents[2]
-GRAPHS_DIR = ROOT / "graphs"
-DATA_DIR = Path(__file__).resolve().parent / "data"
-GRAPH_FILES = sorted(GRAPHS_DIR.glob("*.graph"))
-
-
-def graph_ids():
-    return [p.stem for p in GRAPH_FILES]
+# re-exported for modules that import helpers from conftest (prefer nodes_helpers:
+# several test folders have a conftest.py, so 'conftest' is ambiguous at run time)
+from nodes_helpers import (  # noqa: F401
+    DATA_DIR, GRAPH_FILES, GRAPHS_DIR, ROOT, engine_graph, graph_ids, params_of, run_frames,
+)
 
 
 @pytest.fixture
@@ -39,44 +32,9 @@ def make_ctx(be):
     return make
 
 
-def params_of(cls, **overrides):
-    """A node class's default params with overrides, as the evaluator passes them."""
-    p = {q.name: (q.coerce(q.default) if q.type.value in ("vec3", "list") else q.default)
-         for q in cls.params}
-    for k, v in overrides.items():
-        p[k] = cls.param(k).coerce(v)
-    return p
-
-
-def engine_graph(engine="engine.lenia", params=None, *, gray=True, seed=0,
-                 steps: float | None = None) -> Graph:
-    """engine -> Field to RGB -> Output, optionally with a constant 'steps' link."""
-    g = Graph()
-    g.meta.seed = seed
-    g.add_node(engine, "engine", params or {})
-    if steps is not None:
-        g.add_node("signal.constant", "steps", {"value": float(steps)})
-        g.connect("steps", "out", "engine", "steps")
-    if gray:
-        g.add_node("colour.gray", "gray")
-        g.add_node("out.output", "out")
-        g.connect("engine", "field", "gray", "field")
-        g.connect("gray", "rgb", "out", "rgb")
-    return g
-
-
-def run_frames(rt: Runtime, n: int) -> list[np.ndarray]:
-    """Step ``n`` frames and return host copies of the output."""
-    frames = []
-    for _ in range(n):
-        rt.step()
-        frames.append(np.array(rt.output_host(), copy=True))
-    return frames
-
-
 @pytest.fixture
 def load_graph():
-    def load(name: str) -> Graph:
+    def load(name: str) -> nodes.Graph:
         return nodes.load(GRAPHS_DIR / f"{name}.graph")
 
     return load

@@ -8,7 +8,7 @@ import pytest
 import nodes
 from nodes import Runtime
 
-from conftest import GRAPHS_DIR, run_frames
+from nodes_helpers import GRAPHS_DIR, run_frames
 
 # one preset per engine, plus the one with the most nodes in its colour chain
 PRESETS = ["amoeba", "sl_pulse", "mnca_hunt", "medusa", "tide_pool"]

@@ -9,7 +9,7 @@ import nodes
 from nodes import Graph, Runtime, registry
 from nodes.spec import F, I, Kind, Node, Port
 
-from conftest import GRAPHS_DIR
+from nodes_helpers import GRAPHS_DIR
 
 
 class Counter(Node):

@@ -11,7 +11,7 @@ from nodes import Code, GraphError, Runtime, registry
 from nodes.fileformat import RENAMED_TYPES, from_dict, json_schema, to_dict
 from nodes.spec import F, Kind, Node, Port
 
-from conftest import DATA_DIR, GRAPH_FILES, graph_ids
+from nodes_helpers import DATA_DIR, GRAPH_FILES, graph_ids
 
 
 @pytest.mark.parametrize("path", GRAPH_FILES, ids=graph_ids())

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import nodes
 from nodes import Graph, GraphError
 
-from conftest import DATA_DIR, GRAPH_FILES
+from nodes_helpers import DATA_DIR, GRAPH_FILES
 
 BASES = [p.read_text() for p in GRAPH_FILES[:6]] + [
     (DATA_DIR / "v1_grayscott.graph").read_text(), (DATA_DIR / "v2_grayscott.graph").read_text()]

@@ -14,7 +14,7 @@ import pytest
 import nodes
 from nodes import Runtime, Severity
 
-from conftest import GRAPH_FILES, ROOT, graph_ids
+from nodes_helpers import GRAPH_FILES, ROOT, graph_ids
 
 
 def test_there_are_graphs():

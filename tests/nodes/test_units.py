@@ -17,7 +17,7 @@ from nodes.library.engines import MNCA, GrayScott, Lenia, SmoothLife, kernel_spe
 from nodes.library.math import Feedback
 from nodes.library.signals import Scheduler, Smooth, wave
 
-from conftest import GRAPH_FILES, engine_graph, graph_ids, params_of
+from nodes_helpers import GRAPH_FILES, engine_graph, graph_ids, params_of
 
 f32 = np.float32
 
