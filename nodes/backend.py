@@ -121,7 +121,7 @@ class CupyBackend(Backend):
         self.xp.cuda.get_current_stream().synchronize()
 
     def _plan(self, kind: str, a, shape=None):
-        key = (kind, a.shape, shape, self.xp.cuda.Device().id)
+        key = (kind, a.shape, shape, self.xp.cuda.runtime.getDevice())
         plan = self._plans.get(key)
         if plan is None:
             if kind == "R2C":

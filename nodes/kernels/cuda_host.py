@@ -26,6 +26,7 @@ HOST_SHIM = r"""
 #include <cmath>
 #include <cstring>
 #include <cstdint>
+#define CAG_HOST 1
 using std::floor; using std::exp;
 #define __global__
 #define __device__
@@ -41,6 +42,12 @@ static inline unsigned int __float_as_uint(float f) { unsigned u; std::memcpy(&u
 static inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
 static inline int atomicMax(int* a, int v) { int o = *a; if (v > o) *a = v; return o; }
 static inline unsigned atomicMin(unsigned* a, unsigned v) { unsigned o = *a; if (v < o) *a = v; return o; }
+static inline float atomicAdd(float* a, float v) { float o = *a; *a = o + v; return o; }
+static inline unsigned atomicAdd(unsigned* a, unsigned v) { unsigned o = *a; *a = o + v; return o; }
+static inline float atomicExch(float* a, float v) { float o = *a; *a = v; return o; }
+static inline unsigned atomicExch(unsigned* a, unsigned v) { unsigned o = *a; *a = v; return o; }
+static inline void __syncthreads() {}
+static inline void __threadfence() {}
 """
 
 

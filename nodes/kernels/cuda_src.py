@@ -40,6 +40,15 @@ __device__ __forceinline__ float cag_clip01(float x) {
     return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x);
 }
 
+#ifndef CAG_HOST
+__device__ __forceinline__ float cag_warp_sum(float v) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+#else
+static inline float cag_warp_sum(float v) { return v; }  /* host emulation: one thread */
+#endif
+
 /* warp-fold a per-thread maximum, then one atomic per warp on the float's bits
    (ordered as int for x >= 0 and reversed as unsigned for x < 0). */
 __device__ __forceinline__ void cag_atomic_max(float* addr, float v) {
@@ -307,8 +316,53 @@ extern "C" __global__ void cag_resize_bilinear(const float* __restrict__ img, in
 }
 """
 
+SOURCES["cag_coverage_stats"] = r"""
+extern "C" __global__ void cag_coverage_stats(const float* __restrict__ A, float gate, long long n,
+                                              float* __restrict__ acc,
+                                              unsigned int* __restrict__ counter,
+                                              float* __restrict__ out) {
+    /* acc (2 floats) and counter must be zero on entry; the last block to finish
+       writes out = [sum / n, count / n] and puts acc and counter back to zero. */
+    float s = 0.0f, c = 0.0f;
+    CAG_LOOP(i, n) {
+        const float a = A[i];
+        s += a;
+        c += a > gate ? 1.0f : 0.0f;
+    }
+    s = cag_warp_sum(s);
+    c = cag_warp_sum(c);
+    if ((threadIdx.x & 31) == 0) {
+        atomicAdd(acc + 0, s);
+        atomicAdd(acc + 1, c);
+    }
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        __threadfence();
+        const unsigned int done = atomicAdd(counter, 1u);
+        if (done == gridDim.x - 1) {
+            __threadfence();
+            const float S = atomicExch(acc + 0, 0.0f), C = atomicExch(acc + 1, 0.0f);
+            out[0] = (float)((double)S / (double)n);
+            out[1] = (float)((double)C / (double)n);
+            atomicExch(counter, 0u);
+        }
+    }
+}
+"""
+
+SOURCES["cag_peak_follow"] = r"""
+extern "C" __global__ void cag_peak_follow(const float* __restrict__ now, float* __restrict__ peaks,
+                                           float* __restrict__ inv, float decay, int first) {
+    CAG_LOOP(i, 3) {
+        const float p = first ? fmaxf(now[i], 0.01f) : fmaxf(now[i], decay * peaks[i]);
+        peaks[i] = p;
+        inv[i] = 1.0f / fmaxf(p, 1e-3f);
+    }
+}
+"""
+
 #: kernels that reduce across the whole grid (launched with a bounded grid)
-REDUCING = frozenset({"cag_signals"})
+REDUCING = frozenset({"cag_signals", "cag_coverage_stats"})
 
 
 def full_source(name: str) -> str:
@@ -323,7 +377,9 @@ def full_source(name: str) -> str:
 
 
 def _f32c(xp, a):
-    """Contiguous float32 view or copy of ``a``."""
+    """Contiguous float32 view or copy of ``a`` (fast path: ``a`` itself)."""
+    if type(a) is xp.ndarray and a.dtype == f32 and a.flags.c_contiguous:
+        return a
     return xp.ascontiguousarray(a, dtype=f32)
 
 
@@ -510,7 +566,35 @@ def resize_bilinear(xp, launch, img, height, width, out=None):
     return _finish(buf, res)
 
 
+_WORKSPACE: dict = {}
+
+
+def coverage_stats(xp, launch, A, gate):
+    A = _f32c(xp, A)
+    key = (xp.__name__, _device_id(xp))
+    ws = _WORKSPACE.get(key)
+    if ws is None:  # zeroed once; the kernel leaves it zeroed
+        ws = _WORKSPACE[key] = (xp.zeros(2, dtype=f32), xp.zeros(1, dtype=np.uint32))
+    out = xp.empty(2, dtype=f32)
+    launch("cag_coverage_stats", A.size, (A, f32(gate), np.int64(A.size), ws[0], ws[1], out))
+    return out
+
+
+def _device_id(xp):
+    cuda = getattr(xp, "cuda", None)
+    return cuda.Device().id if cuda is not None else -1
+
+
+def peak_follow(xp, launch, now, peaks, inv, decay, first):
+    now = _f32c(xp, now)
+    for a in (peaks, inv):
+        if not (a.dtype == f32 and a.flags.c_contiguous and a.size == 3):
+            raise ValueError("peak_follow updates contiguous float32 (3,) arrays in place")
+    launch("cag_peak_follow", 3, (now, peaks, inv, f32(decay), i32(bool(first))))
+    return peaks, inv
+
+
 #: twin name -> implementation (same names and signatures as ref.py, plus (xp, launch))
 TWINS = {fn.__name__: fn for fn in (
     advect, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step, signals,
-    palette_map, downsample_box, upsample_add, resize_bilinear)}
+    palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats, peak_follow)}

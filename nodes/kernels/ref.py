@@ -272,3 +272,28 @@ def resize_bilinear(img, height, width, out=None):
     out = _out(xp, out, (height, width, img.shape[2]))
     out[...] = top * (f32(1) - fy) + bot * fy
     return out
+
+
+# -- per-frame statistics (kept on the device on GPU) ------------------------------------------
+
+@reference
+def coverage_stats(A, gate):
+    """(2,) float32 array: [mean(A), fraction of A > gate] (one read-back per frame)."""
+    xp = xp_of(A)
+    return xp.stack([A.mean(dtype=f32), (A > f32(gate)).mean(dtype=f32)])
+
+
+@reference
+def peak_follow(now, peaks, inv, decay, first):
+    """Peak followers of the colour signals, in place on (3,) float32 arrays.
+
+    ``peaks = max(now, 0.01)`` on the first frame, else ``max(now, decay * peaks)``;
+    then ``inv = 1 / max(peaks, 1e-3)``.
+    """
+    xp = xp_of(peaks)
+    if first:
+        peaks[...] = xp.maximum(now, f32(0.01))
+    else:
+        peaks[...] = xp.maximum(now, f32(decay) * peaks)
+    inv[...] = f32(1) / xp.maximum(peaks, f32(1e-3))
+    return peaks, inv

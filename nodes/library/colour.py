@@ -198,8 +198,9 @@ class Signals(Node):
         """Same maths on a GPU array, with the peak followers kept on the device.
 
         The normalisers live in one (3,) float32 device array that the signals
-        kernel reads through 0-d views, and are updated after it by array ops
-        on the same stream: no number comes back to the host.
+        kernel reads through 0-d views; ``peak_follow`` updates peaks and
+        normalisers from the kernel's maxima on the same stream: no number comes
+        back to the host.
         """
         xp, be = ctx.xp, ctx.backend
         st = self.state
@@ -209,19 +210,17 @@ class Signals(Node):
             st["t"], st["a"] = xp.empty_like(W), xp.empty_like(W)
             st["peaks"] = None
             inv = st["inv"] = xp.ones(3, dtype=f32)
-            st["inv_views"] = tuple(inv[j:j + 1].reshape(()) for j in range(3))  # views
+            st["peaks_dev"] = xp.zeros(3, dtype=f32)
+            st["inv_views"] = tuple(inv[j, ...] for j in range(3))  # 0-d views, not copies
         t, a, mw, mv, me = be.k.signals(W, prev, inputs.get("zones"), params["w_density"],
                                         params["w_velocity"], params["w_edges"],
                                         *st["inv_views"], out_t=st["t"], out_a=st["a"])
-        now = xp.stack([mw, mv, me]).astype(f32, copy=False)
-        peaks = st["peaks"]
-        if peaks is None:
-            peaks = xp.maximum(now, f32(0.01))
-        else:
-            peaks *= f32(params["decay"])
-            peaks = xp.maximum(now, peaks, out=peaks)
-        st["peaks"] = peaks
-        xp.divide(f32(1), xp.maximum(peaks, f32(1e-3)), out=st["inv"])
+        base = mw.base
+        if not (base is not None and base.shape == (3,) and base.dtype == f32
+                and mv.base is base and me.base is base):
+            base = xp.stack([mw, mv, me]).astype(f32, copy=False)
+        be.k.peak_follow(base, st["peaks_dev"], st["inv"], params["decay"], st["peaks"] is None)
+        st["peaks"] = st["peaks_dev"]
         prev[...] = W
         return {"t": t, "alpha": a}
 

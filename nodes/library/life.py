@@ -163,8 +163,8 @@ class CoveragePolicy:
         st = engine.state
         A = st["A"]
         xp, be = ctx.xp, ctx.backend
-        mass, alive = (float(v) for v in be.to_host(
-            xp.stack([A.mean(dtype=f32), (A > f32(self.alive_gate)).mean(dtype=f32)])))
+        # one read-back per frame: [mean, fraction alive] (one fused kernel on GPU)
+        mass, alive = (float(v) for v in be.to_host(be.k.coverage_stats(A, self.alive_gate)))
         ctx.stats[engine.id] = {"mass": mass, "alive": alive}
         frame = st["cov_frame"] = st.get("cov_frame", 0) + 1
         rng = st["rng"]

@@ -282,3 +282,42 @@ def test_presets_through_host_twins_match_numpy(H, name):
     # would blow the field up or wipe it out)
     eng = rt.values[("engine", "field")]
     assert 0.0 < float(np.mean(eng)) < 1.0
+
+
+@pytest.mark.parametrize("gate", [0.01, 0.5])
+def test_coverage_stats(H, shape, gate):
+    rng = np.random.default_rng(12)
+    A = rnd(rng, shape) ** 3
+    for _ in range(2):  # the workspace is left zeroed for the next call
+        got = H.twin("coverage_stats")(A, gate)
+        close(got, ref.coverage_stats(A, gate), 1e-6)
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_peak_follow(H, first):
+    now = np.array([0.004, 0.5, 2.0], f32)
+    p1, i1 = np.array([0.3, 0.2, 0.0005], f32), np.ones(3, f32)
+    p2, i2 = p1.copy(), i1.copy()
+    H.twin("peak_follow")(now, p1, i1, 0.99, first)
+    ref.peak_follow(now, p2, i2, 0.99, first)
+    close((p1, i1), (p2, i2), 0)
+
+
+def test_signals_node_device_path_matches_host_path(H, make_ctx):
+    """Colour Signals' device branch (peaks on the device) run on the host twins."""
+    from conftest import params_of
+
+    from nodes.library.colour import Signals
+    from nodes.spec import Context
+
+    p = params_of(Signals, decay=0.9)
+    twin_be = type("B", (), {"xp": np, "name": "twin", "k": type("K", (), {
+        n: staticmethod(H.twin(n)) for n in cuda_src.TWINS})()})()
+    host, dev = Signals("s", 0), Signals("s", 0)
+    for frame in range(6):
+        W = rnd(np.random.default_rng(frame), (48, 48), 0.4 + 0.5 * (frame % 2))
+        o1 = host.process(make_ctx(48, frame=frame), {"field": W}, p)
+        o2 = dev._process_device(Context(twin_be, 48, 48, 48, 30.0, frame=frame), W,
+                                 {"field": W}, p)
+        close((o2["t"], o2["alpha"]), (o1["t"], o1["alpha"]), 1e-6)
+    np.testing.assert_allclose(dev.state["peaks"], host.state["peaks"], rtol=1e-6)

@@ -145,6 +145,20 @@ def test_colour_kernels(gbe, cp):
     close(gbe.k.resize_bilinear(d(img), 72, 200), ref.resize_bilinear(img, 72, 200))
 
 
+def test_frame_statistics(gbe, cp):
+    rng = np.random.default_rng(8)
+    A = rnd(rng, (256, 192)) ** 3
+    for gate in (0.01, 0.3, 0.3):  # repeated: the device workspace resets itself
+        close(gbe.k.coverage_stats(cp.asarray(A), gate), ref.coverage_stats(A, gate), 2e-6)
+    now = np.array([0.004, 0.5, 2.0], f32)
+    for first in (True, False):
+        p, i = cp.asarray(np.array([0.3, 0.2, 0.0005], f32)), cp.ones(3, f32)
+        rp, ri = host(p).copy(), host(i).copy()
+        gbe.k.peak_follow(cp.asarray(now), p, i, 0.99, first)
+        ref.peak_follow(now, rp, ri, 0.99, first)
+        close((p, i), (rp, ri), 1e-7)
+
+
 # -- FFT ---------------------------------------------------------------------------------
 
 def test_fft_plans_and_folded_normalisation(gbe, cp):
