@@ -46,7 +46,8 @@ def gbe():
 def host(a):
     import cupy
 
-    return cupy.asnumpy(a) if isinstance(a, cupy.ndarray) else np.asarray(a)
+    # always a copy: node outputs are buffers the next frame overwrites
+    return cupy.asnumpy(a) if isinstance(a, cupy.ndarray) else np.array(a, copy=True)
 
 
 def close(got, want, atol=2e-5):
