@@ -1,0 +1,638 @@
+"""numba twins of the reference kernels (``ref.py``): same names, same signatures.
+
+Each public function here is a thin Python wrapper (argument coercion to
+float32, optional-argument flags, cached index tables) around a
+``@njit(parallel=True, cache=True)`` loop.  They are registered with
+``@fast("numba")`` and picked by ``be.k.<name>`` on the NumPy backend; the
+tests in ``tests/nodes/test_kernels_cpu.py`` hold them to float32 tolerance of
+the reference.
+
+Choices (see shared/reference/performance.md section 3):
+
+* ``fastmath`` is off everywhere: float32 arithmetic is done in the same
+  order as the reference, so most kernels are bit-identical to it.
+  ``error_model="numpy"`` removes the divide-by-zero branches that would
+  stop LLVM from vectorising the loops.
+* numba has no SVML here, so ``np.exp`` is a slow scalar libm call, and a
+  lookup table is no better on this kind of VM (data-dependent loads cost
+  ~1 ns each).  ``_expf`` is a vectorisable float32 exp (Cephes' polynomial,
+  relative error < 1e-7, better than NumPy's own float32 exp), used with
+  exactly the reference's formulas for Lenia's growth and SmoothLife's
+  sigmoids.
+* numba's OpenMP pool busy-waits after every parallel region by default,
+  which starves scipy.fft's worker threads on a small machine (10x slower
+  kernels).  ``OMP_WAIT_POLICY=passive`` is set (unless the user set it)
+  before numba loads its threading layer.
+
+Importing this module raises ImportError when numba is missing; the kernel
+loader then keeps the reference implementations.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+if "numba" not in sys.modules:
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+try:
+    from numba import njit, prange, types
+    from numba.extending import intrinsic
+except ImportError as exc:  # pragma: no cover - exercised only without numba
+    raise ImportError(f"numba kernels unavailable: {exc}") from exc
+
+import numpy as np
+
+from . import fast
+
+f32 = np.float32
+
+_JIT = dict(parallel=True, fastmath=False, cache=True, error_model="numpy", nogil=True)
+_JIT1 = dict(fastmath=False, cache=True, error_model="numpy", nogil=True)  # serial helpers
+
+
+def _f32(x) -> np.float32:
+    return np.float32(x)
+
+
+def _out2(out, shape, dtype=f32):
+    return np.empty(shape, dtype) if out is None else out
+
+
+def _c(a):
+    """A C-contiguous float32 view/copy (the loops are compiled for 'C' layout)."""
+    return np.ascontiguousarray(a, dtype=f32)
+
+
+# -- a vectorisable float32 exp -----------------------------------------------------------
+
+@intrinsic
+def _i32_as_f32(typingctx, x):
+    """Reinterpret an int32's bits as a float32 (vectorisable, no memory round trip)."""
+    sig = types.float32(types.int32)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.float32))
+
+    return sig, codegen
+
+
+@njit(**_JIT1)
+def _expf(x):
+    """exp(x) in float32: Cody-Waite reduction and Cephes' degree-6 polynomial.
+
+    Relative error < 1e-7 over [-87, 88] (NumPy's own float32 exp: < 2e-7);
+    the argument is clamped to that range (so exp(-inf) gives ~1e-38, not 0).
+    Unlike libm's scalar ``expf`` (numba has no SVML here) it vectorises.
+    """
+    x = min(max(x, np.float32(-87.0)), np.float32(88.0))
+    fx = np.floor(x * np.float32(1.44269504088896341) + np.float32(0.5))
+    r = x - fx * np.float32(0.693359375)
+    r = r - fx * np.float32(-2.12194440e-4)
+    z = r * r
+    y = np.float32(1.9875691500e-4)
+    y = y * r + np.float32(1.3981999507e-3)
+    y = y * r + np.float32(8.3334519073e-3)
+    y = y * r + np.float32(4.1665795894e-2)
+    y = y * r + np.float32(1.6666665459e-1)
+    y = y * r + np.float32(5.0000001201e-1)
+    y = y * z + r + np.float32(1.0)
+    return y * _i32_as_f32((np.int32(fx) + np.int32(127)) << np.int32(23))
+
+
+# -- transport -------------------------------------------------------------------------------
+
+@njit(**_JIT)
+def _advect(src, vy, vx, scale, out):
+    h, w = src.shape
+    one = np.float32(1.0)
+    for i in prange(h):
+        fi = np.float32(i)
+        for j in range(w):
+            y = fi - scale * vy[i, j]
+            x = np.float32(j) - scale * vx[i, j]
+            y0 = np.floor(y)
+            x0 = np.floor(x)
+            fy = y - y0
+            fx = x - x0
+            iy0 = np.intp(y0)
+            ix0 = np.intp(x0)
+            # wrap by one period without a division (selects), the rest by modulo
+            iy0 = iy0 + h if iy0 < 0 else iy0
+            iy0 = iy0 - h if iy0 >= h else iy0
+            ix0 = ix0 + w if ix0 < 0 else ix0
+            ix0 = ix0 - w if ix0 >= w else ix0
+            if iy0 < 0 or iy0 >= h or ix0 < 0 or ix0 >= w:  # traced over a period away
+                iy0 = iy0 % h
+                ix0 = ix0 % w
+            iy1 = iy0 + 1
+            iy1 = 0 if iy1 == h else iy1
+            ix1 = ix0 + 1
+            ix1 = 0 if ix1 == w else ix1
+            top = src[iy0, ix0] * (one - fx) + src[iy0, ix1] * fx
+            bot = src[iy1, ix0] * (one - fx) + src[iy1, ix1] * fx
+            out[i, j] = top * (one - fy) + bot * fy
+
+
+@fast("numba")
+def advect(src, vel, scale, out=None):
+    """Semi-Lagrangian backward trace on a torus (see ``ref.advect``)."""
+    src = _c(src)
+    vel = _c(vel)
+    res = _out2(out, src.shape)
+    if res is src or np.shares_memory(res, src):
+        tmp = np.empty_like(src)
+        _advect(src, vel[0], vel[1], _f32(scale), tmp)
+        res[...] = tmp
+        return res
+    _advect(src, vel[0], vel[1], _f32(scale), res)
+    return res
+
+
+# -- engine rules ---------------------------------------------------------------------------
+
+@njit(**_JIT)
+def _lenia_growth(U, A, mu, sigma, dt, out):
+    h, w = A.shape
+    zero, one, two, mhalf = np.float32(0), np.float32(1), np.float32(2), np.float32(-0.5)
+    for i in prange(h):
+        for j in range(w):
+            z = (U[i, j] - mu) / sigma
+            g = two * _expf(mhalf * z * z) - one
+            v = A[i, j] + dt * g
+            out[i, j] = min(max(v, zero), one)
+
+
+@fast("numba")
+def lenia_growth(U, A, mu, sigma, dt, out=None):
+    """``out = clip(A + dt * (2 exp(-((U-mu)/sigma)^2 / 2) - 1), 0, 1)``."""
+    out = _out2(out, A.shape)
+    _lenia_growth(_c(U), _c(A), _f32(mu), _f32(sigma), _f32(dt), out)
+    return out
+
+
+@njit(**_JIT1)
+def _sig(x, a, alpha):
+    """1 / (1 + exp(-(x - a) / alpha)), as ``ref._sig``."""
+    return np.float32(1) / (np.float32(1) + _expf(-(x - a) / alpha))
+
+
+@njit(**_JIT)
+def _smoothlife_rule(n, m, A, b1, b2, d1, d2, an, am, dt, out):
+    h, w = A.shape
+    zero, one, two, mid = np.float32(0), np.float32(1), np.float32(2), np.float32(0.5)
+    for i in prange(h):
+        for j in range(w):
+            nv = n[i, j]
+            sm = _sig(m[i, j], mid, am)
+            birth = _sig(nv, b1, an) * (one - _sig(nv, b2, an))
+            death = _sig(nv, d1, an) * (one - _sig(nv, d2, an))
+            s = birth * (one - sm) + death * sm
+            v = A[i, j] + dt * (two * s - one)
+            out[i, j] = min(max(v, zero), one)
+
+
+@fast("numba")
+def smoothlife_rule(n, m, A, b1, b2, d1, d2, alpha_n, alpha_m, dt, out=None):
+    """SmoothLife transition S(n, m) and the smooth step ``A + dt (2S - 1)``."""
+    out = _out2(out, A.shape)
+    _smoothlife_rule(_c(n), _c(m), _c(A), _f32(b1), _f32(b2), _f32(d1), _f32(d2),
+                     _f32(alpha_n), _f32(alpha_m), _f32(dt), out)
+    return out
+
+
+@njit(**_JIT)
+def _mnca_update(pots, A, lows, highs, delta, out):
+    k = pots.shape[0]
+    h, w = A.shape
+    zero, one = np.float32(0), np.float32(1)
+    for i in prange(h):
+        inc = np.zeros(w, np.float32)  # votes summed ring by ring, as the reference
+        for r in range(k):
+            p = pots[r, i]
+            lo = lows[r]
+            hi = highs[r]
+            for j in range(w):
+                inside = (p[j] >= lo) & (p[j] <= hi)
+                inc[j] += delta if inside else -delta
+        a = A[i]
+        o = out[i]
+        for j in range(w):
+            o[j] = min(max(a[j] + inc[j], zero), one)
+
+
+@fast("numba")
+def mnca_update(pots, A, lows, highs, delta, out=None):
+    """Vote sum over rings: each ring adds +delta inside [low, high], else -delta."""
+    out = _out2(out, A.shape)
+    k = pots.shape[0]
+    lo = np.asarray([float(v) for v in lows[:k]], f32)
+    hi = np.asarray([float(v) for v in highs[:k]], f32)
+    _mnca_update(_c(pots), _c(A), lo, hi, _f32(delta), out)
+    return out
+
+
+@njit(**_JIT)
+def _grayscott(U, V, feed, kill, du, dv, out_u, out_v):
+    h, w = U.shape
+    zero, one = np.float32(0), np.float32(1)
+    c1, c2 = np.float32(0.2), np.float32(0.05)
+    for i in prange(h):
+        im = i - 1 if i > 0 else h - 1
+        ip = i + 1 if i < h - 1 else 0
+        u, uu, ud, v, vu, vd = U[i], U[im], U[ip], V[i], V[im], V[ip]
+        fr, ou, ov = feed[i], out_u[i], out_v[i]
+        # interior columns, then the two wrapped edge columns with the same body;
+        # sums in ref._lap9's order: rolls (+1,0), (-1,0), (0,+1), (0,-1)
+        for j in range(1, w - 1):
+            x = u[j]
+            y = v[j]
+            lu = (c1 * (((uu[j] + ud[j]) + u[j - 1]) + u[j + 1])
+                  + c2 * (((uu[j - 1] + uu[j + 1]) + ud[j - 1]) + ud[j + 1])) - x
+            lv = (c1 * (((vu[j] + vd[j]) + v[j - 1]) + v[j + 1])
+                  + c2 * (((vu[j - 1] + vu[j + 1]) + vd[j - 1]) + vd[j + 1])) - y
+            uvv = (x * y) * y
+            f = fr[j]
+            nu = ((x + du * lu) - uvv) + f * (one - x)
+            nv = ((y + dv * lv) + uvv) - (f + kill) * y
+            ou[j] = min(max(nu, zero), one)
+            ov[j] = min(max(nv, zero), one)
+        for j in (0, w - 1):
+            jm = j - 1 if j > 0 else w - 1
+            jp = j + 1 if j < w - 1 else 0
+            x = u[j]
+            y = v[j]
+            lu = (c1 * (((uu[j] + ud[j]) + u[jm]) + u[jp])
+                  + c2 * (((uu[jm] + uu[jp]) + ud[jm]) + ud[jp])) - x
+            lv = (c1 * (((vu[j] + vd[j]) + v[jm]) + v[jp])
+                  + c2 * (((vu[jm] + vu[jp]) + vd[jm]) + vd[jp])) - y
+            uvv = (x * y) * y
+            f = fr[j]
+            nu = ((x + du * lu) - uvv) + f * (one - x)
+            nv = ((y + dv * lv) + uvv) - (f + kill) * y
+            ou[j] = min(max(nu, zero), one)
+            ov[j] = min(max(nv, zero), one)
+
+
+@fast("numba")
+def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None):
+    """One explicit Euler step (dt = 1) of Gray-Scott with a 9-point periodic Laplacian."""
+    out_u = _out2(out_u, U.shape)
+    out_v = _out2(out_v, V.shape)
+    feed = np.broadcast_to(np.asarray(feed, f32), U.shape)
+    if feed.strides != (4 * U.shape[1], 4):
+        feed = np.ascontiguousarray(feed)
+    _grayscott(_c(U), _c(V), feed, _f32(kill), _f32(du), _f32(dv), out_u, out_v)
+    return out_u, out_v
+
+
+# -- life support ---------------------------------------------------------------------------
+
+@njit(**_JIT)
+def _post_step(A, prev, mask, has_mask, noise, oy1, ox1, oy2, ox2, centre, has_centre,
+               stir_x, stir_y, has_stir, cos_s, sin_s, vel_amp, has_vel, gate, still):
+    h, w = A.shape
+    zero, one = np.float32(0), np.float32(1)
+    for i in prange(h):
+        r1 = i - oy1
+        r1 = r1 + h if r1 < 0 else r1
+        r2 = i - oy2
+        r2 = r2 + h if r2 < 0 else r2
+        a_, p_, m_, c_, sx, sy = A[i], prev[i], mask[i % mask.shape[0]], \
+            centre[i % centre.shape[0]], stir_x[i % stir_x.shape[0]], stir_y[i % stir_y.shape[0]]
+        # the two rolled noise rows, made contiguous so that the loop vectorises
+        n1 = np.empty(w, np.float32)
+        n2 = np.empty(w, np.float32)
+        s1 = noise[r1]
+        s2 = noise[r2]
+        n1[ox1:] = s1[:w - ox1]
+        n1[:ox1] = s1[w - ox1:]
+        n2[ox2:] = s2[:w - ox2]
+        n2[:ox2] = s2[w - ox2:]
+        for j in range(w):
+            a = a_[j]
+            if has_mask:
+                a = a * m_[j]
+            old = p_[j]
+            p_[j] = a
+            add = zero
+            if has_vel:
+                add = vel_amp * n1[j] if abs(a - old) < still else zero
+            if has_centre:
+                add = add + c_[j] * n2[j]
+            if has_stir:
+                add = add + (cos_s * sx[j] + sin_s * sy[j])
+            a = a + add if a > gate else a
+            a_[j] = min(max(a, zero), one)
+
+
+_DUMMY = np.zeros((1, 1), f32)
+
+
+@fast("numba")
+def post_step(A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s, sin_s,
+              vel_amp, gate, still):
+    """Containment then perturbation, in place on ``A`` (see ``ref.post_step``)."""
+    if not (A.flags.c_contiguous and prev.flags.c_contiguous and A.dtype == f32
+            and prev.dtype == f32):
+        from .ref import post_step as ref_post_step
+
+        return ref_post_step(A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
+                             cos_s, sin_s, vel_amp, gate, still)
+    h, w = A.shape
+    has_stir = stir_x is not None
+    _post_step(A, prev, _DUMMY if mask is None else _c(mask), mask is not None, _c(noise),
+               int(oy1) % h, int(ox1) % w, int(oy2) % h, int(ox2) % w,
+               _DUMMY if centre is None else _c(centre), centre is not None,
+               _c(stir_x) if has_stir else _DUMMY, _c(stir_y) if has_stir else _DUMMY,
+               has_stir, _f32(cos_s), _f32(sin_s), _f32(vel_amp), vel_amp != 0, _f32(gate),
+               _f32(still))
+    return A
+
+
+# -- colour -------------------------------------------------------------------------------
+
+@njit(**_JIT)
+def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, out_a, rowmax):
+    h, w = W.shape
+    zero, one = np.float32(0), np.float32(1)
+    for i in prange(h):
+        im = i - 1 if i > 0 else h - 1
+        ip = i + 1 if i < h - 1 else 0
+        ev = np.empty(w, np.float32)
+        vv = np.empty(w, np.float32)
+        r, ru, rd, rp = W[i], W[im], W[ip], Wp[i]
+        z = zones[i] if has_zones else zones[0]
+        ot, oa = out_t[i], out_a[i]
+        # Row views and an interior without wrap-around let LLVM vectorise this
+        # loop; the two edge columns follow with the same body (numba's IR
+        # inlining is avoided on purpose: it miscompiled such helpers here).
+        for j in range(1, w - 1):
+            x = r[j]
+            gx = r[j - 1] - r[j + 1]
+            gy = ru[j] - rd[j]
+            e = np.sqrt(gx * gx + gy * gy)
+            vel = abs(x - rp[j])
+            t = ((wd * x) * inv_d + (wv * vel) * inv_v) + (we * e) * inv_e
+            if has_zones:
+                t = t + z[j]
+            ot[j] = t - np.floor(t)
+            oa[j] = min(max(x * inv_d, zero), one)
+            ev[j] = e
+            vv[j] = vel
+        for j in (0, w - 1):
+            jm = j - 1 if j > 0 else w - 1
+            jp = j + 1 if j < w - 1 else 0
+            x = r[j]
+            gx = r[jm] - r[jp]
+            gy = ru[j] - rd[j]
+            e = np.sqrt(gx * gx + gy * gy)
+            vel = abs(x - rp[j])
+            t = ((wd * x) * inv_d + (wv * vel) * inv_v) + (we * e) * inv_e
+            if has_zones:
+                t = t + z[j]
+            ot[j] = t - np.floor(t)
+            oa[j] = min(max(x * inv_d, zero), one)
+            ev[j] = e
+            vv[j] = vel
+        mw = np.float32(-np.inf)
+        mv = np.float32(-np.inf)
+        me = np.float32(-np.inf)
+        for j in range(w):
+            mw = max(mw, r[j])
+            mv = max(mv, vv[j])
+            me = max(me, ev[j])
+        rowmax[i, 0] = mw
+        rowmax[i, 1] = mv
+        rowmax[i, 2] = me
+
+
+@fast("numba")
+def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None):
+    """Colour parameter t and alpha from density, frame velocity and edges (see ref)."""
+    W = _c(W)
+    out_t = _out2(out_t, W.shape)
+    out_a = _out2(out_a, W.shape)
+    rowmax = np.empty((W.shape[0], 3), f32)
+    _signals(W, _c(Wprev), _DUMMY if zones is None else _c(zones), zones is not None,
+             _f32(wd), _f32(wv), _f32(we), _f32(inv_d), _f32(inv_v), _f32(inv_e),
+             out_t, out_a, rowmax)
+    m = rowmax.max(axis=0)
+    return out_t, out_a, m[0], m[1], m[2]
+
+
+@njit(**_JIT)
+def _palette_map(t, a, lut, alut, out):
+    h, w = t.shape
+    n = lut.shape[0]
+    m = alut.shape[0]
+    fn = np.float32(n)
+    fm = np.float32(m - 1)
+    zero, one, half = np.float32(0), np.float32(1), np.float32(0.5)
+    lf = lut.ravel()
+    for i in prange(h):
+        tr = t[i]
+        ar = a[i]
+        o = out[i].ravel()
+        for j in range(w):
+            # the reference's indices: truncate, cap at the last entry, negative
+            # ones wrap (as NumPy indexing); what NumPy would reject is clamped
+            k = np.int32(tr[j] * fn)
+            k = k if k < n else n - 1
+            k = k + n if k < 0 else k
+            k = k if k > 0 else 0
+            q = np.int32(ar[j] * fm + half)
+            q = q if q < m else m - 1
+            q = q + m if q < 0 else q
+            q = q if q > 0 else 0
+            x = alut[np.uint32(q)]
+            b = np.uint32(k * 3)
+            o[3 * j] = min(max(lf[b] * x, zero), one)
+            o[3 * j + 1] = min(max(lf[b + np.uint32(1)] * x, zero), one)
+            o[3 * j + 2] = min(max(lf[b + np.uint32(2)] * x, zero), one)
+
+
+@fast("numba")
+def palette_map(t, a, lut, alut, out=None):
+    """RGB = clip(lut[t] * alut[a], 0, 1) (nearest entries; see ``ref.palette_map``)."""
+    out = _out2(out, (*t.shape, 3))
+    _palette_map(_c(t), _c(a), _c(lut), _c(alut), out)
+    return out
+
+
+@njit(**_JIT)
+def _downsample(img, f, ch, out):
+    """img (H, W*ch) -> out (H/f, W/f*ch): block sums of f rows, then f columns."""
+    hs, n = out.shape
+    ws = n // ch
+    inv = np.float32(f * f)
+    for i in prange(hs):
+        acc = img[i * f].copy()
+        for dy in range(1, f):
+            row = img[i * f + dy]
+            for k in range(acc.shape[0]):
+                acc[k] += row[k]
+        o = out[i]
+        for j in range(ws):
+            for c in range(ch):
+                s = np.float32(0)
+                for dx in range(f):
+                    s += acc[(j * f + dx) * ch + c]
+                o[j * ch + c] = s / inv
+
+
+@fast("numba")
+def downsample_box(img, factor):
+    """Mean over factor x factor blocks (img is (H, W) or (H, W, C))."""
+    img = _c(img)
+    f = int(factor)
+    h, w = img.shape[:2]
+    ch = img.shape[2] if img.ndim == 3 else 1
+    out = np.empty((h // f, w // f, *img.shape[2:]), f32)
+    _downsample(img.reshape(h, w * ch), f, ch, out.reshape(h // f, (w // f) * ch))
+    return out
+
+
+_AXES: dict = {}
+
+
+def _periodic_axis(n_out: int, n_in: int):
+    """Bilinear taps for an integer periodic upsample (exactly ``ref.upsample_add``'s)."""
+    key = ("p", n_out, n_in)
+    hit = _AXES.get(key)
+    if hit is None:
+        f = n_out // n_in
+        c = (np.arange(n_out, dtype=f32) + f32(0.5)) / f32(f) - f32(0.5)
+        c0 = np.floor(c)
+        fr = (c - c0).astype(f32)
+        i0 = c0.astype(np.int64) % n_in
+        i1 = (i0 + 1) % n_in
+        hit = _AXES[key] = (i0, i1, fr)
+    return hit
+
+
+def _clamped_axis(n_out: int, n_in: int):
+    """Bilinear taps for a clamped-edge resize (exactly ``ref.resize_bilinear``'s)."""
+    key = ("c", n_out, n_in)
+    hit = _AXES.get(key)
+    if hit is None:
+        c = (np.arange(n_out, dtype=f32) + f32(0.5)) * f32(n_in / n_out) - f32(0.5)
+        c = np.clip(c, f32(0), f32(n_in - 1))
+        i0 = np.floor(c).astype(np.int64)
+        i1 = np.minimum(i0 + 1, n_in - 1)
+        hit = _AXES[key] = (i0, i1, (c - i0).astype(f32))
+    return hit
+
+
+@njit(**_JIT)
+def _hpass(small, x0, x1, fx, rows):
+    """rows[r, j, c] = small[r, x0[j], c] (1 - fx[j]) + small[r, x1[j], c] fx[j]."""
+    hs, _, ch = small.shape
+    w = x0.shape[0]
+    one = np.float32(1)
+    for r in prange(hs):
+        for j in range(w):
+            c0 = x0[j]
+            c1 = x1[j]
+            wx = fx[j]
+            for c in range(ch):
+                rows[r, j, c] = small[r, c0, c] * (one - wx) + small[r, c1, c] * wx
+
+
+@njit(**_JIT)
+def _vpass(base, has_base, rows, y0, y1, fy, gain, clip, out):
+    """out[i] = rows[y0[i]] (1 - fy[i]) + rows[y1[i]] fy[i] (then base + gain * that, clipped)."""
+    h, n = out.shape
+    zero, one = np.float32(0), np.float32(1)
+    for i in prange(h):
+        top = rows[y0[i]]
+        bot = rows[y1[i]]
+        wy = fy[i]
+        wy1 = one - wy
+        if has_base:
+            b = base[i]
+            for k in range(n):
+                v = b[k] + gain * (top[k] * wy1 + bot[k] * wy)
+                out[i, k] = min(max(v, zero), one) if clip else v
+        else:
+            for k in range(n):
+                v = top[k] * wy1 + bot[k] * wy
+                out[i, k] = min(max(v, zero), one) if clip else v
+
+
+def _bilinear(base, small, y, x, gain, clip, out):
+    """Separable bilinear: horizontal taps on every source row, then vertical blend.
+
+    Same products and sums, in the same order, as the reference kernels, so the
+    result is bit-identical to them.
+    """
+    y0, y1, fy = y
+    x0, x1, fx = x
+    s3 = _as3(small)
+    ch = s3.shape[2]
+    h, w = y0.shape[0], x0.shape[0]
+    rows = np.empty((s3.shape[0], w, ch), f32)
+    _hpass(s3, x0, x1, fx, rows)
+    res = out if out.flags.c_contiguous else np.empty(out.shape, f32)
+    _vpass(_DUMMY if base is None else base.reshape(h, w * ch), base is not None,
+           rows.reshape(rows.shape[0], w * ch), y0, y1, fy, _f32(gain), clip,
+           res.reshape(h, w * ch))
+    if res is not out:
+        out[...] = res
+    return out
+
+
+def _as3(a):
+    return a if a.ndim == 3 else a.reshape(*a.shape, 1)
+
+
+@fast("numba")
+def upsample_add(base, small, gain, out=None):
+    """``out = clip(base + gain * bilinear_up(small), 0, 1)`` (periodic, pixel centres)."""
+    small = _c(small)
+    if base is not None:
+        base = _c(base)
+        shape = base.shape
+    else:
+        shape = out.shape[:2] + small.shape[2:]
+    out = _out2(out, shape)
+    return _bilinear(base, small, _periodic_axis(shape[0], small.shape[0]),
+                     _periodic_axis(shape[1], small.shape[1]), gain, base is not None, out)
+
+
+@fast("numba")
+def resize_bilinear(img, height, width, out=None):
+    """Resize (H, W, C) to (height, width, C), half-pixel centres, clamped edges."""
+    img = _c(img)
+    h, w = img.shape[:2]
+    out = _out2(out, (height, width, img.shape[2]))
+    return _bilinear(None, img, _clamped_axis(height, h), _clamped_axis(width, w), 0.0, False,
+                     out)
+
+
+# -- per-frame statistics ------------------------------------------------------------------
+
+@njit(**_JIT)
+def _coverage_stats(A, gate, rows):
+    h, w = A.shape
+    for i in prange(h):
+        r = A[i]
+        s = 0.0  # float64 row sums: the mean of a 1024^2 grid stays exact to float32
+        c = 0
+        for j in range(w):
+            x = r[j]
+            s += x
+            c += 1 if x > gate else 0
+        rows[i, 0] = s
+        rows[i, 1] = c
+
+
+@fast("numba")
+def coverage_stats(A, gate):
+    """(2,) float32 array: [mean(A), fraction of A > gate] in one pass."""
+    A = _c(A)
+    rows = np.empty((A.shape[0], 2), np.float64)
+    _coverage_stats(A, _f32(gate), rows)
+    tot = rows.sum(axis=0) / A.size
+    return tot.astype(f32)

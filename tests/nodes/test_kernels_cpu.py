@@ -1,0 +1,316 @@
+"""The numba twins (``nodes/kernels/cpu.py``) against the reference kernels (``ref.py``).
+
+Every twin must agree with its reference to float32 tolerance on small random
+inputs, including the edges the fast code treats specially: wrap-around in
+advection (whole-pixel shifts are exact rolls, zero flow is the identity,
+traces more than a period away), the palette/alpha table indexing at t = 0,
+t = 1 - eps, t = 1 and a = 1, inclusive MNCA rule bounds, and every optional
+argument of the fused post-step.  Skipped where numba is not installed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+from nodes import Runtime  # noqa: E402
+from nodes.backend import Backend  # noqa: E402
+from nodes.kernels import FAST, REFERENCE, cpu, ref  # noqa: E402
+
+f32 = np.float32
+ROOT = Path(__file__).resolve().parents[2]
+RTOL, ATOL = 1e-5, 2e-6  # float32 tolerance (values are O(1))
+
+SHAPES = [(64, 64), (48, 80)]
+
+
+def rnd(rng, shape, lo=0.0, hi=1.0):
+    return rng.uniform(lo, hi, shape).astype(f32)
+
+
+def close(got, want, rtol=RTOL, atol=ATOL):
+    got = got if isinstance(got, tuple) else (got,)
+    want = want if isinstance(want, tuple) else (want,)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        g, w = np.asarray(g), np.asarray(w)
+        assert g.shape == w.shape
+        assert g.dtype == np.float32, g.dtype
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+
+
+# -- registration ------------------------------------------------------------------------
+
+def test_every_twin_is_registered_with_the_reference_signature():
+    twins = FAST["numba"]
+    expected = {"advect", "lenia_growth", "smoothlife_rule", "mnca_update", "grayscott_step",
+                "post_step", "signals", "palette_map", "downsample_box", "upsample_add",
+                "resize_bilinear", "coverage_stats"}
+    assert expected <= set(twins)
+    for name, fn in twins.items():
+        assert name in REFERENCE, name
+        assert (list(inspect.signature(fn).parameters)
+                == list(inspect.signature(REFERENCE[name]).parameters)), name
+
+
+def test_numpy_backend_resolves_to_the_twins():
+    if os.environ.get("CAGRAPH_KERNELS") == "reference":
+        pytest.skip("CAGRAPH_KERNELS=reference forces the reference kernels")
+    be = Backend()
+    for name in FAST["numba"]:
+        assert be.k.implementation(name) == "numba", name
+        assert getattr(be.k, name) is FAST["numba"][name]
+
+
+def test_reference_override_and_missing_numba_fall_back(tmp_path):
+    """Without numba (import blocked) the loader keeps the references and a frame runs."""
+    code = (
+        "import sys; sys.modules['numba'] = None\n"  # import numba -> ImportError
+        "import numpy as np\n"
+        "from nodes.kernels import load_fast, REFERENCE\n"
+        "from nodes.backend import get_backend\n"
+        "assert load_fast('numba') is False\n"
+        "be = get_backend('numpy')\n"
+        "assert be.k.implementation('advect') == 'reference'\n"
+        "assert be.k.lenia_growth is REFERENCE['lenia_growth']\n"
+        "import nodes\n"
+        "rt = nodes.Runtime(nodes.load('graphs/amoeba.graph'), backend='numpy', size=32)\n"
+        "rt.ctx.steps_override = 1\n"
+        "rt.step()\n"
+        "assert np.isfinite(rt.output_host()).all()\n"
+        "print('ok')\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0 and "ok" in res.stdout, res.stderr
+
+
+def test_import_sets_a_passive_omp_wait_policy():
+    """numba's spinning OpenMP workers starve scipy.fft's threads on small machines."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    code = ("import os; import nodes.kernels.cpu; "
+            "print(os.environ.get('OMP_WAIT_POLICY'))")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "passive"
+
+
+# -- transport ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_advect_matches_reference(shape):
+    rng = np.random.default_rng(1)
+    src = rnd(rng, shape)
+    for amp, scale in ((0.7, 1.0), (3.0, 1.0), (2.5, -1.7)):
+        vel = (rng.standard_normal((2, *shape)) * amp).astype(f32)
+        close(cpu.advect(src, vel, scale), ref.advect(src, vel, scale))
+
+
+@pytest.mark.parametrize("shift", [(0, 0), (3, -5), (-1, 1), (70, -130), (-64, 48)])
+def test_advect_whole_pixel_shift_is_a_roll(shift):
+    """out(p) = src(p - v): a whole-pixel v rolls by v, wrapping over any number of periods."""
+    rng = np.random.default_rng(2)
+    src = rnd(rng, (64, 48))
+    vel = np.empty((2, 64, 48), f32)
+    vel[0], vel[1] = shift
+    out = cpu.advect(src, vel, 1.0)
+    np.testing.assert_array_equal(out, np.roll(src, shift, axis=(0, 1)))
+
+
+def test_advect_zero_flow_is_identity_and_out_may_alias_src():
+    rng = np.random.default_rng(3)
+    src = rnd(rng, (32, 32))
+    out = np.full_like(src, 7.0)
+    assert cpu.advect(src, np.zeros((2, 32, 32), f32), 1.0, out=out) is out
+    np.testing.assert_array_equal(out, src)
+    vel = (rng.standard_normal((2, 32, 32)) * 2).astype(f32)
+    want = ref.advect(src, vel, 0.8)
+    got = cpu.advect(src, vel, 0.8, out=src)  # in place: must read before it writes
+    assert got is src
+    close(got, want)
+
+
+# -- engine rules ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("mu,sigma,dt", [(0.15, 0.017, 0.1), (0.222, 0.045, 0.04),
+                                         (0.11, 0.002, 1.0), (0.5, 0.1, 1 / 3)])
+def test_lenia_growth(shape, mu, sigma, dt):
+    rng = np.random.default_rng(4)
+    U, A = rnd(rng, shape, 0, 0.6), rnd(rng, shape)
+    U[0, :4] = (mu, mu + sigma, mu - 40 * sigma, 1e6)  # peak, 1 sigma, exp underflow, huge
+    close(cpu.lenia_growth(U, A, mu, sigma, dt), ref.lenia_growth(U, A, mu, sigma, dt))
+    out = np.empty_like(A)
+    assert cpu.lenia_growth(U, A, mu, sigma, dt, out=out) is out
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("params", [
+    (0.278, 0.365, 0.267, 0.445, 0.028, 0.147, 0.12),  # sl_gliders
+    (0.377, 0.474, 0.260, 0.436, 0.035, 0.140, 0.15),  # sl_pulse
+    (0.23, 0.38, 0.19, 0.48, 0.002, 0.01, 1.0),  # very sharp: exp overflows in the reference
+])
+def test_smoothlife_rule(shape, params):
+    rng = np.random.default_rng(5)
+    n, m, A = rnd(rng, shape), rnd(rng, shape), rnd(rng, shape)
+    n[0, :5] = params[:4] + (0.5,)  # exactly on the interval edges
+    with np.errstate(over="ignore"):
+        want = ref.smoothlife_rule(n, m, A, *params)
+    close(cpu.smoothlife_rule(n, m, A, *params), want)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_mnca_update_bounds_are_inclusive(k):
+    rng = np.random.default_rng(6)
+    lows = tuple(float(f32(v)) for v in rng.uniform(0.05, 0.3, 4))
+    highs = tuple(float(f32(v)) for v in rng.uniform(0.35, 0.6, 4))
+    pots = rnd(rng, (k, 48, 80), 0, 0.7)
+    for r in range(k):  # exact bounds and their neighbours
+        pots[r, r, :4] = (lows[r], highs[r], np.nextafter(f32(lows[r]), f32(0)),
+                          np.nextafter(f32(highs[r]), f32(1)))
+    A = rnd(rng, (48, 80))
+    got = cpu.mnca_update(pots, A, lows, highs, 0.035)
+    np.testing.assert_array_equal(got, ref.mnca_update(pots, A, lows, highs, 0.035))
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_grayscott_step(shape):
+    rng = np.random.default_rng(7)
+    U, V = rnd(rng, shape, 0.3, 1.0), rnd(rng, shape, 0, 0.4)
+    feed = rnd(rng, shape, 0.02, 0.15)
+    for fd in (feed, 0.037):  # a feed field (Feed Ramp) or a scalar
+        close(cpu.grayscott_step(U, V, fd, 0.06, 0.21, 0.105),
+              ref.grayscott_step(U, V, fd, 0.06, 0.21, 0.105))
+    ou, ov = np.empty_like(U), np.empty_like(V)
+    res = cpu.grayscott_step(U, V, feed, 0.06, 0.21, 0.105, out_u=ou, out_v=ov)
+    assert res[0] is ou and res[1] is ov
+
+
+# -- life support ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("with_mask", [False, True])
+@pytest.mark.parametrize("with_centre", [False, True])
+@pytest.mark.parametrize("with_stir", [False, True])
+@pytest.mark.parametrize("vel_amp", [0.0, 0.012])
+def test_post_step(with_mask, with_centre, with_stir, vel_amp):
+    rng = np.random.default_rng(8)
+    h, w = 48, 80
+    A, prev = rnd(rng, (h, w)), rnd(rng, (h, w))
+    prev[::3] = A[::3]  # some still pixels for the stillness noise
+    mask = rnd(rng, (h, w), 0.9, 1.0) if with_mask else None
+    noise = rng.standard_normal((h, w)).astype(f32)
+    centre = rnd(rng, (h, w), 0, 0.01) if with_centre else None
+    sx, sy = (rnd(rng, (h, w), -0.01, 0.01) for _ in range(2)) if with_stir else (None, None)
+    for offs in ((0, 0, 0, 0), (5, 17, h - 1, w - 1), (h + 3, -2, 11, 79)):
+        a1, p1, a2, p2 = A.copy(), prev.copy(), A.copy(), prev.copy()
+        args = (mask, noise, *offs, centre, sx, sy, 0.3, -0.95, vel_amp, 0.03, 0.3)
+        assert cpu.post_step(a1, p1, *args) is a1
+        ref.post_step(a2, p2, *args)
+        close((a1, p1), (a2, p2))
+
+
+# -- colour -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("with_zones", [False, True])
+def test_signals(shape, with_zones):
+    rng = np.random.default_rng(9)
+    W, Wp = rnd(rng, shape), rnd(rng, shape)
+    zones = rnd(rng, shape, -0.6, 0.9) if with_zones else None
+    got = cpu.signals(W, Wp, zones, 0.3, 0.25, 0.45, 1.4, 3.0, 2.2)
+    want = ref.signals(W, Wp, zones, 0.3, 0.25, 0.45, 1.4, 3.0, 2.2)
+    close(got[:2], want[:2])
+    for g, w in zip(got[2:], want[2:]):  # the peak-follower maxima
+        assert float(g) == pytest.approx(float(w), rel=1e-6)
+    assert ((got[0] >= 0) & (got[0] <= 1)).all()
+
+
+def test_palette_map_index_edges():
+    rng = np.random.default_rng(10)
+    lut = rnd(rng, (1024, 3), 0, 1.6)
+    alut = rnd(rng, (256,))
+    eps = np.nextafter(f32(1), f32(0))
+    t = np.array([[0, eps, 1.0, 0.5, 1 / 1024, np.nextafter(f32(1 / 1024), f32(0)), -0.3,
+                   0.999]], f32)
+    a = np.array([[1.0, 0.0, 1.0, 0.5, eps, 0.5 / 255, 0.002, 1.0]], f32)
+    np.testing.assert_array_equal(cpu.palette_map(t, a, lut, alut),
+                                  ref.palette_map(t, a, lut, alut))
+    t, a = rnd(rng, (48, 80)), rnd(rng, (48, 80))
+    out = np.empty((48, 80, 3), f32)
+    assert cpu.palette_map(t, a, lut, alut, out=out) is out
+    np.testing.assert_array_equal(out, ref.palette_map(t, a, lut, alut))
+
+
+@pytest.mark.parametrize("factor", [2, 4, 8])
+def test_downsample_box(factor):
+    rng = np.random.default_rng(11)
+    for shape in ((64, 96, 3), (64, 96)):
+        img = rnd(rng, shape)
+        close(cpu.downsample_box(img, factor), ref.downsample_box(img, factor))
+
+
+def test_upsample_add():
+    rng = np.random.default_rng(12)
+    base = rnd(rng, (64, 96, 3))
+    small = rnd(rng, (8, 12, 3))
+    close(cpu.upsample_add(base, small, 0.3), ref.upsample_add(base, small, 0.3))
+    out = np.empty_like(base)
+    assert cpu.upsample_add(base, small, 1.5, out=out) is out  # clipped at 1
+    close(out, ref.upsample_add(base, small, 1.5))
+    small2 = rnd(rng, (16, 24))  # 2-D, no base: the plain upsample, not clipped
+    o1, o2 = np.empty((64, 96), f32), np.empty((64, 96), f32)
+    close(cpu.upsample_add(None, small2 * 3, 0.0, out=o1),
+          ref.upsample_add(None, small2 * 3, 0.0, out=o2))
+    assert o1.max() > 1
+
+
+@pytest.mark.parametrize("size", [(64, 96), (24, 40), (129, 7), (64, 48)])
+def test_resize_bilinear(size):
+    rng = np.random.default_rng(13)
+    img = rnd(rng, (64, 48, 3))
+    close(cpu.resize_bilinear(img, *size), ref.resize_bilinear(img, *size))
+
+
+def test_coverage_stats():
+    rng = np.random.default_rng(14)
+    A = rnd(rng, (64, 80)) ** 3
+    for gate in (0.0, 0.01, 0.3, 1.0):
+        close(cpu.coverage_stats(A, gate), ref.coverage_stats(A, gate), rtol=1e-6, atol=1e-7)
+
+
+# -- whole frames --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("preset", ["amoeba", "sl_gliders", "mnca_mitosis", "labyrinth",
+                                    "tide_pool"])
+def test_first_frames_match_the_reference_kernels(preset, load_graph, monkeypatch):
+    """The whole preset graph with the twins tracks the reference kernels over a few frames."""
+    if os.environ.get("CAGRAPH_KERNELS") == "reference":
+        pytest.skip("CAGRAPH_KERNELS=reference forces the reference kernels")
+
+    def frames(be):
+        rt = Runtime(load_graph(preset), backend=be, size=64)
+        rt.ctx.steps_override = 1
+        out = []
+        for _ in range(3):
+            rt.step()
+            out.append(rt.output_host().copy())
+        return out
+
+    fast_be = Backend()
+    assert fast_be.k.implementation("signals") == "numba"
+    fast = frames(fast_be)
+    monkeypatch.setenv("CAGRAPH_KERNELS", "reference")
+    ref_be = Backend()
+    assert ref_be.k.implementation("signals") == "reference"
+    want = frames(ref_be)
+    for g, w in zip(fast, want):
+        np.testing.assert_allclose(g, w, atol=2e-4)
