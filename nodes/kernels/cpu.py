@@ -353,6 +353,77 @@ def post_step(A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, 
 
 # -- colour -------------------------------------------------------------------------------
 
+@intrinsic
+def _f32_as_i32(typingctx, x):
+    """Reinterpret a float32's bits as an int32 (vectorisable)."""
+    sig = types.int32(types.float32)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.int32))
+
+    return sig, codegen
+
+
+@njit(**_JIT1)
+def _logf(x):
+    """log(x) in float32 for x > 0 (Cephes' logf: frexp by bits, degree-8 polynomial)."""
+    tiny = x < np.float32(1.17549435e-38)  # subnormal: scale into the normal range
+    x = x * np.float32(16777216.0) if tiny else x
+    bits = _f32_as_i32(x)
+    e = np.float32(((bits >> np.int32(23)) & np.int32(0xFF)) - np.int32(126))
+    e = e - np.float32(24) if tiny else e
+    m = _i32_as_f32((bits & np.int32(-2139095041)) | np.int32(0x3F000000))  # in [0.5, 1)
+    low = m < np.float32(0.707106781186547524)
+    e = e - np.float32(1) if low else e
+    m = (m + m - np.float32(1)) if low else (m - np.float32(1))
+    z = m * m
+    y = np.float32(7.0376836292e-2)
+    y = y * m - np.float32(1.1514610310e-1)
+    y = y * m + np.float32(1.1676998740e-1)
+    y = y * m - np.float32(1.2420140846e-1)
+    y = y * m + np.float32(1.4249322787e-1)
+    y = y * m - np.float32(1.6668057665e-1)
+    y = y * m + np.float32(2.0000714765e-1)
+    y = y * m - np.float32(2.4999993993e-1)
+    y = y * m + np.float32(3.3333331174e-1)
+    y = y * m * z
+    y = y + np.float32(-2.12194440e-4) * e
+    y = y - np.float32(0.5) * z
+    return (m + y) + np.float32(0.693359375) * e
+
+
+@njit(**_JIT)
+def _power(x, p, p_int, p_odd, out):
+    h, w = x.shape
+    zero = np.float32(0)
+    at_zero = zero if p > zero else (np.float32(1) if p == zero else np.float32(np.inf))
+    nan = np.float32(np.nan)
+    for i in prange(h):
+        r = x[i]
+        o = out[i]
+        for j in range(w):
+            v = r[j]
+            a = abs(v)
+            y = _expf(p * _logf(a))
+            y = at_zero if a == zero else y
+            ny = (-y if p_odd else y) if p_int else nan  # (-a)^p: real only for a whole p
+            o[j] = ny if v < zero else y
+
+
+@fast("numba")
+def power(x, p, out=None):
+    """``out = x ** p`` in float32 (vectorised log/exp; relative error ~1e-6 at worst)."""
+    x = _c(x)
+    out = _out2(out, x.shape)
+    pf = _f32(p)
+    p_int = bool(np.floor(pf) == pf)
+    x2 = x.reshape(x.shape[0], -1) if x.ndim != 2 else x
+    o2 = out.reshape(x2.shape)
+    _power(x2, pf, p_int, p_int and int(pf) % 2 == 1, o2)
+    return out
+
+
+
 @njit(**_JIT)
 def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, out_a, rowmax):
     h, w = W.shape

@@ -164,6 +164,15 @@ def post_step(A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, 
 # -- colour --------------------------------------------------------------------------
 
 @reference
+def power(x, p, out=None):
+    """``out = x ** p`` in float32 (Pre-transform's power_blur shaping)."""
+    xp = xp_of(x)
+    out = _out(xp, out, x.shape)
+    xp.power(x, f32(p), out=out)
+    return out
+
+
+@reference
 def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None):
     """Colour parameter t and alpha from density, frame velocity and edges.
 

@@ -105,7 +105,7 @@ class PreTransform(Node):
             y = (x - f32(params["dead"])) * f32(params["gain"])
             return {"field": xp.clip(y, f32(0), f32(1), out=y)}
         if mode == "power_blur":
-            y = x ** f32(params["power"])
+            y = be.k.power(x, params["power"])
             sigma = params["blur"] * ctx.res_scale
             if sigma > 0.3:
                 spec = self.memo("blur", (sigma, ctx.size, be.name),

@@ -251,7 +251,12 @@ class _HostTwinBackend:
 
             def __init__(self):
                 super().__init__()
-                self.k = type("K", (), {n: staticmethod(H.twin(n)) for n in cuda_src.TWINS})()
+                from nodes.kernels import REFERENCE
+
+                # kernels without a CUDA twin run their reference, as KernelSet does on CuPy
+                kernels = {n: staticmethod(f) for n, f in REFERENCE.items()}
+                kernels.update({n: staticmethod(H.twin(n)) for n in cuda_src.TWINS})
+                self.k = type("K", (), kernels)()
 
             def irfft2(self, f, shape, *, prescaled=False):
                 out = super().irfft2(f, shape)

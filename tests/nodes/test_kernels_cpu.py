@@ -53,7 +53,7 @@ def test_every_twin_is_registered_with_the_reference_signature():
     twins = FAST["numba"]
     expected = {"advect", "lenia_growth", "smoothlife_rule", "mnca_update", "grayscott_step",
                 "post_step", "signals", "palette_map", "downsample_box", "upsample_add",
-                "resize_bilinear", "coverage_stats"}
+                "resize_bilinear", "coverage_stats", "power"}
     assert expected <= set(twins)
     for name, fn in twins.items():
         assert name in REFERENCE, name
@@ -314,3 +314,18 @@ def test_first_frames_match_the_reference_kernels(preset, load_graph, monkeypatc
     want = frames(ref_be)
     for g, w in zip(fast, want):
         np.testing.assert_allclose(g, w, atol=2e-4)
+
+
+@pytest.mark.parametrize("p", [1.4, 0.2, 2.0, 3.0, 0.5])
+def test_power(p):
+    rng = np.random.default_rng(15)
+    x = rnd(rng, (48, 80))
+    x[0, :6] = (0.0, 1.0, 1e-30, 1e-39, 0.5, 2.5)  # zero, one, tiny, subnormal
+    close(cpu.power(x, p), ref.power(x, p))
+    x[1, :2] = (-0.5, -2.0)  # negative bases: real only for whole powers, else NaN
+    with np.errstate(invalid="ignore"):
+        want = ref.power(x, p)
+    got = cpu.power(x, p)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    ok = ~np.isnan(want)
+    np.testing.assert_allclose(got[ok], want[ok], rtol=RTOL, atol=ATOL)
