@@ -300,8 +300,11 @@ def topo_order(graph: Graph) -> list[str]:
         if lk.src in adj and lk.dst in adj and not _is_delay(graph, lk.dst):
             adj[lk.src].append(lk.dst)
             indeg[lk.dst] += 1
-    # stable: ready nodes in insertion order
-    order, ready = [], [n for n in graph.nodes if indeg[n] == 0]
+    # stable: ready nodes in insertion order, delay nodes first so that they hand out
+    # last frame's values before anything upstream of them overwrites its buffers
+    ready = [n for n in graph.nodes if indeg[n] == 0]
+    ready.sort(key=lambda n: not _is_delay(graph, n))
+    order = []
     while ready:
         n = ready.pop(0)
         order.append(n)

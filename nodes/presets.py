@@ -23,7 +23,7 @@ LENIA = {
                    palette="oil_slick", hue=0.54, brightness=1.51, speed=1.56,
                    flows=dict(radial=-0.30, rotate=0.35, swirl=0.50, bubble=0.20, ring=-0.20,
                               vortex=0.30)),
-    "coral": dict(title="Lenia Branch", R=20, T=15, mu=0.12, sigma=0.010, peaks=(0.5,),
+    "coral": dict(title="Lenia Branch", R=20, T=15, mu=0.12, sigma=0.014, peaks=(0.5,),
                   widths=(0.18,), seed=("blobs", 0.6), palette="oil_slick",
                   flows=dict(radial=-0.10, rotate=0.40, swirl=0.35, bubble=0.15, vortex=0.25)),
     "heartbeat": dict(title="Lenia Spiral", R=10, T=8, mu=0.22, sigma=0.035, peaks=(0.5,),
@@ -48,7 +48,7 @@ LENIA = {
                       brightness=1.50, speed=1.26, thickness=4.7,
                       flows=dict(radial=-0.20, rotate=0.35, swirl=-0.90, bubble=0.54,
                                  ring=-0.58, vortex=-0.90)),
-    "mycelium": dict(title="Lenia Thread", R=28, T=15, mu=0.11, sigma=0.008, peaks=(0.5,),
+    "mycelium": dict(title="Lenia Thread", R=28, T=15, mu=0.11, sigma=0.011, peaks=(0.5,),
                      widths=(0.22,), seed=("blobs", 0.6), palette="oil_slick",
                      flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.10,
                                 vortex=0.20)),
@@ -61,14 +61,14 @@ SMOOTHLIFE = {
                        flows=dict(radial=-0.10, rotate=0.30, swirl=0.40, bubble=0.15,
                                   vortex=0.25)),
     "sl_worms": dict(title="SmoothLife Worm", ri=10, ra=30, b1=0.257, b2=0.336, d1=0.267,
-                     d2=0.445, an=0.028, am=0.147, dt=0.10, seed="blobs", palette="deep_coral",
+                     d2=0.445, an=0.028, am=0.147, dt=0.10, seed="random", palette="deep_coral",
                      flows=dict(rotate=0.25, swirl=0.30, vortex=0.20, vertical=0.20)),
     "sl_elastic": dict(title="SmoothLife Elastic", ri=9, ra=27, b1=0.210, b2=0.330, d1=0.210,
                        d2=0.500, an=0.020, am=0.130, dt=0.12, seed="blobs",
                        palette="bioluminescent",
                        flows=dict(rotate=0.35, swirl=0.30, bubble=0.25, vortex=0.20)),
-    "sl_pulse": dict(title="SmoothLife Pulse", ri=8, ra=24, b1=0.377, b2=0.474, d1=0.260,
-                     d2=0.436, an=0.035, am=0.140, dt=0.15, seed="random", palette="cuttlefish",
+    "sl_pulse": dict(title="SmoothLife Pulse", ri=8, ra=24, b1=0.31, b2=0.45, d1=0.260,
+                     d2=0.436, an=0.035, am=0.140, dt=0.12, seed="random", palette="cuttlefish",
                      hue=0.25, brightness=1.45,
                      flows=dict(radial=0.54, rotate=-0.94, swirl=0.98, bubble=0.88, ring=0.89,
                                 vortex=0.15, vertical=-0.15)),
@@ -108,15 +108,15 @@ MNCA = {
 GRAYSCOTT = {
     "reef": dict(title="GS Coral", F=0.037, k=0.060, du=0.21, dv=0.105,
                  flows=dict(radial=0.15, rotate=0.35)),
-    "deep_sea": dict(title="GS Drift", F=0.034, k=0.063, du=0.21, dv=0.110,
-                     flows=dict(swirl=0.20, vertical=0.45)),
+    "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110,
+                     flows=dict(swirl=0.20, vertical=0.25)),
     "medusa": dict(title="GS Medusa", F=0.030, k=0.058, du=0.21, dv=0.105,
                    flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.50,
                               vortex=0.20)),
     "labyrinth": dict(title="GS Labyrinth", F=0.029, k=0.057, du=0.21, dv=0.105,
                       flows=dict(swirl=0.60, ring=0.25)),
-    "tentacles": dict(title="GS Vortex", F=0.026, k=0.059, du=0.21, dv=0.120,
-                      flows=dict(radial=-0.12, vortex=0.40)),
+    "tentacles": dict(title="GS Vortex", F=0.026, k=0.057, du=0.21, dv=0.120,
+                      flows=dict(vortex=0.40)),
 }
 
 ENGINE_OF = {**{k: "lenia" for k in LENIA}, **{k: "smoothlife" for k in SMOOTHLIFE},
@@ -132,6 +132,16 @@ LOOK = {
     "mnca": dict(weights=(0.30, 0.25, 0.45), bloom=0.20, drift_period=450.0, pre=None),
     "grayscott": dict(weights=(0.40, 0.30, 0.30), bloom=0.0, drift_period=300.0,
                       pre="deadzone"),
+}
+
+
+# Slider ranges for published parameters that are an LFO's centre (the LFO's own
+# range is unbounded) or narrower than the node's: wide enough to explore, narrow
+# enough that the organism survives most of the slider.
+PUBLISHED_RANGES = {
+    "growth": (0.05, 0.35), "tolerance": (0.004, 0.07), "smoothness": (3.0, 50.0),
+    "birth": (0.15, 0.45), "spread": (0.25, 0.55), "force": (0.005, 0.08),
+    "feed": (0.015, 0.07), "kill": (0.045, 0.07), "survive": (0.35, 0.60),
 }
 
 
@@ -160,8 +170,9 @@ def build(key: str, *, size: int = 512) -> Graph:
                                                 count=8, radius=0.1, scatter=0.2))
         g.add_node("engine.lenia", engine, dict(R=p["R"], T=p["T"], mu=p["mu"],
                                                 sigma=p["sigma"], peaks=list(p["peaks"]),
-                                                widths=list(p["widths"])))
-        _lfo(g, "lfo_mu", (engine, "mu"), p["mu"], 0.15 * p["mu"], 66.7)
+                                                widths=list(p["widths"]),
+                                                warmup=p.get("warmup", 300)))
+        _lfo(g, "lfo_mu", (engine, "mu"), p["mu"], min(0.15 * p["mu"], 0.6 * p["sigma"]), 66.7)
         _lfo(g, "lfo_sigma", (engine, "sigma"), p["sigma"], 0.15 * p["sigma"], 83.3)
         _lfo(g, "lfo_T", (engine, "T"), p["T"], 0.25 * p["T"], 71.4)
         pubs += [("growth", "lfo_mu", "center", "Growth (mu)"),
@@ -175,7 +186,7 @@ def build(key: str, *, size: int = 512) -> Graph:
         g.add_node("engine.smoothlife", engine, dict(ri=p["ri"], ra=p["ra"], b1=p["b1"],
                                                      b2=p["b2"], d1=p["d1"], d2=p["d2"],
                                                      alpha_n=p["an"], alpha_m=p["am"],
-                                                     dt=p["dt"]))
+                                                     dt=p["dt"], warmup=p.get("warmup", 120)))
         _lfo(g, "lfo_b1", (engine, "b1"), p["b1"], 0.015, 70.0)
         _lfo(g, "lfo_b2", (engine, "b2"), p["b2"], 0.015, 85.0)
         pubs += [("birth", "lfo_b1", "center", "Birth"), ("spread", "lfo_b2", "center", "Spread"),
@@ -186,13 +197,15 @@ def build(key: str, *, size: int = 512) -> Graph:
         g.add_node("seed.pattern", "seed", seed)
         g.add_node("engine.mnca", engine, dict(rings=[list(r) for r in p["rings"]],
                                                rules=[list(r) for r in p["rules"]],
-                                               delta=p["delta"]))
+                                               delta=p["delta"], warmup=p.get("warmup", 60)))
         _lfo(g, "lfo_delta", (engine, "delta"), p["delta"], 0.30 * p["delta"], 60.0)
         pubs += [("force", "lfo_delta", "center", "Force (delta)")]
     else:
-        g.add_node("seed.pattern", "seed", dict(pattern="superdisc", density=1.0, radius=0.15))
+        g.add_node("seed.pattern", "seed", dict(pattern="spots", density=1.0, count=60,
+                                                radius=0.012, scatter=0.6))
         g.add_node("engine.grayscott", engine, dict(feed=p["F"], kill=p["k"], du=p["du"],
-                                                    dv=p["dv"], substeps=2))
+                                                    dv=p["dv"], substeps=4,
+                                                    warmup=p.get("warmup", 400)))
         _lfo(g, "lfo_feed", (engine, "feed"), p["F"], 0.006, 30.0)
         pubs += [("feed", "lfo_feed", "center", "Feed (F)"), ("kill", engine, "kill", "Kill (k)")]
     g.connect("seed", "seed", engine, "seed")
@@ -203,19 +216,22 @@ def build(key: str, *, size: int = 512) -> Graph:
     pubs += [(f"flow_{b}", "flow", b, f"Flow {b}") for b in BASES]
 
     if eng == "grayscott":
-        g.add_node("life.feed_ramp", "feed_ramp")
+        g.add_node("life.feed_ramp", "feed_ramp", dict(r0=0.55, r1=0.85))
         g.connect("feed_ramp", "feed_map", engine, "feed_map")
         g.add_node("life.coverage", "coverage", dict(reseed_mass=0.002, erode_above=1.0,
                                                      stagnation_frames=10000,
                                                      nucleate_below=0.0))
     else:
-        contain = dict(r0=0.60, r1=0.85, loss=0.04) if eng == "mnca" else {}
+        contain = (dict(r0=0.50, r1=0.85, loss=0.60) if eng == "mnca"
+                   else dict(r0=0.45, r1=0.80, loss=0.05))
         g.add_node("life.containment", "contain", contain)
         g.connect("contain", "mask", engine, "contain")
         amp = 0.006 if eng == "smoothlife" else 0.012
         g.add_node("life.perturb", "perturb", dict(velocity_amp=amp))
         g.connect("perturb", "perturb", engine, "perturb")
-        g.add_node("life.coverage", "coverage")
+        cov = (dict(alive_gate=0.05, erode_above=0.55, erode_factor=0.95) if eng == "mnca"
+               else {})
+        g.add_node("life.coverage", "coverage", cov)
     g.connect("coverage", "coverage", engine, "coverage")
 
     src = (engine, "field")
@@ -254,7 +270,8 @@ def build(key: str, *, size: int = 512) -> Graph:
     g.connect(*last, "output", "rgb")
 
     for order, (name, node, param, label) in enumerate(pubs):
-        g.publish(Published(name, node, param, label, order=order))
+        lo, hi = PUBLISHED_RANGES.get(name, (None, None))
+        g.publish(Published(name, node, param, label, min=lo, max=hi, order=order))
     return g
 
 

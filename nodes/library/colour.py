@@ -292,6 +292,9 @@ LUT_SIZE = 1024
 ALPHA_SIZE = 256
 
 
+DRIFT_STEPS = 2048
+
+
 class Colorize(Node):
     type_id = "colour.colorize"
     title = "Colorize"
@@ -303,7 +306,7 @@ class Colorize(Node):
               Port("palette", Kind.PALETTE, optional=True))
     outputs = (Port("rgb", Kind.RGB),)
     params = (
-        F("hue", 0.0, 0.0, 1.0, doc="tint wheel; 0 = neutral"),
+        F("hue", 0.0, 0.0, 1.0, doc="position on the tint wheel (hue strength 0 = no tint)"),
         F("hue_amount", 1.0, 0.0, 1.0, label="Hue strength"),
         F("drift", 0.0, -1000.0, 1000.0, label="Palette drift (cycles)"),
         F("brightness", 1.0, 0.1, 3.0),
@@ -313,13 +316,15 @@ class Colorize(Node):
 
     def process(self, ctx, inputs, params):
         pal = inputs.get("palette") or Palette(*PALETTES["oil_slick"])
-        drift = params["drift"] % 1.0
-        key = (pal, round(drift, 4), round(params["hue"], 4), params["hue_amount"],
+        # drift quantised to 1/2048 cycle (invisible): a slow saw rebuilds the LUT only when
+        # the quantised value moves, and the LUT is exactly a function of its key
+        drift = (round((params["drift"] % 1.0) * DRIFT_STEPS) % DRIFT_STEPS) / DRIFT_STEPS
+        key = (pal, drift, round(params["hue"], 4), params["hue_amount"],
                params["brightness"], tuple(params["tint"]), ctx.backend.name)
 
         def build_lut():
             tt = (np.arange(LUT_SIZE) + 0.5) / LUT_SIZE
-            wheel = np.asarray(hue_tint(params["hue"]))
+            wheel = np.asarray(hue_tint(round(params["hue"], 4)))
             tint = 1 + params["hue_amount"] * (wheel - 1)
             lut = pal(tt, drift) * tint[None] * np.asarray(params["tint"])[None]
             return ctx.backend.asarray(lut * params["brightness"])

@@ -20,6 +20,12 @@ from .seeds import SeedRecipe
 
 f32 = np.float32
 
+WARMUP = (
+    I("warmup", 0, 0, 5000, label="Warm-up steps",
+      doc="extra steps run on restart, spread over the first frames (never blocks)"),
+    I("warmup_frames", 30, 1, 600, label="Warm-up frames"),
+)
+
 ENGINE_INPUTS = (
     Port("seed", Kind.SEED, optional=True, doc="starting pattern (default: engine's own)"),
     Port("steps", Kind.SCALAR, optional=True, doc="engine steps this frame (default 1)"),
@@ -126,6 +132,7 @@ class Engine(Node):
             self._start(ctx, inputs.get("seed"))
         steps = inputs.get("steps")
         n = 1 if steps is None else max(0, int(steps))
+        n += self._warmup_steps(params)
         flow, contain, perturb = inputs.get("flow"), inputs.get("contain"), inputs.get("perturb")
         self.prepare(ctx, params)
         for _ in range(n):
@@ -146,6 +153,16 @@ class Engine(Node):
 
     def outputs_now(self, ctx):
         return {"field": self.world()}
+
+    def _warmup_steps(self, params) -> int:
+        """Extra steps on the first frames after a (re)start, spread so nothing blocks."""
+        total, frames = params.get("warmup", 0), max(1, params.get("warmup_frames", 1))
+        done = self.state.get("warm_done", 0)
+        if done >= total:
+            return 0
+        k = min(total - done, -(-total // frames))
+        self.state["warm_done"] = done + k
+        return k
 
     def life_support(self, ctx: Context, contain, perturb) -> None:
         A = self.state["A"]
@@ -177,6 +194,7 @@ class Lenia(Engine):
         F("R", 13.0, 3.0, 64.0, label="Radius (px @512)", structural=True),
         L("peaks", (0.5,), 0.0, 1.0, label="Shell peaks"),
         L("widths", (0.15,), 0.01, 1.0, label="Shell widths"),
+        *WARMUP,
     )
     default_seed = SeedRecipe("blobs", density=0.6)
 
@@ -212,6 +230,7 @@ class SmoothLife(Engine):
         F("alpha_n", 0.028, 0.002, 0.2, label="Sharpness n"),
         F("alpha_m", 0.147, 0.01, 0.5, label="Sharpness m"),
         F("dt", 0.1, 0.005, 1.0),
+        *WARMUP,
     )
     default_seed = SeedRecipe("blobs", density=0.6, count=10, radius=0.1, scatter=0.25,
                               combine="max", noise=0.03)
@@ -252,6 +271,7 @@ class MNCA(Engine):
         L("rules", ((0.20, 0.26), (0.26, 0.46)), 0.0, 1.0, item_size=2, max_items=4,
           label="Rules (low, high)", structural=False),
         F("delta", 0.05, 0.001, 0.2, label="Force (delta)"),
+        *WARMUP,
     )
     default_seed = SeedRecipe("blobs", density=0.6, count=12, radius=1 / 7, scatter=0.28)
 
@@ -294,6 +314,7 @@ class GrayScott(Engine):
         F("du", 0.21, 0.02, 1.0, label="Diffusion U"),
         F("dv", 0.105, 0.01, 0.6, label="Diffusion V"),
         I("substeps", 2, 1, 16),
+        *WARMUP,
     )
     default_seed = SeedRecipe("superdisc", density=1.0, radius=0.15)
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..spec import E, F, I, Kind, Node, Port
 
-PATTERNS = ("blobs", "random", "ring", "dense", "sparse", "cluster", "disc", "superdisc")
+PATTERNS = ("blobs", "random", "ring", "dense", "sparse", "cluster", "disc", "superdisc", "spots")
 
 
 def _grid(n: int):
@@ -70,6 +70,15 @@ class SeedRecipe:
                 a = np.maximum(a, 0.7 * _gauss(y, x, cy, cx, s))
         elif p == "cluster":
             a = cluster(n, rng, radius_px=self.radius * n)
+        elif p == "spots":
+            a = np.zeros((n, n), np.float32)
+            rad = max(2.0, self.radius * n)
+            for _ in range(self.count):
+                ang = rng.uniform(0, 2 * np.pi)
+                dist = self.scatter * c * np.sqrt(rng.uniform())
+                cy, cx = c + dist * np.sin(ang), c + dist * np.cos(ang)
+                a = np.maximum(a, np.where((y - cy) ** 2 + (x - cx) ** 2 < rad * rad,
+                                           self.density * rng.uniform(0.8, 1.0), 0.0))
         elif p == "superdisc":
             rr = d / (self.radius * n)
             a = rng.random((n, n), dtype=np.float32) * self.density * np.exp(-0.5 * rr ** 4)
@@ -139,14 +148,15 @@ class Seed(Node):
     doc = ("Starting pattern for an engine. blobs: gaussian blobs around the centre; random: "
            "noise under a gaussian envelope; ring; dense (for large grids); sparse dots; "
            "cluster: a nucleation cluster; disc: a filled noisy disc; superdisc: noise under a "
-           "flat-topped disc (Gray-Scott).")
+           "flat-topped disc; spots: small discs scattered within 'scatter' of the half-size "
+           "(Gray-Scott).")
     outputs = (Port("seed", Kind.SEED),)
     params = (
         E("pattern", "blobs", PATTERNS),
         F("density", 0.6, 0.0, 1.0),
         I("count", 8, 1, 64),
         F("radius", 0.1, 0.005, 0.5, doc="size as a fraction of the grid"),
-        F("scatter", 0.2, 0.0, 0.5, doc="blob centre spread, fraction of the grid"),
+        F("scatter", 0.2, 0.0, 1.0, doc="spread of blob centres (fraction of the grid; spots: of the half-size)"),
         E("combine", "sum", ("sum", "max")),
         F("noise", 0.0, 0.0, 0.2),
     )

@@ -59,7 +59,8 @@ class LFO(Node):
     title = "LFO"
     category = "Signals"
     doc = ("Low-frequency oscillator: center + depth * wave(rate * t + phase). The phase "
-           "wraps every cycle, so it never drifts or loses precision.")
+           "accumulator wraps (every 256 cycles, the noise table's length), so it never "
+           "loses precision however long it runs.")
     outputs = (Port("out", Kind.SCALAR), Port("wave", Kind.SCALAR))
     params = (
         E("shape", "sine", SHAPES),
