@@ -157,9 +157,10 @@ def cmd_bench(args) -> int:
     if args.steps is not None:
         rt.ctx.steps_override = args.steps
     con = _console()
-    con.print(f"{graph_path.name}: {rt.size}x{rt.size} on {rt.be.name}, warm-up {args.warmup} "
+    warm = max(args.warmup, rt.warmup_frames + 1)  # engine warm-up is not steady state
+    con.print(f"{graph_path.name}: {rt.size}x{rt.size} on {rt.be.name}, warm-up {warm} "
               f"frames, timing {args.frames}")
-    for _ in range(args.warmup):
+    for _ in range(warm):
         rt.step()
     rt.be.synchronize()
     t0 = time.perf_counter()
@@ -272,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("graph", nargs="?")
     p.add_argument("--size", type=int)
     p.add_argument("--frames", type=int, default=60)
-    p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=10,
+                   help="untimed frames first (at least the engines' warm-up frames)")
     p.add_argument("--steps", type=int, default=1,
                    help="engine steps per frame (default 1; 0 = the graph's scheduler)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE")

@@ -17,20 +17,24 @@ from .library.flow import BASES
 # -- the preset table ---------------------------------------------------------------
 # flows: {basis: strength}; extras: speed, hue, brightness, thickness, palette
 
+# fast-growing patterns (growth per step above the generic 5 % containment loss) would
+# tile the whole frame: a stronger, wider ramp keeps them an organism in the frame
+FRAMED = dict(r0=0.60, r1=0.90, loss=0.30)
+
 LENIA = {
     "amoeba": dict(title="Lenia Glider", R=15, T=25, mu=0.222, sigma=0.045,
                    peaks=(0.5, 0.85), widths=(0.15, 0.10), seed=("blobs", 0.35),
                    palette="oil_slick", hue=0.54, brightness=1.51, speed=1.56,
                    flows=dict(radial=-0.30, rotate=0.35, swirl=0.50, bubble=0.20, ring=-0.20,
                               vortex=0.30)),
-    "coral": dict(title="Lenia Branch", R=20, T=15, mu=0.12, sigma=0.014, peaks=(0.5,),
+    "coral": dict(title="Lenia Branch", contain=FRAMED, R=20, T=15, mu=0.12, sigma=0.014, peaks=(0.5,),
                   widths=(0.18,), seed=("blobs", 0.6), palette="oil_slick",
                   flows=dict(radial=-0.10, rotate=0.40, swirl=0.35, bubble=0.15, vortex=0.25)),
-    "heartbeat": dict(title="Lenia Spiral", R=10, T=8, mu=0.22, sigma=0.035, peaks=(0.5,),
+    "heartbeat": dict(title="Lenia Spiral", contain=FRAMED, R=10, T=8, mu=0.22, sigma=0.035, peaks=(0.5,),
                       widths=(0.20,), seed=("ring", 0.8), palette="oil_slick",
                       flows=dict(radial=-0.10, rotate=0.30, swirl=0.45, bubble=0.25,
                                  vortex=0.40)),
-    "jellyfish": dict(title="Lenia Pulse", R=22, T=12, mu=0.22, sigma=0.028, peaks=(0.5,),
+    "jellyfish": dict(title="Lenia Pulse", contain=FRAMED, R=22, T=12, mu=0.22, sigma=0.028, peaks=(0.5,),
                       widths=(0.22,), seed=("blobs", 0.7), palette="bioluminescent",
                       flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.40,
                                  vortex=0.35)),
@@ -39,7 +43,7 @@ LENIA = {
                       brightness=1.60,
                       flows=dict(radial=-1.00, rotate=0.99, swirl=0.30, bubble=0.54,
                                  vortex=1.00)),
-    "nebula": dict(title="Lenia Cloud", R=20, T=12, mu=0.16, sigma=0.020,
+    "nebula": dict(title="Lenia Cloud", contain=FRAMED, R=20, T=12, mu=0.16, sigma=0.020,
                    peaks=(0.3, 0.6, 0.9), widths=(0.15, 0.12, 0.10), seed=("random", 0.4),
                    palette="oil_slick",
                    flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.15, vortex=0.25)),
@@ -48,7 +52,7 @@ LENIA = {
                       brightness=1.50, speed=1.26, thickness=4.7,
                       flows=dict(radial=-0.20, rotate=0.35, swirl=-0.90, bubble=0.54,
                                  ring=-0.58, vortex=-0.90)),
-    "mycelium": dict(title="Lenia Thread", R=28, T=15, mu=0.11, sigma=0.011, peaks=(0.5,),
+    "mycelium": dict(title="Lenia Thread", contain=FRAMED, R=28, T=15, mu=0.11, sigma=0.011, peaks=(0.5,),
                      widths=(0.22,), seed=("blobs", 0.6), palette="oil_slick",
                      flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.10,
                                 vortex=0.20)),
@@ -63,7 +67,7 @@ SMOOTHLIFE = {
     "sl_worms": dict(title="SmoothLife Worm", ri=10, ra=30, b1=0.257, b2=0.336, d1=0.267,
                      d2=0.445, an=0.028, am=0.147, dt=0.10, seed="random", palette="deep_coral",
                      flows=dict(rotate=0.25, swirl=0.30, vortex=0.20, vertical=0.20)),
-    "sl_elastic": dict(title="SmoothLife Elastic", ri=9, ra=27, b1=0.210, b2=0.330, d1=0.210,
+    "sl_elastic": dict(title="SmoothLife Elastic", contain=FRAMED, ri=9, ra=27, b1=0.210, b2=0.330, d1=0.210,
                        d2=0.500, an=0.020, am=0.130, dt=0.12, seed="blobs",
                        palette="bioluminescent",
                        flows=dict(rotate=0.35, swirl=0.30, bubble=0.25, vortex=0.20)),
@@ -222,8 +226,8 @@ def build(key: str, *, size: int = 512) -> Graph:
                                                      stagnation_frames=10000,
                                                      nucleate_below=0.0))
     else:
-        contain = (dict(r0=0.50, r1=0.85, loss=0.60) if eng == "mnca"
-                   else dict(r0=0.45, r1=0.80, loss=0.05))
+        contain = p.get("contain") or (dict(r0=0.50, r1=0.85, loss=0.60) if eng == "mnca"
+                                       else dict(r0=0.45, r1=0.80, loss=0.05))
         g.add_node("life.containment", "contain", contain)
         g.connect("contain", "mask", engine, "contain")
         amp = 0.006 if eng == "smoothlife" else 0.012

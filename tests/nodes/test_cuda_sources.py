@@ -273,7 +273,7 @@ class _HostTwinBackend:
 @pytest.mark.parametrize("name", ["amoeba", "sl_gliders", "mnca_worm", "reef"])
 def test_presets_through_host_twins_match_numpy(H, name):
     import nodes
-    from conftest import GRAPHS_DIR
+    from nodes_helpers import GRAPHS_DIR
 
     from nodes import Runtime
 
@@ -310,7 +310,7 @@ def test_peak_follow(H, first):
 
 def test_signals_node_device_path_matches_host_path(H, make_ctx):
     """Colour Signals' device branch (peaks on the device) run on the host twins."""
-    from conftest import params_of
+    from nodes_helpers import params_of
 
     from nodes.library.colour import Signals
     from nodes.spec import Context

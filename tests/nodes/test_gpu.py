@@ -229,7 +229,7 @@ def test_signals_node_peaks_stay_on_device(cp):
     from nodes.library.colour import Signals
     from nodes.spec import Context
 
-    from conftest import params_of
+    from nodes_helpers import params_of
 
     p = params_of(Signals)
     outs = []

@@ -1,0 +1,59 @@
+"""Every bundled preset stays alive at 512 x 512 over frames 100-600 from seed 0:
+no black frame, never dies out, never floods (issue 2, item 7).  The metric and
+thresholds are the ones benchmarks/liveness.py prints; ~3 s per preset."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("liveness", ROOT / "benchmarks" / "liveness.py")
+liveness = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(liveness)
+
+GRAPHS = sorted((ROOT / "graphs").glob("*.graph"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", GRAPHS, ids=[p.stem for p in GRAPHS])
+def test_preset_stays_alive(path):
+    ok, means, covers = liveness.check(path, size=512, first=100, last=600)
+    assert means.min() >= liveness.MIN_MEAN, f"{path.stem}: a frame is black ({means.min():.3f})"
+    assert covers.min() >= liveness.MIN_COVER, f"{path.stem}: died out ({covers.min():.3f})"
+    assert covers.max() <= liveness.MAX_COVER, f"{path.stem}: floods ({covers.max():.3f})"
+    assert ok
+
+
+def test_warmup_never_blocks():
+    """A preset shows motion within a second: engine warm-up is spread over the first
+    frames (at most ceil(warmup / warmup_frames) extra steps per frame), never run in
+    one block, and it starts again on reset."""
+    import math
+
+    import numpy as np
+
+    import nodes
+
+    for path in GRAPHS:
+        g = nodes.load(path)
+        rt = nodes.Runtime(g, backend="numpy", size=128, seed=0)
+        eid = liveness.engine_id(g)
+        p = {**g.nodes[eid].spec.defaults(), **g.nodes[eid].params}
+        total, frames = p["warmup"], p["warmup_frames"]
+        assert rt.warmup_frames == frames
+        assert total > 0, path.stem
+        eng = rt._instances[eid]
+        per_frame = math.ceil(total / frames)
+        a = rt.step().copy()
+        assert eng.state["warm_done"] == min(total, per_frame) < total or frames == 1
+        b = rt.step()
+        assert not np.array_equal(a, b), f"{path.stem}: no motion in the first frames"
+        for _ in range(frames):
+            rt.step()
+        assert eng.state["warm_done"] == total
+        rt.reset()
+        rt.step()
+        assert eng.state["warm_done"] == per_frame, "warm-up restarts with the organism"
