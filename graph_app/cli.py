@@ -52,28 +52,15 @@ def _parse_sets(items: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _coerce_value(text: str):
-    low = text.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
 def _runtime(args, graph_path: Path, *, size=None, width=None, height=None):
     import nodes
+    from scope_export.scope_client import parse_value  # NAME=VALUE read as `scope set` does
 
     graph = nodes.load(graph_path)
     rt = nodes.Runtime(graph, backend=args.backend, size=size, width=width, height=height,
                        seed=getattr(args, "seed", None), source=str(graph_path))
     for name, value in _parse_sets(getattr(args, "set", None)):
-        rt.set_published(name, _coerce_value(value))
+        rt.set_published(name, parse_value(value))
     return rt
 
 
