@@ -103,13 +103,8 @@ class Runtime:
     def warmup_frames(self) -> int:
         """Frames after a (re)start during which engines still run extra warm-up steps:
         benchmarks time steady state only after these."""
-        frames = 0
-        for nd in self.graph.nodes.values():
-            spec = nd.spec
-            p = {**(spec.defaults() if spec else {}), **nd.params}
-            if p.get("warmup", 0):
-                frames = max(frames, int(p.get("warmup_frames", 0)))
-        return frames
+        return max((step.node.warmup_frames(self._params_for(step)) for step in self._plan),
+                   default=0)
 
     def set_param(self, node_id: str, name: str, value: Any) -> Any:
         """Change a parameter live (takes effect next frame, no recompile)."""

@@ -301,6 +301,11 @@ class Node:
 
         return np.random.default_rng([self.seed, *[int(s) & 0xFFFFFFFF for s in salt]])
 
+    def warmup_frames(self, params: dict[str, Any]) -> int:
+        """Frames after a (re)start during which this node still does extra start-up work
+        (benchmarks time steady state only after them)."""
+        return 0
+
     def reset(self) -> None:
         """Forget dynamic state (the organism restarts on the next frame)."""
         self.state.clear()

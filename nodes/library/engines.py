@@ -154,6 +154,9 @@ class Engine(Node):
     def outputs_now(self, ctx):
         return {"field": self.world()}
 
+    def warmup_frames(self, params) -> int:
+        return int(params["warmup_frames"]) if params.get("warmup", 0) > 0 else 0
+
     def _warmup_steps(self, params) -> int:
         """Extra steps on the first frames after a (re)start, spread so nothing blocks."""
         total, frames = params.get("warmup", 0), max(1, params.get("warmup_frames", 1))

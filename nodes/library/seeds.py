@@ -77,8 +77,14 @@ class SeedRecipe:
                 ang = rng.uniform(0, 2 * np.pi)
                 dist = self.scatter * c * np.sqrt(rng.uniform())
                 cy, cx = c + dist * np.sin(ang), c + dist * np.cos(ang)
-                a = np.maximum(a, np.where((y - cy) ** 2 + (x - cx) ** 2 < rad * rad,
-                                           self.density * rng.uniform(0.8, 1.0), 0.0))
+                amp = self.density * rng.uniform(0.8, 1.0)
+                # only the spot's bounding box (the pattern is drawn once per restart, but
+                # 60 full-grid passes at 2048 would take a second)
+                y0, y1 = max(0, int(cy - rad)), min(n, int(cy + rad) + 2)
+                x0, x1 = max(0, int(cx - rad)), min(n, int(cx + rad) + 2)
+                inside = (y[y0:y1, x0:x1] - cy) ** 2 + (x[y0:y1, x0:x1] - cx) ** 2 < rad * rad
+                box = a[y0:y1, x0:x1]
+                np.maximum(box, np.where(inside, amp, 0.0), out=box)
         elif p == "superdisc":
             rr = d / (self.radius * n)
             a = rng.random((n, n), dtype=np.float32) * self.density * np.exp(-0.5 * rr ** 4)
