@@ -41,6 +41,21 @@ def cuda_available() -> bool:
         return False
 
 
+class Readback:
+    """A host copy of a small array that may still be in flight (see Backend.readback)."""
+
+    __slots__ = ("_host", "_done", "_keep")
+
+    def __init__(self, host: np.ndarray, done=None, keep=None):
+        self._host, self._done, self._keep = host, done, keep
+
+    def get(self) -> np.ndarray:
+        if self._done is not None:
+            self._done.synchronize()
+            self._done = self._keep = None
+        return self._host
+
+
 class Backend:
     name: str = "numpy"
 
@@ -62,6 +77,12 @@ class Backend:
 
     def synchronize(self) -> None:
         pass
+
+    def readback(self, a) -> "Readback":
+        """Start bringing a small array to the host without waiting for it: ``.get()``
+        on the result returns it later (on GPU it blocks only if the copy is still
+        running, so a frame can read the previous frame's numbers without a sync)."""
+        return Readback(np.array(a, copy=True))
 
     # -- FFT ----------------------------------------------------------------------
     def rfft2(self, a):
@@ -128,6 +149,15 @@ class CupyBackend(Backend):
 
     def synchronize(self) -> None:
         self.xp.cuda.get_current_stream().synchronize()
+
+    def readback(self, a) -> "Readback":
+        import cupyx
+
+        host = cupyx.empty_pinned(a.shape, a.dtype)  # pinned: the copy is truly async
+        self.xp.asnumpy(a, out=host, blocking=False)  # queued on the current stream
+        done = self.xp.cuda.Event(disable_timing=True)
+        done.record()
+        return Readback(host, done, keep=a)
 
     def _plan(self, kind: str, a, shape=None):
         key = (kind, a.shape, shape, self.xp.cuda.runtime.getDevice())

@@ -140,7 +140,9 @@ class Engine(Node):
             if flow is not None:
                 for name in self.fields():
                     src = self.state[name]
-                    dst = self.state.setdefault(name + "_tmp", ctx.xp.empty_like(src))
+                    dst = self.state.get(name + "_tmp")
+                    if dst is None:  # allocated once, then ping-ponged with the field
+                        dst = ctx.xp.empty_like(src)
                     ctx.backend.k.advect(src, flow, 1.0, out=dst)
                     self.state[name], self.state[name + "_tmp"] = dst, src
             if contain is not None or perturb is not None:

@@ -160,12 +160,21 @@ class CoveragePolicy:
     log: list = field(default_factory=list)
 
     def apply(self, engine: Node, ctx: Context, contain) -> None:
+        """Act on the statistics of the world as the previous frame left it, then queue
+        this frame's for the next one: read back asynchronously, so the device never
+        waits for the host inside a frame (the same one-frame lag on every backend)."""
+        st = engine.state
+        pending = st.get("cov_pending")
+        if pending is not None:
+            mass, alive = (float(v) for v in pending.get())
+            ctx.stats[engine.id] = {"mass": mass, "alive": alive}
+            self._act(engine, ctx, contain, mass, alive)
+        be = ctx.backend
+        st["cov_pending"] = be.readback(be.k.coverage_stats(st["A"], self.alive_gate))
+
+    def _act(self, engine: Node, ctx: Context, contain, mass: float, alive: float) -> None:
         st = engine.state
         A = st["A"]
-        xp, be = ctx.xp, ctx.backend
-        # one read-back per frame: [mean, fraction alive] (one fused kernel on GPU)
-        mass, alive = (float(v) for v in be.to_host(be.k.coverage_stats(A, self.alive_gate)))
-        ctx.stats[engine.id] = {"mass": mass, "alive": alive}
         frame = st["cov_frame"] = st.get("cov_frame", 0) + 1
         rng = st["rng"]
         disc = getattr(engine, "cluster_disc", False)
@@ -204,7 +213,8 @@ class Coverage(Node):
     category = "Life Support"
     doc = ("Once per frame: never go black (reseed when mass is tiny), erode when the organism "
            "floods the frame, nudge a stagnant organism, and nucleate when coverage is low. "
-           "Reads two numbers back from the device per frame.")
+           "Acts on the previous frame's mass and coverage (two numbers read back from the "
+           "device asynchronously, so a frame never waits for them).")
     outputs = (Port("coverage", Kind.COVERAGE),)
     params = (
         F("reseed_mass", 0.002, 0.0, 0.1, label="Reseed below mass"),

@@ -304,3 +304,12 @@ def test_frame_into_torch_on_torch_stream(cp):
     chw = torch.zeros((3, 128, 128), device="cuda")
     frame_into_torch(rgb, chw.permute(1, 2, 0))
     np.testing.assert_array_equal(chw.permute(1, 2, 0).cpu().numpy(), rt.output_host())
+
+
+def test_readback_is_async_and_exact(cp, gbe):
+    """Backend.readback queues a device->pinned-host copy and returns at once; .get()
+    gives the values as they were when it was queued, even if the array changes after."""
+    a = cp.asarray(np.array([0.25, 0.5], np.float32))
+    rb = gbe.readback(a)
+    a += 1.0  # queued after the copy on the same stream: must not show up
+    np.testing.assert_array_equal(rb.get(), np.array([0.25, 0.5], np.float32))
