@@ -162,7 +162,8 @@ class Seed(Node):
         F("density", 0.6, 0.0, 1.0),
         I("count", 8, 1, 64),
         F("radius", 0.1, 0.005, 0.5, doc="size as a fraction of the grid"),
-        F("scatter", 0.2, 0.0, 1.0, doc="spread of blob centres (fraction of the grid; spots: of the half-size)"),
+        F("scatter", 0.2, 0.0, 1.0,
+          doc="spread of blob centres (fraction of the grid; spots: of the half-size)"),
         E("combine", "sum", ("sum", "max")),
         F("noise", 0.0, 0.0, 0.2),
     )
