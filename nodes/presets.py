@@ -56,7 +56,7 @@ LENIA = {
                       flows=dict(radial=-0.20, rotate=0.35, swirl=-0.90, bubble=0.54,
                                  ring=-0.58, vortex=-0.90)),
     "mycelium": dict(title="Lenia Thread", contain=FRAMED, R=28, T=15, mu=0.11, sigma=0.011,
-                     peaks=(0.5,), widths=(0.22,), seed=("blobs", 0.6), palette="oil_slick",
+                     peaks=(0.5,), widths=(0.22,), seed=("blobs", 0.8), palette="oil_slick",
                      brightness=1.4,
                      flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.10,
                                 vortex=0.20)),
@@ -64,7 +64,7 @@ LENIA = {
 
 SMOOTHLIFE = {
     "sl_gliders": dict(title="SmoothLife Glider", ri=8, ra=24, b1=0.278, b2=0.365, d1=0.267,
-                       d2=0.445, an=0.028, am=0.147, dt=0.12, seed="blobs",
+                       d2=0.445, an=0.028, am=0.147, dt=0.12, seed="random",
                        palette="oil_slick",
                        flows=dict(radial=-0.10, rotate=0.30, swirl=0.40, bubble=0.15,
                                   vortex=0.25)),
