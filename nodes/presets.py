@@ -81,7 +81,8 @@ SMOOTHLIFE = {
                      hue=0.25, brightness=1.45,
                      flows=dict(radial=0.54, rotate=-0.94, swirl=0.98, bubble=0.88, ring=0.89,
                                 vortex=0.15, vertical=-0.15)),
-    "sl_chaos": dict(title="SmoothLife Chaos", ri=7, ra=21, b1=0.230, b2=0.380, d1=0.190,
+    "sl_chaos": dict(title="SmoothLife Chaos", contain=FRAMED, ri=7, ra=21, b1=0.230,
+                     b2=0.380, d1=0.190,
                      d2=0.480, an=0.015, am=0.100, dt=0.12, seed="random", palette="oil_slick",
                      flows=dict(rotate=0.25, swirl=0.35, bubble=0.15, vortex=0.40)),
 }
