@@ -49,25 +49,15 @@ def engine_node(graph):
     return next(n for n in graph.nodes.values() if n.type.startswith("engine."))
 
 
-def warmup_frames(graph, engine_warmup: bool) -> int:
-    """Untimed frames: the engine's warm-up spread plus a few to settle."""
-    eng = engine_node(graph)
-    if not engine_warmup:
-        eng.params["warmup"] = 0
-        return 5
-    if not eng.params.get("warmup", 0):
-        return 5
-    return int(eng.params.get("warmup_frames", 30)) + 5
-
-
 def bench(preset: str, size: int, frames: int, repeat: int, backend: str,
           engine_warmup: bool, seed: int) -> float:
     """Steady-state frames per second (the fastest of ``repeat`` timed blocks)."""
     graph = nodes.load(GRAPHS / f"{preset}.graph")
-    n_warm = warmup_frames(graph, engine_warmup)
+    if not engine_warmup:
+        engine_node(graph).params["warmup"] = 0
     rt = nodes.Runtime(graph, backend=backend, size=size, seed=seed)
     rt.ctx.steps_override = 1
-    for _ in range(n_warm):
+    for _ in range(rt.warmup_frames + 5):  # the engine's warm-up spread, plus a few to settle
         rt.step()
     rt.be.synchronize()
     best = float("inf")
