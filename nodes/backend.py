@@ -44,15 +44,16 @@ def cuda_available() -> bool:
 class Readback:
     """A host copy of a small array that may still be in flight (see Backend.readback)."""
 
-    __slots__ = ("_host", "_done", "_keep")
+    __slots__ = ("_host", "_event", "_pending", "_keep")
 
-    def __init__(self, host: np.ndarray, done=None, keep=None):
-        self._host, self._done, self._keep = host, done, keep
+    def __init__(self, host: np.ndarray, event=None, keep=None):
+        self._host, self._event, self._keep = host, event, keep
+        self._pending = event is not None
 
     def get(self) -> np.ndarray:
-        if self._done is not None:
-            self._done.synchronize()
-            self._done = self._keep = None
+        if self._pending:
+            self._event.synchronize()
+            self._pending, self._keep = False, None
         return self._host
 
 
@@ -78,10 +79,16 @@ class Backend:
     def synchronize(self) -> None:
         pass
 
-    def readback(self, a) -> "Readback":
+    def readback(self, a, into: "Readback | None" = None) -> "Readback":
         """Start bringing a small array to the host without waiting for it: ``.get()``
         on the result returns it later (on GPU it blocks only if the copy is still
-        running, so a frame can read the previous frame's numbers without a sync)."""
+        running, so a frame can read the previous frame's numbers without a sync).
+
+        ``into``: an earlier Readback of the same shape whose host buffer (and event)
+        may be reused; its previous value must not be needed any more."""
+        if into is not None and into._host.shape == a.shape and into._host.dtype == a.dtype:
+            into._host[...] = a
+            return into
         return Readback(np.array(a, copy=True))
 
     # -- FFT ----------------------------------------------------------------------
@@ -150,14 +157,21 @@ class CupyBackend(Backend):
     def synchronize(self) -> None:
         self.xp.cuda.get_current_stream().synchronize()
 
-    def readback(self, a) -> "Readback":
-        import cupyx
+    def readback(self, a, into: "Readback | None" = None) -> "Readback":
+        if (into is not None and into._event is not None and into._host.shape == a.shape
+                and into._host.dtype == a.dtype):
+            # same pinned buffer and event: the new copy is queued after the old one on
+            # the stream, and get() waits for the newly recorded event
+            rb = into
+        else:
+            import cupyx
 
-        host = cupyx.empty_pinned(a.shape, a.dtype)  # pinned: the copy is truly async
-        self.xp.asnumpy(a, out=host, blocking=False)  # queued on the current stream
-        done = self.xp.cuda.Event(disable_timing=True)
-        done.record()
-        return Readback(host, done, keep=a)
+            host = cupyx.empty_pinned(a.shape, a.dtype)  # pinned: the copy is truly async
+            rb = Readback(host, self.xp.cuda.Event(disable_timing=True))
+        self.xp.asnumpy(a, out=rb._host, blocking=False)  # queued on the current stream
+        rb._event.record()
+        rb._pending, rb._keep = True, a
+        return rb
 
     def _plan(self, kind: str, a, shape=None):
         key = (kind, a.shape, shape, self.xp.cuda.runtime.getDevice())

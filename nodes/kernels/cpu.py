@@ -234,7 +234,7 @@ def mnca_update(pots, A, lows, highs, delta, out=None):
 
 
 @njit(**_JIT)
-def _grayscott(U, V, feed, kill, du, dv, out_u, out_v):
+def _grayscott(U, V, feed, has_feed, feed_gain, kill, du, dv, out_u, out_v):
     h, w = U.shape
     zero, one = np.float32(0), np.float32(1)
     c1, c2 = np.float32(0.2), np.float32(0.05)
@@ -253,7 +253,7 @@ def _grayscott(U, V, feed, kill, du, dv, out_u, out_v):
             lv = (c1 * (((vu[j] + vd[j]) + v[j - 1]) + v[j + 1])
                   + c2 * (((vu[j - 1] + vu[j + 1]) + vd[j - 1]) + vd[j + 1])) - y
             uvv = (x * y) * y
-            f = fr[j]
+            f = fr[j] * feed_gain if has_feed else feed_gain
             nu = ((x + du * lu) - uvv) + f * (one - x)
             nv = ((y + dv * lv) + uvv) - (f + kill) * y
             ou[j] = min(max(nu, zero), one)
@@ -268,7 +268,7 @@ def _grayscott(U, V, feed, kill, du, dv, out_u, out_v):
             lv = (c1 * (((vu[j] + vd[j]) + v[jm]) + v[jp])
                   + c2 * (((vu[jm] + vu[jp]) + vd[jm]) + vd[jp])) - y
             uvv = (x * y) * y
-            f = fr[j]
+            f = fr[j] * feed_gain if has_feed else feed_gain
             nu = ((x + du * lu) - uvv) + f * (one - x)
             nv = ((y + dv * lv) + uvv) - (f + kill) * y
             ou[j] = min(max(nu, zero), one)
@@ -276,14 +276,20 @@ def _grayscott(U, V, feed, kill, du, dv, out_u, out_v):
 
 
 @fast("numba")
-def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None):
-    """One explicit Euler step (dt = 1) of Gray-Scott with a 9-point periodic Laplacian."""
+def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None, feed_gain=1.0):
+    """One explicit Euler step (dt = 1) of Gray-Scott with a 9-point periodic Laplacian;
+    feed rate ``feed * feed_gain`` (or ``feed_gain`` where ``feed`` is None)."""
     out_u = _out2(out_u, U.shape)
     out_v = _out2(out_v, V.shape)
-    feed = np.broadcast_to(np.asarray(feed, f32), U.shape)
-    if feed.strides != (4 * U.shape[1], 4):
-        feed = np.ascontiguousarray(feed)
-    _grayscott(_c(U), _c(V), feed, _f32(kill), _f32(du), _f32(dv), out_u, out_v)
+    has_feed = feed is not None
+    if not has_feed:
+        feed = np.broadcast_to(np.zeros((1, U.shape[1]), f32), U.shape)  # not read
+    else:
+        feed = np.broadcast_to(np.asarray(feed, f32), U.shape)
+        if feed.strides != (4 * U.shape[1], 4):
+            feed = np.ascontiguousarray(feed)
+    _grayscott(_c(U), _c(V), feed, has_feed, _f32(feed_gain), _f32(kill), _f32(du), _f32(dv),
+               out_u, out_v)
     return out_u, out_v
 
 
@@ -480,8 +486,11 @@ def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, ou
 
 
 @fast("numba")
-def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None):
+def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None,
+            maxima=None):
     """Colour parameter t and alpha from density, frame velocity and edges (see ref)."""
+    if inv_v is None and inv_e is None:
+        inv_d, inv_v, inv_e = inv_d[0], inv_d[1], inv_d[2]
     W = _c(W)
     out_t = _out2(out_t, W.shape)
     out_a = _out2(out_a, W.shape)
@@ -490,7 +499,10 @@ def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=
              _f32(wd), _f32(wv), _f32(we), _f32(inv_d), _f32(inv_v), _f32(inv_e),
              out_t, out_a, rowmax)
     m = rowmax.max(axis=0)
-    return out_t, out_a, m[0], m[1], m[2]
+    if maxima is None:
+        return out_t, out_a, m[0], m[1], m[2]
+    np.maximum(maxima, m, out=maxima)
+    return out_t, out_a, maxima[0], maxima[1], maxima[2]
 
 
 @njit(**_JIT)
@@ -700,10 +712,13 @@ def _coverage_stats(A, gate, rows):
 
 
 @fast("numba")
-def coverage_stats(A, gate):
+def coverage_stats(A, gate, out=None):
     """(2,) float32 array: [mean(A), fraction of A > gate] in one pass."""
     A = _c(A)
     rows = np.empty((A.shape[0], 2), np.float64)
     _coverage_stats(A, _f32(gate), rows)
-    tot = rows.sum(axis=0) / A.size
-    return tot.astype(f32)
+    tot = (rows.sum(axis=0) / A.size).astype(f32)
+    if out is None:
+        return tot
+    out[...] = tot
+    return out

@@ -27,7 +27,7 @@ HOST_SHIM = r"""
 #include <cstring>
 #include <cstdint>
 #define CAG_HOST 1
-using std::floor; using std::exp;
+using std::floor; using std::exp; using std::cos;
 #define __global__
 #define __device__
 #define __forceinline__ inline
@@ -96,6 +96,8 @@ def _carg(a):
         return ctypes.c_void_p(a.ctypes.data)
     if isinstance(a, np.float32):
         return ctypes.c_float(a)
+    if isinstance(a, np.float64):
+        return ctypes.c_double(a)
     if isinstance(a, np.int32):
         return ctypes.c_int(a)
     if isinstance(a, np.int64):

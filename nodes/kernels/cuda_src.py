@@ -142,15 +142,17 @@ __device__ __forceinline__ float cag_lap9(const float* __restrict__ f, long long
 }
 
 extern "C" __global__ void cag_grayscott_step(const float* __restrict__ U, const float* __restrict__ V,
-                                              const float* __restrict__ feed, float kill,
+                                              const float* __restrict__ feed, int has_feed,
+                                              float feed_gain, float kill,
                                               float du, float dv, float* __restrict__ out_u,
                                               float* __restrict__ out_v, int h, int w) {
+    /* feed rate per pixel: feed[i] * feed_gain, or feed_gain everywhere without a map */
     const long long n = (long long)h * w;
     CAG_LOOP(i, n) {
         const long long y = i / w, x = i % w;
         const long long ym = y == 0 ? h - 1 : y - 1, yp = y == h - 1 ? 0 : y + 1;
         const long long xm = x == 0 ? w - 1 : x - 1, xp = x == w - 1 ? 0 : x + 1;
-        const float u = U[i], v = V[i], f = feed[i];
+        const float u = U[i], v = V[i], f = has_feed ? feed[i] * feed_gain : feed_gain;
         const float uvv = u * v * v;
         const float nu = u + du * cag_lap9(U, ym, y, yp, xm, x, xp, w) - uvv + f * (1.0f - u);
         const float nv = v + dv * cag_lap9(V, ym, y, yp, xm, x, xp, w) + uvv - (f + kill) * v;
@@ -351,12 +353,68 @@ extern "C" __global__ void cag_coverage_stats(const float* __restrict__ A, float
 """
 
 SOURCES["cag_peak_follow"] = r"""
-extern "C" __global__ void cag_peak_follow(const float* __restrict__ now, float* __restrict__ peaks,
-                                           float* __restrict__ inv, float decay, int first) {
+extern "C" __global__ void cag_peak_follow(float* __restrict__ now, float* __restrict__ peaks,
+                                           float* __restrict__ inv, float decay, int first,
+                                           int consume) {
+    /* consume: put now back to -inf, ready for the next signals launch to max into */
     CAG_LOOP(i, 3) {
         const float p = first ? fmaxf(now[i], 0.01f) : fmaxf(now[i], decay * peaks[i]);
         peaks[i] = p;
         inv[i] = 1.0f / fmaxf(p, 1e-3f);
+        if (consume) now[i] = __int_as_float(0xff800000);
+    }
+}
+"""
+
+SOURCES["cag_palette_lut"] = r"""
+extern "C" __global__ void cag_palette_lut(double a0, double a1, double a2, double b0, double b1,
+                                           double b2, double c0, double c1, double c2, double d0,
+                                           double d1, double d2, double harm2, double harm3,
+                                           double shift, double g0, double g1, double g2, int n,
+                                           float* __restrict__ out) {
+    /* cosine palette at t = (i + 0.5) / n in double, clipped to [0, 1], times the
+       per-channel gain g (hue tint x tint x brightness), stored as float */
+    const double tau = 6.283185307179586;
+    CAG_LOOP(k, 3LL * n) {
+        const int ch = (int)(k % 3);
+        const double t = ((double)(k / 3) + 0.5) / (double)n;
+        const double a = ch == 0 ? a0 : (ch == 1 ? a1 : a2);
+        const double b = ch == 0 ? b0 : (ch == 1 ? b1 : b2);
+        const double c = ch == 0 ? c0 : (ch == 1 ? c1 : c2);
+        const double d = (ch == 0 ? d0 : (ch == 1 ? d1 : d2)) + shift;
+        const double g = ch == 0 ? g0 : (ch == 1 ? g1 : g2);
+        double p = a + b * cos(tau * (c * t + d)) + harm2 * cos(tau * (2.5 * c * t + d + 0.3))
+                   + harm3 * cos(tau * (4.0 * c * t + d + 0.7));
+        p = p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p);
+        out[k] = (float)(p * g);
+    }
+}
+"""
+
+SOURCES["cag_blur_dense"] = r"""
+extern "C" __global__ void cag_blur_dense(const float* __restrict__ src,
+                                          const float* __restrict__ G,
+                                          float* __restrict__ out, int h, int w, int c,
+                                          int axis) {
+    /* one axis of a separable dense blur of an (h, w, c) image:
+       axis 0: out[y, x] = sum_j G[y, j] src[j, x]   (G is h x h)
+       axis 1: out[y, x] = sum_j G[x, j] src[y, j]   (G is w x w) */
+    const long long n = (long long)h * w * c;
+    CAG_LOOP(i, n) {
+        const int ch = (int)(i % c);
+        const long long p = i / c;
+        const int y = (int)(p / w), x = (int)(p % w);
+        float s = 0.0f;
+        if (axis == 0) {
+            const float* g = G + (long long)y * h;
+            const float* col = src + (long long)x * c + ch;
+            for (int j = 0; j < h; ++j) s += g[j] * col[(long long)j * w * c];
+        } else {
+            const float* g = G + (long long)x * w;
+            const float* row = src + (long long)y * w * c + ch;
+            for (int j = 0; j < w; ++j) s += g[j] * row[(long long)j * c];
+        }
+        out[i] = s;
     }
 }
 """
@@ -439,16 +497,21 @@ def mnca_update(xp, launch, pots, A, lows, highs, delta, out=None):
     return _finish(buf, res)
 
 
-def grayscott_step(xp, launch, U, V, feed, kill, du, dv, out_u=None, out_v=None):
+def grayscott_step(xp, launch, U, V, feed, kill, du, dv, out_u=None, out_v=None,
+                   feed_gain=1.0):
     U, V = _f32c(xp, U), _f32c(xp, V)
-    if not hasattr(feed, "shape") or feed.shape != U.shape:
+    has_feed = feed is not None
+    if not has_feed:
+        feed = U  # not read
+    elif not hasattr(feed, "shape") or feed.shape != U.shape:
         feed = xp.broadcast_to(xp.asarray(feed, dtype=f32), U.shape)
     feed = _f32c(xp, feed)
     h, w = U.shape
     bu, ru = _target(xp, out_u, U.shape)
     bv, rv = _target(xp, out_v, V.shape)
     launch("cag_grayscott_step", h * w,
-           (U, V, feed, f32(kill), f32(du), f32(dv), bu, bv, i32(h), i32(w)))
+           (U, V, feed, i32(has_feed), f32(feed_gain), f32(kill), f32(du), f32(dv), bu, bv,
+            i32(h), i32(w)))
     return _finish(bu, ru), _finish(bv, rv)
 
 
@@ -492,6 +555,8 @@ def _inv_vector(xp, inv_d, inv_v, inv_e):
     Node code on a device passes 0-d views of one (3,) device array (peak
     followers kept on the device): that array is used in place, no copy, no sync.
     """
+    if inv_v is None and inv_e is None:  # one (3,) array of xp: used as it is
+        return _f32c(xp, inv_d)
     vals = (inv_d, inv_v, inv_e)
     if all(isinstance(v, xp.ndarray) for v in vals):
         b = inv_d.base
@@ -505,13 +570,16 @@ def _inv_vector(xp, inv_d, inv_v, inv_e):
 
 
 def signals(xp, launch, W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None,
-            out_a=None):
+            out_a=None, maxima=None):
     W, Wprev = _f32c(xp, W), _f32c(xp, Wprev)
     h, w = W.shape
     inv = _inv_vector(xp, inv_d, inv_v, inv_e)
     bt, rt = _target(xp, out_t, W.shape)
     ba, ra = _target(xp, out_a, W.shape)
-    maxima = xp.full(3, -np.inf, dtype=f32)
+    if maxima is None:
+        maxima = xp.full(3, -np.inf, dtype=f32)
+    elif not (maxima.dtype == f32 and maxima.flags.c_contiguous and maxima.size == 3):
+        raise ValueError("signals folds its maxima into a contiguous float32 (3,) array")
     z = W if zones is None else _f32c(xp, zones)
     launch("cag_signals", h * w,
            (W, Wprev, z, i32(zones is not None), f32(wd), f32(wv), f32(we), inv, bt, ba, maxima,
@@ -569,13 +637,16 @@ def resize_bilinear(xp, launch, img, height, width, out=None):
 _WORKSPACE: dict = {}
 
 
-def coverage_stats(xp, launch, A, gate):
+def coverage_stats(xp, launch, A, gate, out=None):
     A = _f32c(xp, A)
     key = (xp.__name__, _device_id(xp))
     ws = _WORKSPACE.get(key)
     if ws is None:  # zeroed once; the kernel leaves it zeroed
         ws = _WORKSPACE[key] = (xp.zeros(2, dtype=f32), xp.zeros(1, dtype=np.uint32))
-    out = xp.empty(2, dtype=f32)
+    if out is None:
+        out = xp.empty(2, dtype=f32)
+    elif not (out.dtype == f32 and out.flags.c_contiguous and out.size == 2):
+        raise ValueError("coverage_stats writes a contiguous float32 (2,) array")
     launch("cag_coverage_stats", A.size, (A, f32(gate), np.int64(A.size), ws[0], ws[1], out))
     return out
 
@@ -585,16 +656,42 @@ def _device_id(xp):
     return cuda.Device().id if cuda is not None else -1
 
 
-def peak_follow(xp, launch, now, peaks, inv, decay, first):
+def peak_follow(xp, launch, now, peaks, inv, decay, first, consume=False):
+    arrays = (now, peaks, inv) if consume else (peaks, inv)
     now = _f32c(xp, now)
-    for a in (peaks, inv):
+    for a in arrays:
         if not (a.dtype == f32 and a.flags.c_contiguous and a.size == 3):
             raise ValueError("peak_follow updates contiguous float32 (3,) arrays in place")
-    launch("cag_peak_follow", 3, (now, peaks, inv, f32(decay), i32(bool(first))))
+    launch("cag_peak_follow", 3,
+           (now, peaks, inv, f32(decay), i32(bool(first)), i32(bool(consume))))
     return peaks, inv
+
+
+def palette_lut(xp, launch, a, b, c, d, harm2, harm3, shift, gain, out):
+    if not (out.dtype == f32 and out.flags.c_contiguous and out.ndim == 2
+            and out.shape[1] == 3):
+        raise ValueError("palette_lut writes a contiguous float32 (n, 3) array")
+    f64 = np.float64
+    coef = [f64(v) for trio in (a, b, c, d) for v in trio]
+    launch("cag_palette_lut", 3 * out.shape[0],
+           (*coef, f64(harm2), f64(harm3), f64(shift), *(f64(g) for g in gain),
+            i32(out.shape[0]), out))
+    return out
+
+
+def blur_dense(xp, launch, img, gy, gx, out=None):
+    img, gy, gx = _f32c(xp, img), _f32c(xp, gy), _f32c(xp, gx)
+    h, w = img.shape[:2]
+    c = 1 if img.ndim == 2 else int(img.shape[2])
+    tmp = xp.empty(img.shape, dtype=f32)
+    buf, res = _target(xp, out, img.shape)
+    launch("cag_blur_dense", img.size, (img, gy, tmp, i32(h), i32(w), i32(c), i32(0)))
+    launch("cag_blur_dense", img.size, (tmp, gx, buf, i32(h), i32(w), i32(c), i32(1)))
+    return _finish(buf, res)
 
 
 #: twin name -> implementation (same names and signatures as ref.py, plus (xp, launch))
 TWINS = {fn.__name__: fn for fn in (
     advect, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step, signals,
-    palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats, peak_follow)}
+    palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats, peak_follow,
+    palette_lut, blur_dense)}

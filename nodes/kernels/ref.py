@@ -110,12 +110,16 @@ def _lap9(xp, f):
 
 
 @reference
-def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None):
+def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None, feed_gain=1.0):
     """One explicit Euler step (dt = 1) of Gray-Scott with a 9-point periodic Laplacian.
 
-    ``feed`` is a field (the radial feed ramp), ``kill`` a scalar.
+    The feed rate is ``feed * feed_gain`` per pixel (``feed`` a field, e.g. the
+    radial feed ramp) or ``feed_gain`` everywhere when ``feed`` is None; ``kill``
+    is a scalar.
     """
     xp = xp_of(U)
+    feed = (xp.full(U.shape, f32(feed_gain), dtype=f32) if feed is None
+            else feed * f32(feed_gain))
     uvv = U * V * V
     nu = U + f32(du) * _lap9(xp, U) - uvv + feed * (f32(1) - U)
     nv = V + f32(dv) * _lap9(xp, V) + uvv - (feed + f32(kill)) * V
@@ -173,15 +177,21 @@ def power(x, p, out=None):
 
 
 @reference
-def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None):
+def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None,
+            maxima=None):
     """Colour parameter t and alpha from density, frame velocity and edges.
 
     ``t = frac(wd W inv_d + wv |W - Wprev| inv_v + we E inv_e + zones)`` with
     ``E`` the periodic central-difference gradient magnitude;
     ``a = clip(W inv_d, 0, 1)``.  Returns ``(t, a, max_w, max_vel, max_edge)``
     where the maxima are backend scalars (no host sync) for peak followers.
+    The normalisers may also come as one (3,) array ``inv_d`` (``inv_v`` and
+    ``inv_e`` None).  With ``maxima`` (a float32 (3,) array) the maxima are
+    folded into it (``maxima = max(maxima, new)``) and returned from it.
     """
     xp = xp_of(W)
+    if inv_v is None and inv_e is None:
+        inv_d, inv_v, inv_e = inv_d[0], inv_d[1], inv_d[2]
     gx = xp.roll(W, 1, 1) - xp.roll(W, -1, 1)
     gy = xp.roll(W, 1, 0) - xp.roll(W, -1, 0)
     e = xp.sqrt(gx * gx + gy * gy)
@@ -193,7 +203,10 @@ def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=
     out_a = _out(xp, out_a, W.shape)
     out_t[...] = t - xp.floor(t)
     out_a[...] = xp.clip(W * f32(inv_d), f32(0), f32(1))
-    return out_t, out_a, W.max(), vel.max(), e.max()
+    if maxima is None:
+        return out_t, out_a, W.max(), vel.max(), e.max()
+    maxima[...] = xp.maximum(maxima, xp.stack([W.max(), vel.max(), e.max()]))
+    return out_t, out_a, maxima[0], maxima[1], maxima[2]
 
 
 @reference
@@ -286,18 +299,23 @@ def resize_bilinear(img, height, width, out=None):
 # -- per-frame statistics (kept on the device on GPU) ------------------------------------------
 
 @reference
-def coverage_stats(A, gate):
+def coverage_stats(A, gate, out=None):
     """(2,) float32 array: [mean(A), fraction of A > gate] (one read-back per frame)."""
     xp = xp_of(A)
-    return xp.stack([A.mean(dtype=f32), (A > f32(gate)).mean(dtype=f32)])
+    stats = xp.stack([A.mean(dtype=f32), (A > f32(gate)).mean(dtype=f32)])
+    if out is None:
+        return stats
+    out[...] = stats
+    return out
 
 
 @reference
-def peak_follow(now, peaks, inv, decay, first):
+def peak_follow(now, peaks, inv, decay, first, consume=False):
     """Peak followers of the colour signals, in place on (3,) float32 arrays.
 
     ``peaks = max(now, 0.01)`` on the first frame, else ``max(now, decay * peaks)``;
-    then ``inv = 1 / max(peaks, 1e-3)``.
+    then ``inv = 1 / max(peaks, 1e-3)``.  ``consume`` puts ``now`` back to -inf
+    (ready for the next :func:`signals` to fold its maxima into).
     """
     xp = xp_of(peaks)
     if first:
@@ -305,4 +323,52 @@ def peak_follow(now, peaks, inv, decay, first):
     else:
         peaks[...] = xp.maximum(now, f32(decay) * peaks)
     inv[...] = f32(1) / xp.maximum(peaks, f32(1e-3))
+    if consume:
+        now[...] = -np.inf
     return peaks, inv
+
+
+# -- colour tables and small blurs ---------------------------------------------------------
+
+def cosine_palette(t, a, b, c, d, harm2, harm3, shift=0.0):
+    """Colours (len(t), 3) in [0, 1], float64 on the host: a + b cos 2pi(c t + d + shift)
+    plus two harmonics (2.5 c and 4 c)."""
+    t = np.asarray(t, np.float64)[:, None]
+    a, b, c = (np.asarray(v, np.float64)[None] for v in (a, b, c))
+    d = np.asarray(d, np.float64)[None] + shift
+    tau = 2 * np.pi
+    p = (a + b * np.cos(tau * (c * t + d))
+         + harm2 * np.cos(tau * (2.5 * c * t + d + 0.3))
+         + harm3 * np.cos(tau * (4.0 * c * t + d + 0.7)))
+    return np.clip(p, 0.0, 1.0)
+
+
+@reference
+def palette_lut(a, b, c, d, harm2, harm3, shift, gain, out):
+    """Fill ``out`` (n, 3) with the cosine palette at t = (i + 0.5) / n times the
+    per-channel ``gain`` (computed in float64, stored float32).  On a GPU this is one
+    small kernel: no table crosses from the host, so a palette that drifts every
+    frame costs no transfer and no sync."""
+    n = out.shape[0]
+    lut = cosine_palette((np.arange(n) + 0.5) / n, a, b, c, d, harm2, harm3, shift)
+    lut = (lut * np.asarray(gain, np.float64)[None]).astype(f32)
+    xp = xp_of(out)
+    out[...] = lut if xp is np else xp.asarray(lut)
+    return out
+
+
+@reference
+def blur_dense(img, gy, gx, out=None):
+    """Separable blur of a small (h, w[, c]) image by dense matrices: ``gy @ img @ gx.T``
+    per channel (``gy`` is (h, h), ``gx`` (w, w); circulant ones blur periodically)."""
+    xp = xp_of(img)
+    if img.ndim == 2:
+        res = gy @ img @ gx.T
+    else:
+        h, w, c = img.shape
+        rows = (gy @ img.reshape(h, w * c)).reshape(h, w, c)  # rows: one GEMM
+        res = xp.matmul(gx, rows)  # columns: (w, w) @ each (w, c) row block
+    if out is None:
+        return res
+    out[...] = res
+    return out

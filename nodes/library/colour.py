@@ -38,14 +38,8 @@ class Palette:
 
     def __call__(self, t: np.ndarray, shift: float = 0.0) -> np.ndarray:
         """Colours (len(t), 3) in [0, 1]: a + b cos 2pi(c t + d') plus two harmonics."""
-        t = np.asarray(t, np.float64)[:, None]
-        a, b, c = (np.asarray(v, np.float64)[None] for v in (self.a, self.b, self.c))
-        d = np.asarray(self.d, np.float64)[None] + shift
-        tau = 2 * np.pi
-        p = (a + b * np.cos(tau * (c * t + d))
-             + self.harm2 * np.cos(tau * (2.5 * c * t + d + 0.3))
-             + self.harm3 * np.cos(tau * (4.0 * c * t + d + 0.7)))
-        return np.clip(p, 0.0, 1.0)
+        return ref.cosine_palette(t, self.a, self.b, self.c, self.d, self.harm2, self.harm3,
+                                  shift)
 
 
 def hue_tint(h: float) -> tuple[float, float, float]:
@@ -63,15 +57,6 @@ def gaussian_matrix(n: int, sigma: float) -> np.ndarray:
     g /= g.sum()
     idx = (np.arange(n)[:, None] - np.arange(n)[None, :]) % n
     return g[idx].astype(np.float32)
-
-
-def blur_small(xp, img, gy, gx):
-    """Separable periodic blur of a small (h, w[, c]) image by dense matrices."""
-    if img.ndim == 2:
-        return gy @ img @ gx.T
-    h, w, c = img.shape
-    out = (gy @ img.reshape(h, w * c)).reshape(h, w, c)  # rows: one GEMM
-    return xp.matmul(gx, out)  # columns: (w, w) @ each (w, c) row block
 
 
 def gaussian_spectrum(be, n: int, sigma: float):
@@ -146,7 +131,7 @@ class Thickness(Node):
         sigma = max(0.5, th / 4)
         g = self.memo("g", (sigma, n, ctx.backend.name),
                       lambda: ctx.backend.asarray(gaussian_matrix(n // f, sigma)))
-        small = blur_small(xp, small, g, g)
+        small = ctx.backend.k.blur_dense(small, g, g)
         up = ctx.backend.k.upsample_add(None, small, 0.0, out=xp.empty_like(x))
         return {"field": xp.maximum(x, up, out=up)}
 
@@ -198,9 +183,9 @@ class Signals(Node):
         """Same maths on a GPU array, with the peak followers kept on the device.
 
         The normalisers live in one (3,) float32 device array that the signals
-        kernel reads through 0-d views; ``peak_follow`` updates peaks and
-        normalisers from the kernel's maxima on the same stream: no number comes
-        back to the host.
+        kernel reads; it folds its maxima into a persistent (3,) array that
+        ``peak_follow`` reads, turns into peaks and normalisers and resets, on the
+        same stream: no number comes back to the host and nothing is allocated.
         """
         xp, be = ctx.xp, ctx.backend
         st = self.state
@@ -209,17 +194,15 @@ class Signals(Node):
             prev = st["prev"] = W.copy()
             st["t"], st["a"] = xp.empty_like(W), xp.empty_like(W)
             st["peaks"] = None
-            inv = st["inv"] = xp.ones(3, dtype=f32)
+            st["inv"] = xp.ones(3, dtype=f32)
             st["peaks_dev"] = xp.zeros(3, dtype=f32)
-            st["inv_views"] = tuple(inv[j, ...] for j in range(3))  # 0-d views, not copies
-        t, a, mw, mv, me = be.k.signals(W, prev, inputs.get("zones"), params["w_density"],
-                                        params["w_velocity"], params["w_edges"],
-                                        *st["inv_views"], out_t=st["t"], out_a=st["a"])
-        base = mw.base
-        if not (base is not None and base.shape == (3,) and base.dtype == f32
-                and mv.base is base and me.base is base):
-            base = xp.stack([mw, mv, me]).astype(f32, copy=False)
-        be.k.peak_follow(base, st["peaks_dev"], st["inv"], params["decay"], st["peaks"] is None)
+            # the signals kernel maxes into this; peak_follow consumes it (back to -inf)
+            st["maxima"] = xp.full(3, -np.inf, dtype=f32)
+        t, a, *_ = be.k.signals(W, prev, inputs.get("zones"), params["w_density"],
+                                params["w_velocity"], params["w_edges"], st["inv"], None, None,
+                                out_t=st["t"], out_a=st["a"], maxima=st["maxima"])
+        be.k.peak_follow(st["maxima"], st["peaks_dev"], st["inv"], params["decay"],
+                         st["peaks"] is None, consume=True)
         st["peaks"] = st["peaks_dev"]
         prev[...] = W
         return {"t": t, "alpha": a}
@@ -249,7 +232,7 @@ class Zones(Node):
                 if amp <= 0:
                     continue
                 g = gaussian_matrix(cells, sigma)
-                small = blur_small(np, rng.standard_normal((cells, cells)).astype(f32), g, g)
+                small = ref.blur_dense(rng.standard_normal((cells, cells)).astype(f32), g, g)
                 up = np.empty((n, n), f32)
                 ref.upsample_add(None, small, 0.0, out=up)
                 lo, hi = up.min(), up.max()
@@ -319,17 +302,22 @@ class Colorize(Node):
         # drift quantised to 1/2048 cycle (invisible): a slow saw rebuilds the LUT only when
         # the quantised value moves, and the LUT is exactly a function of its key
         drift = (round((params["drift"] % 1.0) * DRIFT_STEPS) % DRIFT_STEPS) / DRIFT_STEPS
-        key = (pal, drift, round(params["hue"], 4), params["hue_amount"],
-               params["brightness"], tuple(params["tint"]), ctx.backend.name)
-
-        def build_lut():
-            tt = (np.arange(LUT_SIZE) + 0.5) / LUT_SIZE
-            wheel = np.asarray(hue_tint(round(params["hue"], 4)))
-            tint = 1 + params["hue_amount"] * (wheel - 1)
-            lut = pal(tt, drift) * tint[None] * np.asarray(params["tint"])[None]
-            return ctx.backend.asarray(lut * params["brightness"])
-
-        lut = self.memo("lut", key, build_lut)
+        hue = round(params["hue"], 4)
+        key = (pal, drift, hue, params["hue_amount"], params["brightness"],
+               tuple(params["tint"]), ctx.backend.name)
+        st = self.state
+        lut = st.get("lut")
+        if lut is None or st.get("lut_key") != key:
+            # rebuilt by a kernel into the same buffer: a palette that drifts every frame
+            # sends no table from the host (no transfer, no sync)
+            if lut is None:
+                lut = st["lut"] = ctx.xp.empty((LUT_SIZE, 3), f32)
+            wheel = np.asarray(hue_tint(hue))
+            gain = ((1 + params["hue_amount"] * (wheel - 1)) * np.asarray(params["tint"])
+                    * params["brightness"])
+            ctx.backend.k.palette_lut(pal.a, pal.b, pal.c, pal.d, pal.harm2, pal.harm3, drift,
+                                      tuple(float(g) for g in gain), out=lut)
+            st["lut_key"] = key
         alut = self.memo("alut", (params["gamma"], ctx.backend.name), lambda: ctx.backend.asarray(
             (np.arange(ALPHA_SIZE) / (ALPHA_SIZE - 1)) ** params["gamma"]))
         t = inputs["t"]
@@ -363,7 +351,7 @@ class Bloom(Node):
         gx = self.memo("gx", (w // f, sigma, be.name),
                        lambda: be.asarray(gaussian_matrix(w // f, sigma)))
         small = be.k.downsample_box(rgb, f)
-        glow = blur_small(xp, small, gy, gx)
+        glow = be.k.blur_dense(small, gy, gx)
         out = self.state.get("rgb")
         if out is None or out.shape != rgb.shape:
             out = self.state["rgb"] = xp.empty_like(rgb)

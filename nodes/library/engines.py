@@ -350,20 +350,17 @@ class GrayScott(Engine):
         xp.clip(u, 0, 1, out=u)
 
     def process(self, ctx, inputs, params):
-        fm = inputs.get("feed_map")
-        self._feed = (fm * f32(params["feed"])) if fm is not None else None
+        self._feed_map = inputs.get("feed_map")
         return super().process(ctx, inputs, params)
 
     def rule_step(self, ctx, params):
-        be, xp = ctx.backend, ctx.xp
-        feed = self._feed
-        if feed is None:
-            feed = self.memo("uniform_feed", (params["feed"], ctx.size, be.name),
-                             lambda: xp.full((ctx.size, ctx.size), params["feed"], f32))
+        # the feed rate (LFO-driven in several presets) goes to the kernel as a scalar
+        # gain on the feed map: no per-frame field product or fill
+        be, feed_map = ctx.backend, self._feed_map
         for _ in range(params["substeps"]):
             U, V, U2, V2 = self.state["U"], self.state["A"], self.state["U2"], self.state["B"]
-            be.k.grayscott_step(U, V, feed, params["kill"], params["du"], params["dv"],
-                                out_u=U2, out_v=V2)
+            be.k.grayscott_step(U, V, feed_map, params["kill"], params["du"], params["dv"],
+                                out_u=U2, out_v=V2, feed_gain=params["feed"])
             self.state["U"], self.state["U2"] = U2, U
             self.state["A"], self.state["B"] = V2, V
 

@@ -170,7 +170,12 @@ class CoveragePolicy:
             ctx.stats[engine.id] = {"mass": mass, "alive": alive}
             self._act(engine, ctx, contain, mass, alive)
         be = ctx.backend
-        st["cov_pending"] = be.readback(be.k.coverage_stats(st["A"], self.alive_gate))
+        buf = st.get("cov_buf")
+        if buf is None:
+            buf = st["cov_buf"] = ctx.xp.empty(2, dtype=f32)
+        # the previous readback has been read (or was never wanted): reuse its buffers
+        st["cov_pending"] = be.readback(be.k.coverage_stats(st["A"], self.alive_gate, out=buf),
+                                        into=pending)
 
     def _act(self, engine: Node, ctx: Context, contain, mass: float, alive: float) -> None:
         st = engine.state

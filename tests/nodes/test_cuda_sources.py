@@ -157,6 +157,9 @@ def test_grayscott_step(H, shape):
     U, V, feed = rnd(rng, shape), rnd(rng, shape, 0.5), rnd(rng, shape, 0.1)
     close(H.twin("grayscott_step")(U, V, feed, 0.062, 0.21, 0.105),
           ref.grayscott_step(U, V, feed, 0.062, 0.21, 0.105))
+    for fd in (feed, None):  # the feed rate as a gain on the map, or alone
+        close(H.twin("grayscott_step")(U, V, fd, 0.062, 0.21, 0.105, feed_gain=0.6),
+              ref.grayscott_step(U, V, fd, 0.062, 0.21, 0.105, feed_gain=0.6))
 
 
 @pytest.mark.parametrize("mask,vel_amp,centre,stir", [
@@ -203,6 +206,48 @@ def test_signals_device_normalisers_and_negative_fields(H):
     want = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, 1.2, 3.0, 2.0)
     close(got[:2], want[:2])
     assert float(got[2]) == float(want[2]) < 0
+
+
+def test_signals_fold_into_a_persistent_maxima_array(H):
+    """The device path: one (3,) normaliser array, maxima folded into a kept array that
+    peak_follow consumes (puts back to -inf) so nothing is allocated per frame."""
+    rng = np.random.default_rng(13)
+    W, Wp = rnd(rng, (40, 56)), rnd(rng, (40, 56))
+    inv = np.array([1.2, 3.0, 2.0], f32)
+    acc = np.full(3, -np.inf, f32)
+    want = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, *inv)
+    got = H.twin("signals")(W, Wp, None, 0.3, 0.25, 0.45, inv, None, None, maxima=acc)
+    close(got[:2], want[:2])
+    np.testing.assert_allclose(acc, [float(v) for v in want[2:]], rtol=1e-6)
+    peaks, inv2 = np.zeros(3, f32), np.ones(3, f32)
+    H.twin("peak_follow")(acc, peaks, inv2, 0.9, True, consume=True)
+    assert np.isneginf(acc).all()
+    np.testing.assert_allclose(peaks, np.maximum([float(v) for v in want[2:]], 0.01), rtol=1e-6)
+
+
+@pytest.mark.parametrize("shift", [0.0, 0.37])
+def test_palette_lut(H, shift):
+    a, b, c, d = (0.5, 0.45, 0.52), (0.5, 0.4, 0.45), (2.2, 1.6, 2.0), (0.08, 0.3, 0.55)
+    gain = (1.3, 0.7, 1.05)
+    got, want = np.empty((1024, 3), f32), np.empty((1024, 3), f32)
+    H.twin("palette_lut")(a, b, c, d, 0.06, 0.03, shift, gain, out=got)
+    ref.palette_lut(a, b, c, d, 0.06, 0.03, shift, gain, out=want)
+    close(got, want, 1e-6)
+    assert float(got.max()) > 1.0  # the gain is applied after the clip
+
+
+@pytest.mark.parametrize("shape", [(16, 24, 3), (32, 32), (20, 12, 3)])
+def test_blur_dense(H, shape):
+    from nodes.library.colour import gaussian_matrix
+
+    rng = np.random.default_rng(14)
+    img = rnd(rng, shape)
+    gy, gx = gaussian_matrix(shape[0], 1.7), gaussian_matrix(shape[1], 2.5)
+    got = H.twin("blur_dense")(img, gy, gx)
+    close(got, ref.blur_dense(img, gy, gx), 1e-5)
+    out = np.empty(shape, f32)
+    assert H.twin("blur_dense")(img, gy, gx, out=out) is out
+    assert float(np.abs(got - img).max()) > 1e-2  # it blurs
 
 
 def test_palette_map(H, shape):
@@ -296,6 +341,9 @@ def test_coverage_stats(H, shape, gate):
     for _ in range(2):  # the workspace is left zeroed for the next call
         got = H.twin("coverage_stats")(A, gate)
         close(got, ref.coverage_stats(A, gate), 1e-6)
+    out = np.full(2, -1, f32)
+    assert H.twin("coverage_stats")(A, gate, out=out) is out
+    close(out, ref.coverage_stats(A, gate), 1e-6)
 
 
 @pytest.mark.parametrize("first", [True, False])
@@ -306,6 +354,11 @@ def test_peak_follow(H, first):
     H.twin("peak_follow")(now, p1, i1, 0.99, first)
     ref.peak_follow(now, p2, i2, 0.99, first)
     close((p1, i1), (p2, i2), 0)
+    n1, n2 = now.copy(), now.copy()
+    H.twin("peak_follow")(n1, p1, i1, 0.99, first, consume=True)
+    ref.peak_follow(n2, p2, i2, 0.99, first, consume=True)
+    close((p1, i1), (p2, i2), 0)
+    assert np.isneginf(n1).all() and np.isneginf(n2).all()
 
 
 def test_signals_node_device_path_matches_host_path(H, make_ctx):

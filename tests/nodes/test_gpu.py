@@ -96,6 +96,10 @@ def test_engine_rules(gbe, cp, shape):
     feed = rnd(rng, shape, 0.1)
     close(gbe.k.grayscott_step(d(A), d(m), d(feed), 0.062, 0.21, 0.105),
           ref.grayscott_step(A, m, feed, 0.062, 0.21, 0.105))
+    for fd in (feed, None):  # the feed rate as a scalar gain on the map, or alone
+        close(gbe.k.grayscott_step(d(A), d(m), None if fd is None else d(fd), 0.062, 0.21,
+                                   0.105, feed_gain=0.55),
+              ref.grayscott_step(A, m, fd, 0.062, 0.21, 0.105, feed_gain=0.55))
 
 
 @pytest.mark.parametrize("full", [True, False])
@@ -128,6 +132,38 @@ def test_signals(gbe, cp, shape, zones):
     close(got[:2], want[:2])
     np.testing.assert_allclose([float(v) for v in got[2:]], [float(v) for v in want[2:]],
                                rtol=1e-5)
+
+
+def test_signals_fold_maxima_and_peaks_consume_them(gbe, cp):
+    rng = np.random.default_rng(14)
+    W, Wp = rnd(rng, (96, 160)), rnd(rng, (96, 160))
+    inv = cp.asarray(np.array([1.2, 3.0, 2.0], f32))
+    acc = cp.full(3, -np.inf, dtype=f32)
+    want = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, 1.2, 3.0, 2.0)
+    for _ in range(2):  # consumed back to -inf, so the second frame is the same
+        got = gbe.k.signals(cp.asarray(W), cp.asarray(Wp), None, 0.3, 0.25, 0.45, inv, None,
+                            None, maxima=acc)
+        close(got[:2], want[:2])
+        np.testing.assert_allclose(host(acc), [float(v) for v in want[2:]], rtol=1e-5)
+        p, i = cp.zeros(3, f32), cp.ones(3, f32)
+        gbe.k.peak_follow(acc, p, i, 0.9, True, consume=True)
+        assert np.isneginf(host(acc)).all()
+
+
+def test_palette_lut_and_dense_blur(gbe, cp):
+    from nodes.library.colour import gaussian_matrix
+
+    a, b, c, d = (0.5, 0.45, 0.52), (0.5, 0.4, 0.45), (2.2, 1.6, 2.0), (0.08, 0.3, 0.55)
+    got, want = cp.empty((1024, 3), f32), np.empty((1024, 3), f32)
+    gbe.k.palette_lut(a, b, c, d, 0.06, 0.03, 0.37, (1.3, 0.7, 1.05), out=got)
+    ref.palette_lut(a, b, c, d, 0.06, 0.03, 0.37, (1.3, 0.7, 1.05), out=want)
+    close(got, want, 1e-6)
+    rng = np.random.default_rng(15)
+    for shape in ((128, 96, 3), (256, 256)):
+        img = rnd(rng, shape)
+        gy, gx = gaussian_matrix(shape[0], 1.6), gaussian_matrix(shape[1], 3.0)
+        close(gbe.k.blur_dense(cp.asarray(img), cp.asarray(gy), cp.asarray(gx)),
+              ref.blur_dense(img, gy, gx), 1e-5)
 
 
 def test_colour_kernels(gbe, cp):
@@ -313,3 +349,8 @@ def test_readback_is_async_and_exact(cp, gbe):
     rb = gbe.readback(a)
     a += 1.0  # queued after the copy on the same stream: must not show up
     np.testing.assert_array_equal(rb.get(), np.array([0.25, 0.5], np.float32))
+    host_buf = rb._host
+    rb2 = gbe.readback(a, into=rb)  # reuses the pinned buffer and the event
+    assert rb2 is rb and rb2._host is host_buf
+    a += 1.0
+    np.testing.assert_array_equal(rb2.get(), np.array([1.25, 1.5], np.float32))

@@ -195,6 +195,24 @@ def test_grayscott_step(shape):
     assert res[0] is ou and res[1] is ov
 
 
+def test_grayscott_feed_gain_is_a_product_with_the_map():
+    """The LFO-driven feed rate rides as a scalar gain: feed_map * gain, or gain alone."""
+    rng = np.random.default_rng(17)
+    U, V = rnd(rng, (48, 80), 0.3, 1.0), rnd(rng, (48, 80), 0, 0.4)
+    ramp = rnd(rng, (48, 80), 1.0, 4.0)
+    for impl in (cpu.grayscott_step, ref.grayscott_step):
+        np.testing.assert_array_equal(
+            np.stack(impl(U, V, ramp, 0.06, 0.21, 0.105, feed_gain=0.043)),
+            np.stack(ref.grayscott_step(U, V, ramp * f32(0.043), 0.06, 0.21, 0.105)))
+        np.testing.assert_array_equal(
+            np.stack(impl(U, V, None, 0.06, 0.21, 0.105, feed_gain=0.043)),
+            np.stack(ref.grayscott_step(U, V, np.full_like(U, 0.043), 0.06, 0.21, 0.105)))
+    # the gain matters (a test that could fail)
+    a = cpu.grayscott_step(U, V, None, 0.06, 0.21, 0.105, feed_gain=0.02)[0]
+    b = cpu.grayscott_step(U, V, None, 0.06, 0.21, 0.105, feed_gain=0.08)[0]
+    assert float(np.abs(a - b).max()) > 1e-3
+
+
 # -- life support ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("with_mask", [False, True])
@@ -232,6 +250,22 @@ def test_signals(shape, with_zones):
     for g, w in zip(got[2:], want[2:]):  # the peak-follower maxima
         assert float(g) == pytest.approx(float(w), rel=1e-6)
     assert ((got[0] >= 0) & (got[0] <= 1)).all()
+
+
+def test_signals_fold_maxima_and_take_one_normaliser_array():
+    rng = np.random.default_rng(19)
+    W, Wp = rnd(rng, (48, 80)), rnd(rng, (48, 80))
+    inv = np.array([1.4, 3.0, 2.2], f32)
+    want = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, *inv)
+    for impl in (cpu.signals, ref.signals):
+        acc = np.full(3, -np.inf, f32)
+        got = impl(W, Wp, None, 0.3, 0.25, 0.45, inv, None, None, maxima=acc)
+        close(got[:2], want[:2])
+        np.testing.assert_allclose(acc, [float(v) for v in want[2:]], rtol=1e-6)
+        assert [float(g) for g in got[2:]] == [float(v) for v in acc]
+        acc[:] = [5.0, -1.0, 100.0]  # folded with what the array holds
+        impl(W, Wp, None, 0.3, 0.25, 0.45, inv, None, None, maxima=acc)
+        assert acc[0] == 5.0 and acc[2] == 100.0 and acc[1] == pytest.approx(float(want[3]))
 
 
 def test_palette_map_index_edges():
@@ -285,6 +319,9 @@ def test_coverage_stats():
     A = rnd(rng, (64, 80)) ** 3
     for gate in (0.0, 0.01, 0.3, 1.0):
         close(cpu.coverage_stats(A, gate), ref.coverage_stats(A, gate), rtol=1e-6, atol=1e-7)
+    out = np.full(2, -1, f32)
+    assert cpu.coverage_stats(A, 0.3, out=out) is out
+    close(out, ref.coverage_stats(A, 0.3), rtol=1e-6, atol=1e-7)
 
 
 # -- whole frames --------------------------------------------------------------------------

@@ -688,3 +688,33 @@ def test_readback_numpy_is_a_snapshot():
     rb = Backend().readback(a)
     a += 1.0
     np.testing.assert_array_equal(rb.get(), np.array([0.25, 0.5], np.float32))
+    rb2 = Backend().readback(a, into=rb)  # same shape: the host buffer is reused
+    assert rb2 is rb
+    a += 1.0
+    np.testing.assert_array_equal(rb2.get(), np.array([1.25, 1.5], np.float32))
+    rb3 = Backend().readback(np.zeros(3, np.float32), into=rb)  # other shape: a new one
+    assert rb3 is not rb and rb3.get().shape == (3,)
+
+
+def test_colorize_lut_follows_drift_and_hue_without_rebuilding_its_buffer(make_ctx):
+    """The LUT is recomputed (by the palette_lut kernel) into one buffer when drift or hue
+    moves, and equals the cosine palette with the hue tint, tint and brightness."""
+    from nodes_helpers import params_of
+
+    from nodes.library.colour import LUT_SIZE, PALETTES, Colorize, Palette, hue_tint
+
+    node = Colorize("c", 0)
+    pal = Palette(*PALETTES["bioluminescent"])
+    t = np.full((16, 16), 0.3, np.float32)
+    a = np.ones((16, 16), np.float32)
+    buf = None
+    for drift, hue in ((0.0, 0.0), (0.25, 0.4), (0.75, 0.9)):  # drift on its 1/2048 grid
+        p = params_of(Colorize, drift=drift, hue=hue, hue_amount=0.8, brightness=1.3,
+                      tint=(1.0, 0.9, 1.1))
+        node.process(make_ctx(16), {"t": t, "alpha": a, "palette": pal}, p)
+        lut = node.state["lut"]
+        buf = lut if buf is None else buf
+        assert lut is buf
+        gain = (1 + 0.8 * (np.asarray(hue_tint(hue)) - 1)) * np.array([1.0, 0.9, 1.1]) * 1.3
+        want = pal((np.arange(LUT_SIZE) + 0.5) / LUT_SIZE, drift) * gain[None]
+        np.testing.assert_allclose(lut, want.astype(np.float32), rtol=1e-6, atol=1e-7)
