@@ -234,7 +234,7 @@ def mnca_update(pots, A, lows, highs, delta, out=None):
 
 
 @njit(**_JIT)
-def _grayscott(U, V, feed, has_feed, feed_gain, kill, du, dv, out_u, out_v):
+def _grayscott(U, V, feed, feed_gain, kill, du, dv, out_u, out_v):
     h, w = U.shape
     zero, one = np.float32(0), np.float32(1)
     c1, c2 = np.float32(0.2), np.float32(0.05)
@@ -253,7 +253,7 @@ def _grayscott(U, V, feed, has_feed, feed_gain, kill, du, dv, out_u, out_v):
             lv = (c1 * (((vu[j] + vd[j]) + v[j - 1]) + v[j + 1])
                   + c2 * (((vu[j - 1] + vu[j + 1]) + vd[j - 1]) + vd[j + 1])) - y
             uvv = (x * y) * y
-            f = fr[j] * feed_gain if has_feed else feed_gain
+            f = fr[j] * feed_gain
             nu = ((x + du * lu) - uvv) + f * (one - x)
             nv = ((y + dv * lv) + uvv) - (f + kill) * y
             ou[j] = min(max(nu, zero), one)
@@ -268,7 +268,7 @@ def _grayscott(U, V, feed, has_feed, feed_gain, kill, du, dv, out_u, out_v):
             lv = (c1 * (((vu[j] + vd[j]) + v[jm]) + v[jp])
                   + c2 * (((vu[jm] + vu[jp]) + vd[jm]) + vd[jp])) - y
             uvv = (x * y) * y
-            f = fr[j] * feed_gain if has_feed else feed_gain
+            f = fr[j] * feed_gain
             nu = ((x + du * lu) - uvv) + f * (one - x)
             nv = ((y + dv * lv) + uvv) - (f + kill) * y
             ou[j] = min(max(nu, zero), one)
@@ -281,14 +281,13 @@ def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None, feed_gain=1
     feed rate ``feed * feed_gain`` (or ``feed_gain`` where ``feed`` is None)."""
     out_u = _out2(out_u, U.shape)
     out_v = _out2(out_v, V.shape)
-    has_feed = feed is not None
-    if not has_feed:
-        feed = np.broadcast_to(np.zeros((1, U.shape[1]), f32), U.shape)  # not read
+    if feed is None:  # feed_gain everywhere: 1 * gain is exact
+        feed = np.broadcast_to(np.ones((1, U.shape[1]), f32), U.shape)
     else:
         feed = np.broadcast_to(np.asarray(feed, f32), U.shape)
         if feed.strides != (4 * U.shape[1], 4):
             feed = np.ascontiguousarray(feed)
-    _grayscott(_c(U), _c(V), feed, has_feed, _f32(feed_gain), _f32(kill), _f32(du), _f32(dv),
+    _grayscott(_c(U), _c(V), feed, _f32(feed_gain), _f32(kill), _f32(du), _f32(dv),
                out_u, out_v)
     return out_u, out_v
 
