@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import time
 import zlib
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import registry
@@ -29,6 +30,10 @@ class _Step:
     node: Node
     inputs: dict[str, tuple[str, str]]  # input port -> (src node, src port)
     param_links: dict[str, tuple[str, str]]  # param name -> (src node, src port)
+    # (name, default, coerce-on-read) per param, and the last coerced list/vec values
+    # as (stored object, snapshot of it, coerced): the per-frame params cost dict reads
+    pspec: tuple = ()
+    coerced: dict = field(default_factory=dict)
 
 
 def node_seed(graph_seed: int, node_id: str) -> int:
@@ -85,7 +90,9 @@ class Runtime:
                 port_names = {p.name for p in cls.inputs}
                 target = inputs if lk.dst_port in port_names else plinks
                 target[lk.dst_port] = (lk.src, lk.src_port)
-            plan.append(_Step(nid, inst, inputs, plinks))
+            pspec = tuple((p.name, p.default, p.type in (ParamType.VEC3, ParamType.LIST))
+                          for p in cls.params)
+            plan.append(_Step(nid, inst, inputs, plinks, pspec))
         self._instances = instances
         self._plan = plan
         self._output = None
@@ -126,14 +133,20 @@ class Runtime:
                                file=self.source))
 
     def _params_for(self, step: _Step) -> dict[str, Any]:
-        nd = self.graph.nodes[step.node_id]
+        raw = self.graph.nodes[step.node_id].params
         cls = type(step.node)
         params = {}
-        for p in cls.params:
-            v = nd.params.get(p.name, p.default)
-            if p.type is ParamType.VEC3 or p.type is ParamType.LIST:
-                v = p.coerce(v)
-            params[p.name] = v
+        for name, default, coerce in step.pspec:
+            v = raw.get(name, default)
+            if coerce:
+                hit = step.coerced.get(name)
+                if hit is not None and hit[0] is v and hit[1] == v:
+                    v = hit[2]
+                else:
+                    c = cls.param(name).coerce(v)
+                    step.coerced[name] = (v, copy.deepcopy(v), c)
+                    v = c
+            params[name] = v
         for name, src in step.param_links.items():
             sig = self.values.get(src)
             if sig is None:

@@ -226,3 +226,20 @@ def test_node_failure_names_the_node(with_counter):
         rt.step()
     assert ei.value.node_id == "c" and ei.value.node_type == "test.counter"
     assert "'c'" in str(ei.value) and "ZeroDivisionError" in str(ei.value)
+
+
+def test_list_and_vector_params_follow_every_kind_of_edit():
+    """Coerced list/vec params are cached per step, but never stale: a set_param, a
+    replaced value and an in-place edit of the stored list all reach the node."""
+    g = nodes.load(GRAPHS_DIR / "amoeba.graph")
+    rt = Runtime(g, backend="numpy", size=32)
+    step = next(s for s in rt._plan if s.node_id == "engine")
+    rt.step()
+    rt.set_param("engine", "peaks", [0.3, 0.7])
+    assert rt._params_for(step)["peaks"] == (0.3, 0.7)
+    g.nodes["engine"].params["peaks"] = [0.4]
+    assert rt._params_for(step)["peaks"] == (0.4,)
+    g.nodes["engine"].params["peaks"][0] = 0.9  # edited in place
+    assert rt._params_for(step)["peaks"] == (0.9,)
+    cached = rt._params_for(step)["peaks"]
+    assert rt._params_for(step)["peaks"] is cached  # unchanged: served from the cache
