@@ -59,6 +59,8 @@ class Readback:
 
 class Backend:
     name: str = "numpy"
+    #: whether rfft2/irfft2 write into a given ``out`` (else a work buffer is wasted)
+    fft_writes_out: bool = False
 
     def __init__(self):
         self.xp = np
@@ -92,16 +94,20 @@ class Backend:
         return Readback(np.array(a, copy=True))
 
     # -- FFT ----------------------------------------------------------------------
-    def rfft2(self, a):
+    def rfft2(self, a, out=None):
+        """Real 2-D FFT over the last two axes.  ``out`` is a storage hint: the GPU
+        backend writes into it (complex64, matching shape); NumPy/SciPy have no output
+        argument and return a new array.  Always use the returned array."""
         return _scipy_fft().rfft2(a, workers=_workers()) if _scipy_fft() else np.fft.rfft2(a)
 
-    def irfft2(self, f, shape, *, prescaled: bool = False):
+    def irfft2(self, f, shape, *, prescaled: bool = False, out=None):
         """Inverse of :meth:`rfft2` over the last two axes.
 
         ``prescaled=True`` promises that ``f`` was multiplied by a spectrum made
         with :meth:`spectrum` (which may carry the 1/(H W) normalisation, as on
         CuPy): the backend then skips its own normalisation.  ``f`` may be
-        overwritten (cuFFT's C2R destroys its input); don't reuse it.
+        overwritten (cuFFT's C2R destroys its input); don't reuse it.  ``out`` is a
+        storage hint as in :meth:`rfft2`.
         """
         sf = _scipy_fft()
         if sf and f.ndim > 2:
@@ -134,6 +140,7 @@ class CupyBackend(Backend):
     """
 
     name = "cupy"
+    fft_writes_out = True
 
     def __init__(self):
         import cupy
@@ -184,19 +191,29 @@ class CupyBackend(Backend):
             self._plans[key] = plan
         return plan
 
-    def rfft2(self, a):
+    @staticmethod
+    def _fits(out, shape, dtype) -> bool:
+        return (out is not None and out.shape == shape and out.dtype == dtype
+                and out.flags.c_contiguous)
+
+    def rfft2(self, a, out=None):
         cp = self.xp
-        a = cp.ascontiguousarray(a, dtype=cp.float32)
-        out = cp.empty((*a.shape[:-1], a.shape[-1] // 2 + 1), dtype=cp.complex64)
+        if a.dtype != cp.float32 or not a.flags.c_contiguous:
+            a = cp.ascontiguousarray(a, dtype=cp.float32)
+        shape = (*a.shape[:-1], a.shape[-1] // 2 + 1)
+        if not self._fits(out, shape, cp.complex64):
+            out = cp.empty(shape, dtype=cp.complex64)
         self._plan("R2C", a).fft(a, out, self._cufft.CUFFT_FORWARD)
         return out
 
-    def irfft2(self, f, shape, *, prescaled: bool = False):
+    def irfft2(self, f, shape, *, prescaled: bool = False, out=None):
         cp = self.xp
-        shape = tuple(int(s) for s in shape)
+        shape = (int(shape[0]), int(shape[1]))
         if f.dtype != cp.complex64 or not f.flags.c_contiguous:
             f = cp.ascontiguousarray(f, dtype=cp.complex64)
-        out = cp.empty((*f.shape[:-2], *shape), dtype=cp.float32)
+        full = (*f.shape[:-2], *shape)
+        if not self._fits(out, full, cp.float32):
+            out = cp.empty(full, dtype=cp.float32)
         self._plan("C2R", f, shape).fft(f, out, self._cufft.CUFFT_INVERSE)
         if not prescaled:
             out *= cp.float32(1.0 / (shape[0] * shape[1]))

@@ -295,6 +295,31 @@ class Node:
         self._memo[name] = (key, value)
         return value
 
+    def buffer(self, ctx: "Context", name: str, shape: tuple, dtype=None):
+        """A persistent work array of the backend, kept in the node's state and made
+        anew only when its shape or dtype changes (so a frame allocates nothing)."""
+        import numpy as np
+
+        dtype = np.dtype(np.float32 if dtype is None else dtype)
+        a = self.state.get(name)
+        if (a is None or a.shape != tuple(shape) or a.dtype != dtype
+                or not isinstance(a, ctx.xp.ndarray)):
+            a = self.state[name] = ctx.xp.empty(shape, dtype=dtype)
+        return a
+
+    def fft_work(self, ctx: "Context", name: str, stack: int = 0, spectral: bool = True):
+        """A kept FFT work array (an rfft2 spectrum, or a real size x size field when not
+        ``spectral``), ``stack`` deep if given, for backends whose FFTs write into an
+        ``out`` (CuPy); None elsewhere (NumPy/SciPy return new arrays anyway)."""
+        if not ctx.backend.fft_writes_out:
+            return None
+        import numpy as np
+
+        n = ctx.size
+        shape = (n, n // 2 + 1) if spectral else (n, n)
+        return self.buffer(ctx, name, (stack, *shape) if stack else shape,
+                           np.complex64 if spectral else np.float32)
+
     def rng(self, *salt: int):
         """A numpy Generator, deterministic in (node seed, salt)."""
         import numpy as np

@@ -87,17 +87,19 @@ class PreTransform(Node):
         xp, be = ctx.xp, ctx.backend
         mode = params["mode"]
         if mode == "deadzone":
-            y = (x - f32(params["dead"])) * f32(params["gain"])
+            y = xp.subtract(x, f32(params["dead"]), out=self.buffer(ctx, "y", x.shape))
+            y *= f32(params["gain"])
             return {"field": xp.clip(y, f32(0), f32(1), out=y)}
         if mode == "power_blur":
-            y = be.k.power(x, params["power"])
+            y = be.k.power(x, params["power"], out=self.buffer(ctx, "y", x.shape))
             sigma = params["blur"] * ctx.res_scale
             if sigma > 0.3:
                 spec = self.memo("blur", (sigma, ctx.size, be.name),
                                  lambda: gaussian_spectrum(be, ctx.size, sigma))
-                fy = be.rfft2(y)
+                fy = be.rfft2(y, out=self.fft_work(ctx, "fy"))
                 fy *= spec
-                y = be.irfft2(fy, y.shape, prescaled=True)
+                y = be.irfft2(fy, y.shape, prescaled=True,
+                              out=self.fft_work(ctx, "blurred", spectral=False))
             return {"field": y}
         return {"field": x}
 
@@ -131,8 +133,8 @@ class Thickness(Node):
         sigma = max(0.5, th / 4)
         g = self.memo("g", (sigma, n, ctx.backend.name),
                       lambda: ctx.backend.asarray(gaussian_matrix(n // f, sigma)))
-        small = ctx.backend.k.blur_dense(small, g, g)
-        up = ctx.backend.k.upsample_add(None, small, 0.0, out=xp.empty_like(x))
+        small = ctx.backend.k.blur_dense(small, g, g, out=self.buffer(ctx, "small", small.shape))
+        up = ctx.backend.k.upsample_add(None, small, 0.0, out=self.buffer(ctx, "up", x.shape))
         return {"field": xp.maximum(x, up, out=up)}
 
 
@@ -351,10 +353,8 @@ class Bloom(Node):
         gx = self.memo("gx", (w // f, sigma, be.name),
                        lambda: be.asarray(gaussian_matrix(w // f, sigma)))
         small = be.k.downsample_box(rgb, f)
-        glow = be.k.blur_dense(small, gy, gx)
-        out = self.state.get("rgb")
-        if out is None or out.shape != rgb.shape:
-            out = self.state["rgb"] = xp.empty_like(rgb)
+        glow = be.k.blur_dense(small, gy, gx, out=self.buffer(ctx, "glow", small.shape))
+        out = self.buffer(ctx, "rgb", rgb.shape)
         be.k.upsample_add(rgb, glow, params["intensity"], out=out)
         return {"rgb": out}
 
