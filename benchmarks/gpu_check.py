@@ -141,15 +141,66 @@ def long_run(name, size, frames):
             "finite": bool(np.isfinite(out).all())}
 
 
-def profile(name, size, frames=60):
+def profile(name, size, frames=60, sync=True):
+    """us/frame per node: with ``sync`` each node is followed by a device sync (its full
+    cost); without, only the host time each node takes to issue its work."""
     rt = runtime(name, "cupy", size)
+    rt.profile_sync = sync
     for _ in range(20):
         rt.step()
     rt.be.synchronize()
     rt.profile = {}
     for _ in range(frames):
         rt.step()
+    rt.be.synchronize()
     return {k: v / frames * 1e6 for k, v in sorted(rt.profile.items(), key=lambda kv: -kv[1])}
+
+
+_SPIN = r"""
+extern "C" __global__ void cag_spin(long long ns) {
+    unsigned long long t0, t;
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
+    do { asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t)); } while (t - t0 < (unsigned long long)ns);
+}
+"""
+
+
+def gpu_busy(name, size, frames=20, spin_ms=250.0):
+    """Device time of a frame without host gaps, next to the host time to issue it.
+
+    A spin kernel holds the stream while the host queues ``frames`` frames behind it,
+    so the device then runs them back to back: the events around them time the device
+    work alone.  The coverage manager's once-per-frame read-back (a host wait on the
+    previous frame) is switched off for this measurement only.  ``valid`` is False when
+    the host took longer to queue than the spin lasted (then gaps are included).
+    """
+    import cupy as cp
+
+    from nodes.library.life import CoveragePolicy
+
+    rt = runtime(name, "cupy", size)
+    for _ in range(20):
+        rt.step()
+    rt.be.synchronize()
+    spin = cp.RawKernel(_SPIN, "cag_spin")
+    orig = CoveragePolicy.apply
+    CoveragePolicy.apply = lambda *a, **k: None
+    try:
+        for _ in range(2):  # first round: spin kernel compile and caches
+            e0, e1 = cp.cuda.Event(), cp.cuda.Event()
+            spin((1,), (1,), (np.int64(spin_ms * 1e6),))
+            e0.record()
+            t0 = time.perf_counter()
+            for _ in range(frames):
+                rt.step()
+            host_s = time.perf_counter() - t0
+            e1.record()
+            e1.synchronize()
+    finally:
+        CoveragePolicy.apply = orig
+    gpu_ms = cp.cuda.get_elapsed_time(e0, e1)
+    return {"gpu_us": gpu_ms * 1e3 / frames, "host_us": host_s * 1e6 / frames,
+            "valid": host_s * 1e3 < spin_ms}
 
 
 def env_info():
@@ -229,12 +280,23 @@ def main(argv=None):
                       f"  mem {c['mem_used_mib']:.0f} MiB (pool {c['pool_total_mib']:.0f})",
                       flush=True)
             results.append(row)
-    prof = {}
+    prof, prof_host, busy = {}, {}, {}
     for family, names in PRESETS.items():
         prof[names[0]] = profile(names[0], 1024)
         top = list(prof[names[0]].items())[:8]
         print(f"profile {names[0]} @1024 (us/frame, node incl. sync):",
               ", ".join(f"{k} {v:.0f}" for k, v in top), flush=True)
+        prof_host[names[0]] = profile(names[0], 1024, sync=False)
+        top = list(prof_host[names[0]].items())[:8]
+        print(f"profile {names[0]} @1024 (us/frame, host issue only):",
+              ", ".join(f"{k} {v:.0f}" for k, v in top), flush=True)
+    for family, names in PRESETS.items():
+        for name in names:
+            try:
+                busy[name] = gpu_busy(name, 1024)
+            except Exception as exc:  # diagnostics only: never fail the check on them
+                busy[name] = {"error": repr(exc)}
+            print(f"device time {name} @1024: {json.dumps(busy[name])}", flush=True)
     handoff = {}
     try:
         handoff["amoeba@1024"] = bench_torch_handoff("amoeba", 1024)
@@ -246,7 +308,8 @@ def main(argv=None):
     print("long run:", json.dumps(lr), flush=True)
     elapsed = time.perf_counter() - t_start
 
-    data = {"env": info, "results": results, "profile_us": prof, "torch_handoff_fps": handoff,
+    data = {"env": info, "results": results, "profile_us": prof,
+            "profile_host_us": prof_host, "device_time_us": busy, "torch_handoff_fps": handoff,
             "long_run": lr, "elapsed_s": elapsed}
     (out_dir / "gpu_results.json").write_text(json.dumps(data, indent=1))
     md = [f"# GPU check: {info['device']}", "",
@@ -274,6 +337,20 @@ def main(argv=None):
            "Per-node time @1024 (us/frame, each node followed by a device sync):", ""]
     for name, p in prof.items():
         md.append(f"- {name}: " + ", ".join(f"{k} {v:.0f}" for k, v in list(p.items())[:10]))
+    md += ["", "Per-node host time @1024 (us/frame to issue its work, no sync):", ""]
+    for name, p in prof_host.items():
+        md.append(f"- {name}: " + ", ".join(f"{k} {v:.0f}" for k, v in list(p.items())[:10])
+                  + f" (sum {sum(p.values()):.0f})")
+    md += ["", "Device time vs host time per frame @1024 (frames queued behind a spin kernel, "
+           "coverage read-back off; fps ceiling = 1e6 / device us):", "",
+           "| preset | device us/frame | host us/frame | device-bound fps | valid |",
+           "|---|---|---|---|---|"]
+    for name, b in busy.items():
+        if "error" in b:
+            md.append(f"| {name} | error: {b['error'][:60]} | | | |")
+        else:
+            md.append(f"| {name} | {b['gpu_us']:.0f} | {b['host_us']:.0f} | "
+                      f"{1e6 / max(b['gpu_us'], 1e-9):.0f} | {b['valid']} |")
     md += ["", f"Whole check: {elapsed:.0f} s."]
     (out_dir / "gpu_results.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))

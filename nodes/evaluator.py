@@ -67,6 +67,9 @@ class Runtime:
         self._plan: list[_Step] = []
         self._output: tuple[str, str] | None = None
         self.profile: dict[str, float] | None = None
+        #: with ``profile``: synchronise the device after each node (its full cost) or
+        #: not (only the host time it takes to issue its work)
+        self.profile_sync = True
         self.compile()
 
     # -- plan ---------------------------------------------------------------------
@@ -196,7 +199,8 @@ class Runtime:
                 nd = self.graph.nodes[step.node_id]
                 raise NodeFailure(step.node_id, nd.type, exc) from exc
             if prof is not None:
-                self.be.synchronize()
+                if self.profile_sync:
+                    self.be.synchronize()
                 prof[step.node_id] = prof.get(step.node_id, 0.0) + time.perf_counter() - t0
             if out:
                 for port, val in out.items():

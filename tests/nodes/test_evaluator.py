@@ -243,3 +243,22 @@ def test_list_and_vector_params_follow_every_kind_of_edit():
     assert rt._params_for(step)["peaks"] == (0.9,)
     cached = rt._params_for(step)["peaks"]
     assert rt._params_for(step)["peaks"] is cached  # unchanged: served from the cache
+
+
+def test_profile_times_every_node_with_or_without_device_syncs():
+    from nodes.backend import Backend
+
+    class Counting(Backend):
+        syncs = 0
+
+        def synchronize(self):
+            Counting.syncs += 1
+
+    rt = Runtime(nodes.load(GRAPHS_DIR / "amoeba.graph"), backend=Counting(), size=32)
+    rt.profile = {}
+    rt.step()
+    assert set(rt.profile) == set(rt.nodes) and Counting.syncs == len(rt.nodes)
+    rt.profile_sync = False
+    rt.step()
+    assert Counting.syncs == len(rt.nodes)  # host issue time only: no more syncs
+    assert all(v > 0 for v in rt.profile.values())
