@@ -565,15 +565,19 @@ def _downsample(img, f, ch, out):
 
 
 @fast("numba")
-def downsample_box(img, factor):
+def downsample_box(img, factor, out=None):
     """Mean over factor x factor blocks (img is (H, W) or (H, W, C))."""
     img = _c(img)
     f = int(factor)
     h, w = img.shape[:2]
     ch = img.shape[2] if img.ndim == 3 else 1
-    out = np.empty((h // f, w // f, *img.shape[2:]), f32)
-    _downsample(img.reshape(h, w * ch), f, ch, out.reshape(h // f, (w // f) * ch))
-    return out
+    shape = (h // f, w // f, *img.shape[2:])
+    res = out if out is not None and out.flags.c_contiguous else np.empty(shape, f32)
+    _downsample(img.reshape(h, w * ch), f, ch, res.reshape(h // f, (w // f) * ch))
+    if out is not None and res is not out:
+        out[...] = res
+        res = out
+    return res
 
 
 _AXES: dict = {}

@@ -32,6 +32,7 @@ using std::floor; using std::exp; using std::cos;
 #define __device__
 #define __forceinline__ inline
 struct cag_dim3 { unsigned int x, y, z; };
+struct float2 { float x, y; };
 static const cag_dim3 blockIdx = {0, 0, 0};
 static const cag_dim3 threadIdx = {0, 0, 0};
 static const cag_dim3 blockDim = {1, 1, 1};

@@ -366,6 +366,22 @@ extern "C" __global__ void cag_peak_follow(float* __restrict__ now, float* __res
 }
 """
 
+SOURCES["cag_spectral_mul"] = r"""
+extern "C" __global__ void cag_spectral_mul(const float2* __restrict__ F,
+                                            const float2* __restrict__ K,
+                                            float2* out, long long n, long long total) {
+    /* out[i] = K[i] * F[i % n]: one spectrum F (n values) times k stacked spectra;
+       out may alias F (each element is read before it is written, by the same thread) */
+    CAG_LOOP(i, total) {
+        const float2 f = F[i % n], k = K[i];
+        float2 r;
+        r.x = k.x * f.x - k.y * f.y;
+        r.y = k.x * f.y + k.y * f.x;
+        out[i] = r;
+    }
+}
+"""
+
 SOURCES["cag_palette_lut"] = r"""
 extern "C" __global__ void cag_palette_lut(double a0, double a1, double a2, double b0, double b1,
                                            double b2, double c0, double c1, double c2, double d0,
@@ -596,14 +612,14 @@ def palette_map(xp, launch, t, a, lut, alut, out=None):
     return _finish(buf, res)
 
 
-def downsample_box(xp, launch, img, factor):
+def downsample_box(xp, launch, img, factor, out=None):
     img = _f32c(xp, img)
     h, w = img.shape[:2]
     c = 1 if img.ndim == 2 else int(img.shape[2])
     f = int(factor)
-    out = xp.empty((h // f, w // f, *img.shape[2:]), dtype=f32)
-    launch("cag_downsample_box", out.size, (img, i32(h), i32(w), i32(c), i32(f), out))
-    return out
+    buf, res = _target(xp, out, (h // f, w // f, *img.shape[2:]))
+    launch("cag_downsample_box", buf.size, (img, i32(h), i32(w), i32(c), i32(f), buf))
+    return _finish(buf, res)
 
 
 def upsample_add(xp, launch, base, small, gain, out=None):
@@ -667,6 +683,23 @@ def peak_follow(xp, launch, now, peaks, inv, decay, first, consume=False):
     return peaks, inv
 
 
+def spectral_mul(xp, launch, F, K, out=None):
+    c64 = np.complex64
+    for a in (F, K):
+        if not (a.dtype == c64 and a.flags.c_contiguous):
+            raise ValueError("spectral_mul takes contiguous complex64 spectra")
+    if K.shape[-2:] != F.shape or K.ndim not in (2, 3):
+        raise ValueError(f"spectra of shapes {K.shape} and {F.shape} do not match")
+    if out is None:
+        out = xp.empty(K.shape, dtype=c64)
+    elif not (out.shape == K.shape and out.dtype == c64 and out.flags.c_contiguous):
+        raise ValueError("spectral_mul writes a contiguous complex64 array shaped like K")
+    if K.ndim == 3 and out is F:
+        raise ValueError("a stacked product cannot be written over F")
+    launch("cag_spectral_mul", K.size, (F, K, out, np.int64(F.size), np.int64(K.size)))
+    return out
+
+
 def palette_lut(xp, launch, a, b, c, d, harm2, harm3, shift, gain, out):
     if not (out.dtype == f32 and out.flags.c_contiguous and out.ndim == 2
             and out.shape[1] == 3):
@@ -694,4 +727,4 @@ def blur_dense(xp, launch, img, gy, gx, out=None):
 TWINS = {fn.__name__: fn for fn in (
     advect, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step, signals,
     palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats, peak_follow,
-    palette_lut, blur_dense)}
+    palette_lut, blur_dense, spectral_mul)}

@@ -110,6 +110,14 @@ def _lap9(xp, f):
 
 
 @reference
+def spectral_mul(F, K, out=None):
+    """``out = K * F`` for complex64 spectra: ``K`` (h, w) or a stack (k, h, w) of kernel
+    spectra, ``F`` one (h, w) spectrum; ``out`` may be ``F`` itself (in place)."""
+    xp = xp_of(F)
+    return xp.multiply(K, F[None] if K.ndim == 3 else F, out=out)
+
+
+@reference
 def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None, feed_gain=1.0):
     """One explicit Euler step (dt = 1) of Gray-Scott with a 9-point periodic Laplacian.
 
@@ -226,11 +234,15 @@ def palette_map(t, a, lut, alut, out=None):
 
 
 @reference
-def downsample_box(img, factor):
+def downsample_box(img, factor, out=None):
     """Mean over factor x factor blocks (img is (H, W) or (H, W, C))."""
     h, w = img.shape[:2]
     r = img.reshape(h // factor, factor, w // factor, factor, *img.shape[2:])
-    return r.mean(axis=(1, 3), dtype=f32).astype(f32, copy=False)
+    res = r.mean(axis=(1, 3), dtype=f32).astype(f32, copy=False)
+    if out is None:
+        return res
+    out[...] = res
+    return out
 
 
 @reference

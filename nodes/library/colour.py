@@ -97,7 +97,7 @@ class PreTransform(Node):
                 spec = self.memo("blur", (sigma, ctx.size, be.name),
                                  lambda: gaussian_spectrum(be, ctx.size, sigma))
                 fy = be.rfft2(y, out=self.fft_work(ctx, "fy"))
-                fy *= spec
+                be.k.spectral_mul(fy, spec, out=fy)
                 y = be.irfft2(fy, y.shape, prescaled=True,
                               out=self.fft_work(ctx, "blurred", spectral=False))
             return {"field": y}
@@ -352,7 +352,7 @@ class Bloom(Node):
                        lambda: be.asarray(gaussian_matrix(h // f, sigma)))
         gx = self.memo("gx", (w // f, sigma, be.name),
                        lambda: be.asarray(gaussian_matrix(w // f, sigma)))
-        small = be.k.downsample_box(rgb, f)
+        small = be.k.downsample_box(rgb, f, out=self.buffer(ctx, "small", (h // f, w // f, 3)))
         glow = be.k.blur_dense(small, gy, gx, out=self.buffer(ctx, "glow", small.shape))
         out = self.buffer(ctx, "rgb", rgb.shape)
         be.k.upsample_add(rgb, glow, params["intensity"], out=out)

@@ -214,7 +214,7 @@ class Lenia(Engine):
     def rule_step(self, ctx, params):
         be, A, B = ctx.backend, self.state["A"], self.state["B"]
         Fa = be.rfft2(A, out=self.fft_work(ctx, "Fa"))
-        Fa *= self.state["K"]
+        be.k.spectral_mul(Fa, self.state["K"], out=Fa)
         U = be.irfft2(Fa, A.shape, prescaled=True, out=self.fft_work(ctx, "U", spectral=False))
         be.k.lenia_growth(U, A, params["mu"], params["sigma"], 1.0 / params["T"], out=B)
         self.state["A"], self.state["B"] = B, A
@@ -255,11 +255,10 @@ class SmoothLife(Engine):
 
     def rule_step(self, ctx, params):
         be, A, B = ctx.backend, self.state["A"], self.state["B"]
-        xp = ctx.xp
         Fa = be.rfft2(A, out=self.fft_work(ctx, "Fa"))
-        Fm = xp.multiply(Fa, self.state["KM"], out=self.fft_work(ctx, "Fm"))
+        Fm = be.k.spectral_mul(Fa, self.state["KM"], out=self.fft_work(ctx, "Fm"))
         m = be.irfft2(Fm, A.shape, prescaled=True, out=self.fft_work(ctx, "m", spectral=False))
-        Fa *= self.state["KN"]
+        be.k.spectral_mul(Fa, self.state["KN"], out=Fa)
         n = be.irfft2(Fa, A.shape, prescaled=True, out=self.fft_work(ctx, "n", spectral=False))
         p = params
         be.k.smoothlife_rule(n, m, A, p["b1"], p["b2"], p["d1"], p["d2"], p["alpha_n"],
@@ -300,7 +299,7 @@ class MNCA(Engine):
         rules = params["rules"]
         k = min(K.shape[0], len(rules))
         Fa = be.rfft2(A, out=self.fft_work(ctx, "Fa"))
-        Fk = ctx.xp.multiply(K[:k], Fa[None], out=self.fft_work(ctx, "Fk", stack=k))
+        Fk = be.k.spectral_mul(Fa, K[:k], out=self.fft_work(ctx, "Fk", stack=k))
         pots = be.irfft2(Fk, A.shape, prescaled=True,
                          out=self.fft_work(ctx, "pots", stack=k, spectral=False))
         lows = tuple(r[0] for r in rules[:k])

@@ -225,6 +225,23 @@ def test_signals_fold_into_a_persistent_maxima_array(H):
     np.testing.assert_allclose(peaks, np.maximum([float(v) for v in want[2:]], 0.01), rtol=1e-6)
 
 
+def test_spectral_mul(H):
+    rng = np.random.default_rng(16)
+
+    def spec(*shape):
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(np.complex64)
+
+    F, K, Ks = spec(24, 13), spec(24, 13), spec(3, 24, 13)
+    np.testing.assert_allclose(H.twin("spectral_mul")(F, K), K * F, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(H.twin("spectral_mul")(F, Ks), Ks * F[None], rtol=1e-6,
+                               atol=1e-6)
+    G = F.copy()
+    assert H.twin("spectral_mul")(G, K, out=G) is G  # in place, as the engines use it
+    np.testing.assert_allclose(G, ref.spectral_mul(F, K), rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError):
+        H.twin("spectral_mul")(F, spec(24, 12))
+
+
 @pytest.mark.parametrize("shift", [0.0, 0.37])
 def test_palette_lut(H, shift):
     a, b, c, d = (0.5, 0.45, 0.52), (0.5, 0.4, 0.45), (2.2, 1.6, 2.0), (0.08, 0.3, 0.55)
@@ -268,6 +285,9 @@ def test_bloom_resampling(H, chans):
     img = rnd(rng, shape)
     for f in (4, 8):
         close(H.twin("downsample_box")(img, f), ref.downsample_box(img, f), 1e-6)
+        o = np.empty((64 // f, 96 // f, *shape[2:]), f32)
+        assert H.twin("downsample_box")(img, f, out=o) is o
+        close(o, ref.downsample_box(img, f), 1e-6)
         small = ref.downsample_box(img, f)
         close(H.twin("upsample_add")(img, small, 0.3), ref.upsample_add(img, small, 0.3))
         o1, o2 = np.empty_like(img), np.empty_like(img)

@@ -150,6 +150,20 @@ def test_signals_fold_maxima_and_peaks_consume_them(gbe, cp):
         assert np.isneginf(host(acc)).all()
 
 
+def test_spectral_mul(gbe, cp):
+    rng = np.random.default_rng(16)
+
+    def spec(*shape):
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(np.complex64)
+
+    F, K, Ks = spec(128, 65), spec(128, 65), spec(3, 128, 65)
+    got = gbe.k.spectral_mul(cp.asarray(F), cp.asarray(Ks))
+    np.testing.assert_allclose(host(got), Ks * F[None], rtol=1e-5, atol=1e-5)
+    G = cp.asarray(F)
+    assert gbe.k.spectral_mul(G, cp.asarray(K), out=G) is G
+    np.testing.assert_allclose(host(G), K * F, rtol=1e-5, atol=1e-5)
+
+
 def test_palette_lut_and_dense_blur(gbe, cp):
     from nodes.library.colour import gaussian_matrix
 

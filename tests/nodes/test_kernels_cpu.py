@@ -290,6 +290,13 @@ def test_downsample_box(factor):
     for shape in ((64, 96, 3), (64, 96)):
         img = rnd(rng, shape)
         close(cpu.downsample_box(img, factor), ref.downsample_box(img, factor))
+        small = (64 // factor, 96 // factor, *shape[2:])
+        out = np.empty(small, f32)
+        assert cpu.downsample_box(img, factor, out=out) is out
+        close(out, ref.downsample_box(img, factor))
+        strided = np.empty((small[1], small[0], *shape[2:]), f32).swapaxes(0, 1)
+        assert cpu.downsample_box(img, factor, out=strided) is strided
+        close(np.ascontiguousarray(strided), ref.downsample_box(img, factor))
 
 
 def test_upsample_add():
