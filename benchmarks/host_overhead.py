@@ -1,0 +1,210 @@
+"""Host cost of the GPU code path, measured without a GPU.
+
+On a GPU a full preset frame at 1024 x 1024 is launch-bound: its kernels take a
+few microseconds each, and the frame rate follows the host time spent issuing
+them (see ``benchmarks/results/gpu_*.md``).  This script runs the preset graphs
+through the CUDA code path with the kernels emulated on the host (the same
+sources, built by ``nodes.kernels.cuda_host``) on a tiny grid, so what it times
+is what the host does per frame on the GPU path apart from CuPy itself: the
+evaluator, the nodes, the twins' launch-side code; and it counts the kernel
+launches, FFTs and other array operations issued per frame (each one costs
+CuPy's call overhead on a GPU).
+
+    python benchmarks/host_overhead.py                 # four presets
+    python benchmarks/host_overhead.py --all
+
+"us" includes the emulated kernels and FFTs on a 16 x 16 grid (a few us each
+here) and the counting itself; compare runs of this script, not GPU figures.
+"GPU calls" = our kernel launches + FFTs + other array operations (fills,
+copies, ufuncs, matmuls, host-to-device copies), each one CuPy call on a GPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+import nodes  # noqa: E402
+from nodes.backend import Backend  # noqa: E402
+from nodes.kernels import REFERENCE, _load_refs, cuda_host, cuda_src  # noqa: E402
+
+f32 = np.float32
+DEFAULT = ("amoeba", "labyrinth", "sl_gliders", "mnca_coral")
+
+
+COUNTS = {"kernels": 0, "ffts": 0, "array_ops": 0}
+
+
+def _plain(a):
+    return a.view(np.ndarray) if isinstance(a, Dev) else a
+
+
+def _wrap(res):
+    if type(res) is np.ndarray:
+        return res.view(Dev)
+    if isinstance(res, tuple):
+        return tuple(_wrap(r) for r in res)
+    return res
+
+
+class Dev(np.ndarray):
+    """A "device" array: every NumPy operation on it (ufunc, array function, item
+    assignment) counts as one array op, as each is one CuPy call on a GPU."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kw):
+        COUNTS["array_ops"] += 1
+        if out is not None:
+            kw["out"] = tuple(_plain(o) for o in out)
+        res = getattr(ufunc, method)(*(_plain(i) for i in inputs), **kw)
+        if out is not None:
+            return out[0] if len(out) == 1 else out
+        return _wrap(res)
+
+    def __array_function__(self, func, types, args, kwargs):
+        COUNTS["array_ops"] += 1
+
+        def plain(x):
+            if isinstance(x, (list, tuple)):
+                return type(x)(plain(i) for i in x)
+            return _plain(x)
+
+        return _wrap(func(*plain(args), **{k: plain(v) for k, v in kwargs.items()}))
+
+    def __setitem__(self, key, value):
+        COUNTS["array_ops"] += 1
+        self.view(np.ndarray)[key] = _plain(value)
+
+
+class _Xp:
+    """The array module as node code sees it: NumPy, handing out Dev arrays, and counting
+    the calls that launch work on a GPU (fills, copies, stacks...)."""
+
+    ndarray = Dev
+    _NO_WORK = {"empty", "empty_like"}
+
+    def __getattr__(self, name):
+        attr = getattr(np, name)
+        if not callable(attr) or isinstance(attr, type):
+            return attr
+
+        def call(*a, **k):
+            if name not in self._NO_WORK:
+                has_dev = any(isinstance(x, Dev) for x in a)
+                if not has_dev:  # with a Dev argument the array protocols count it
+                    COUNTS["array_ops"] += 1
+            return _wrap(attr(*a, **k))
+
+        return call
+
+
+class EmulatedGpu(Backend):
+    """Dev arrays, CUDA twins run on the host, FFTs with CuPy's conventions."""
+
+    name = "numpy"
+    fft_writes_out = True
+
+    def __init__(self):
+        super().__init__()
+        _load_refs()
+        self.xp = xp = _Xp()
+
+        def launch(name, n, args):
+            COUNTS["kernels"] += 1
+            cuda_host.launch(name, n, [_plain(a) for a in args])
+
+        def bind(name):
+            impl = cuda_src.TWINS[name]
+            return staticmethod(lambda *a, **k: impl(xp, launch, *a, **k))
+
+        kernels = {n: staticmethod(f) for n, f in REFERENCE.items()}
+        kernels.update({n: bind(n) for n in cuda_src.TWINS})
+        self.k = type("K", (), kernels)()
+
+    def asarray(self, a, dtype=f32):
+        COUNTS["array_ops"] += 1  # a host-to-device copy
+        return np.array(_plain(a), dtype=dtype).view(Dev)
+
+    def to_host(self, a):
+        COUNTS["array_ops"] += 1
+        return np.array(_plain(a))
+
+    @staticmethod
+    def _into(res, out):
+        if out is None:
+            return res.view(Dev)
+        out.view(np.ndarray)[...] = res
+        return out
+
+    def rfft2(self, a, out=None):
+        COUNTS["ffts"] += 1
+        return self._into(super().rfft2(_plain(a)).astype(np.complex64), out)
+
+    def irfft2(self, f, shape, *, prescaled=False, out=None):
+        COUNTS["ffts"] += 1
+        res = super().irfft2(_plain(f), shape)
+        if prescaled:
+            res = res * f32(shape[0] * shape[1])
+        return self._into(res.astype(f32), out)
+
+    def spectrum(self, spec, shape):
+        return (np.asarray(spec) / (shape[0] * shape[1])).astype(np.complex64).view(Dev)
+
+
+def _device_signals():
+    """Colour Signals picks its device path (peaks kept on the GPU) for non-NumPy arrays;
+    Dev arrays are NumPy arrays, so point it there explicitly."""
+    from nodes.library.colour import Signals
+
+    Signals.process = lambda self, ctx, inputs, params: self._process_device(
+        ctx, inputs["field"], inputs, params)
+
+
+def measure(name: str, frames: int, repeat: int) -> tuple[float, dict]:
+    be = EmulatedGpu()
+    rt = nodes.Runtime(nodes.load(ROOT / "graphs" / f"{name}.graph"), backend=be, size=16)
+    rt.ctx.steps_override = 1
+    for _ in range(rt.warmup_frames + 5):
+        rt.step()
+    best = float("inf")
+    for _ in range(repeat):
+        for k in COUNTS:
+            COUNTS[k] = 0
+        t0 = time.perf_counter()
+        for _ in range(frames):
+            rt.step()
+        best = min(best, (time.perf_counter() - t0) / frames)
+    return best * 1e6, {k: v / frames for k, v in COUNTS.items()}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("presets", nargs="*", default=list(DEFAULT))
+    ap.add_argument("--all", action="store_true")
+    ap.add_argument("--frames", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    if cuda_host.compiler() is None:
+        print("needs a host C++ compiler (g++) to emulate the CUDA kernels")
+        return 2
+    names = sorted(p.stem for p in (ROOT / "graphs").glob("*.graph")) if args.all else args.presets
+    _device_signals()
+    print("per frame, one engine step, 16 x 16 grid, kernels emulated on the host:")
+    print(f"{'preset':14s} {'us':>6s} {'kernels':>8s} {'FFTs':>5s} {'array ops':>10s} "
+          f"{'GPU calls':>10s}")
+    for name in names:
+        us, c = measure(name, args.frames, args.repeat)
+        total = sum(c.values())
+        print(f"{name:14s} {us:6.0f} {c['kernels']:8.1f} {c['ffts']:5.1f} "
+              f"{c['array_ops']:10.1f} {total:10.1f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
