@@ -356,6 +356,16 @@ def post_step(A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, 
     return A
 
 
+@fast("numba")
+def advect_post(src, vel, scale, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x,
+                stir_y, cos_s, sin_s, vel_amp, gate, still):
+    """Advection into ``out`` then the post step on it (see ``ref.advect_post``): on the CPU
+    the two compiled passes one after the other."""
+    advect(src, vel, scale, out=out)
+    return post_step(out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s,
+                     sin_s, vel_amp, gate, still)
+
+
 # -- colour -------------------------------------------------------------------------------
 
 @intrinsic

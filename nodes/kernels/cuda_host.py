@@ -57,7 +57,8 @@ def compiler() -> str | None:
 
 
 def host_source() -> str:
-    body = "".join(cuda_src.SOURCES[name] for name in sorted(cuda_src.SOURCES))
+    units = dict.fromkeys(cuda_src.SOURCES[name] for name in sorted(cuda_src.SOURCES))
+    body = "".join(units)  # a unit holding several kernels is listed under each name
     return HOST_SHIM + cuda_src.PRELUDE + body
 
 

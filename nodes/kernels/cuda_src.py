@@ -163,31 +163,62 @@ extern "C" __global__ void cag_grayscott_step(const float* __restrict__ U, const
 """
 
 SOURCES["cag_post_step"] = r"""
-extern "C" __global__ void cag_post_step(float* __restrict__ A, float* __restrict__ prev,
-                                         const float* __restrict__ mask,
-                                         const float* __restrict__ noise, int oy1, int ox1,
-                                         int oy2, int ox2, const float* __restrict__ centre,
-                                         const float* __restrict__ stir_x,
-                                         const float* __restrict__ stir_y, float cos_s,
-                                         float sin_s, float vel_amp, float gate, float still,
-                                         int flags, int h, int w) {
+__device__ __forceinline__ float cag_post(float a, long long i, long long y, long long x,
+                                          float* __restrict__ prev,
+                                          const float* __restrict__ mask,
+                                          const float* __restrict__ noise, int oy1, int ox1,
+                                          int oy2, int ox2, const float* __restrict__ centre,
+                                          const float* __restrict__ stir_x,
+                                          const float* __restrict__ stir_y, float cos_s,
+                                          float sin_s, float vel_amp, float gate, float still,
+                                          int flags, int h, int w) {
     /* flags: 1 mask, 2 velocity noise, 4 centre noise, 8 stir */
+    if (flags & 1) a *= mask[i];
+    const float old = prev[i];
+    prev[i] = a;
+    float add = 0.0f;
+    if (flags & 2) {
+        const float n1 = noise[cag_mod(y - oy1, h) * w + cag_mod(x - ox1, w)];
+        add += fabsf(a - old) < still ? vel_amp * n1 : 0.0f;
+    }
+    if (flags & 4) add += centre[i] * noise[cag_mod(y - oy2, h) * w + cag_mod(x - ox2, w)];
+    if (flags & 8) add += cos_s * stir_x[i] + sin_s * stir_y[i];
+    a += a > gate ? add : 0.0f;
+    return cag_clip01(a);
+}
+
+#define CAG_POST_PARAMS float* __restrict__ prev, const float* __restrict__ mask, \
+    const float* __restrict__ noise, int oy1, int ox1, int oy2, int ox2, \
+    const float* __restrict__ centre, const float* __restrict__ stir_x, \
+    const float* __restrict__ stir_y, float cos_s, float sin_s, float vel_amp, float gate, \
+    float still, int flags, int h, int w
+#define CAG_POST_ARGS prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s, \
+    sin_s, vel_amp, gate, still, flags, h, w
+
+extern "C" __global__ void cag_post_step(float* __restrict__ A, CAG_POST_PARAMS) {
     const long long n = (long long)h * w;
     CAG_LOOP(i, n) {
         const long long y = i / w, x = i % w;
-        float a = A[i];
-        if (flags & 1) a *= mask[i];
-        const float old = prev[i];
-        prev[i] = a;
-        float add = 0.0f;
-        if (flags & 2) {
-            const float n1 = noise[cag_mod(y - oy1, h) * w + cag_mod(x - ox1, w)];
-            add += fabsf(a - old) < still ? vel_amp * n1 : 0.0f;
-        }
-        if (flags & 4) add += centre[i] * noise[cag_mod(y - oy2, h) * w + cag_mod(x - ox2, w)];
-        if (flags & 8) add += cos_s * stir_x[i] + sin_s * stir_y[i];
-        a += a > gate ? add : 0.0f;
-        A[i] = cag_clip01(a);
+        A[i] = cag_post(A[i], i, y, x, CAG_POST_ARGS);
+    }
+}
+
+extern "C" __global__ void cag_advect_post(const float* __restrict__ src,
+                                           const float* __restrict__ vel, float scale,
+                                           float* __restrict__ out, CAG_POST_PARAMS) {
+    /* cag_advect into out, then the post step on each advected value: one pass */
+    const long long n = (long long)h * w;
+    CAG_LOOP(i, n) {
+        const int r = (int)(i / w), c = (int)(i % w);
+        const float yy = (float)r - scale * vel[i];
+        const float xx = (float)c - scale * vel[n + i];
+        const float y0 = floorf(yy), x0 = floorf(xx);
+        const float fy = yy - y0, fx = xx - x0;
+        const long long iy0 = cag_mod((long long)y0, h), ix0 = cag_mod((long long)x0, w);
+        const long long iy1 = (iy0 + 1) % h, ix1 = (ix0 + 1) % w;
+        const float top = src[iy0 * w + ix0] * (1.0f - fx) + src[iy0 * w + ix1] * fx;
+        const float bot = src[iy1 * w + ix0] * (1.0f - fx) + src[iy1 * w + ix1] * fx;
+        out[i] = cag_post(top * (1.0f - fy) + bot * fy, i, r, c, CAG_POST_ARGS);
     }
 }
 """
@@ -224,6 +255,61 @@ extern "C" __global__ void cag_signals(const float* __restrict__ W, const float*
     cag_atomic_max(maxima + 0, mw);
     cag_atomic_max(maxima + 1, mv);
     cag_atomic_max(maxima + 2, me);
+}
+"""
+
+SOURCES["cag_signals_follow"] = r"""
+extern "C" __global__ void cag_signals_follow(const float* __restrict__ W, float* __restrict__ Wp,
+                                              const float* __restrict__ zones, int has_zones,
+                                              float wd, float wv, float we, float* inv,
+                                              float* peaks, float* maxima,
+                                              unsigned int* __restrict__ counter, float decay,
+                                              int first, float* __restrict__ out_t,
+                                              float* __restrict__ out_a, int h, int w) {
+    /* cag_signals with the normalisers inv, and in the same launch: W is copied into Wp
+       (each element after its velocity is read) and the last block to finish turns the
+       frame's maxima into the peak followers (peaks, inv) for the next frame, then puts
+       maxima back to -inf and the counter to zero.  maxima must hold -inf on entry. */
+    const long long n = (long long)h * w;
+    const float inv_d = inv[0], inv_v = inv[1], inv_e = inv[2];
+    const float ninf = __int_as_float(0xff800000);
+    float mw = ninf, mv = ninf, me = ninf;
+    CAG_LOOP(i, n) {
+        const long long y = i / w, x = i % w;
+        const long long ym = y == 0 ? h - 1 : y - 1, yp = y == h - 1 ? 0 : y + 1;
+        const long long xm = x == 0 ? w - 1 : x - 1, xp = x == w - 1 ? 0 : x + 1;
+        const float v0 = W[i];
+        const float gx = W[y * w + xm] - W[y * w + xp];
+        const float gy = W[ym * w + x] - W[yp * w + x];
+        const float e = sqrtf(gx * gx + gy * gy);
+        const float vel = fabsf(v0 - Wp[i]);
+        Wp[i] = v0;
+        float t = wd * v0 * inv_d + wv * vel * inv_v + we * e * inv_e;
+        if (has_zones) t = t + zones[i];
+        out_t[i] = t - floorf(t);
+        out_a[i] = cag_clip01(v0 * inv_d);
+        mw = fmaxf(mw, v0);
+        mv = fmaxf(mv, vel);
+        me = fmaxf(me, e);
+    }
+    cag_atomic_max(maxima + 0, mw);
+    cag_atomic_max(maxima + 1, mv);
+    cag_atomic_max(maxima + 2, me);
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        __threadfence();
+        const unsigned int done = atomicAdd(counter, 1u);
+        if (done == gridDim.x - 1) {  /* every block has read inv and folded its maxima */
+            __threadfence();
+            for (int j = 0; j < 3; ++j) {
+                const float now = atomicExch(maxima + j, ninf);
+                const float p = first ? fmaxf(now, 0.01f) : fmaxf(now, decay * peaks[j]);
+                peaks[j] = p;
+                inv[j] = 1.0f / fmaxf(p, 1e-3f);
+            }
+            atomicExch(counter, 0u);
+        }
+    }
 }
 """
 
@@ -366,6 +452,15 @@ extern "C" __global__ void cag_peak_follow(float* __restrict__ now, float* __res
 }
 """
 
+SOURCES["cag_advect_post"] = SOURCES["cag_post_step"]  # one translation unit, two kernels
+
+SOURCES["cag_deadzone"] = r"""
+extern "C" __global__ void cag_deadzone(const float* __restrict__ x, float dead, float gain,
+                                        float* __restrict__ out, long long n) {
+    CAG_LOOP(i, n) out[i] = cag_clip01((x[i] - dead) * gain);
+}
+"""
+
 SOURCES["cag_spectral_mul"] = r"""
 extern "C" __global__ void cag_spectral_mul(const float2* __restrict__ F,
                                             const float2* __restrict__ K,
@@ -436,7 +531,7 @@ extern "C" __global__ void cag_blur_dense(const float* __restrict__ src,
 """
 
 #: kernels that reduce across the whole grid (launched with a bounded grid)
-REDUCING = frozenset({"cag_signals", "cag_coverage_stats"})
+REDUCING = frozenset({"cag_signals", "cag_signals_follow", "cag_coverage_stats"})
 
 
 def full_source(name: str) -> str:
@@ -533,8 +628,32 @@ def grayscott_step(xp, launch, U, V, feed, kill, du, dv, out_u=None, out_v=None,
 
 def post_step(xp, launch, A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
               cos_s, sin_s, vel_amp, gate, still):
-    if not (A.dtype == f32 and A.flags.c_contiguous and prev.dtype == f32
-            and prev.flags.c_contiguous):
+    if not (A.dtype == f32 and A.flags.c_contiguous):
+        raise ValueError("post_step works in place on contiguous float32 A and prev")
+    launch("cag_post_step", A.size,
+           (A, *_post_args(xp, A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
+                           cos_s, sin_s, vel_amp, gate, still)))
+    return A
+
+
+def advect_post(xp, launch, src, vel, scale, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre,
+                stir_x, stir_y, cos_s, sin_s, vel_amp, gate, still):
+    src, vel = _f32c(xp, src), _f32c(xp, vel)
+    if not (out.shape == src.shape and out.dtype == f32 and out.flags.c_contiguous):
+        raise ValueError("advect_post writes a contiguous float32 out shaped like src")
+    if out is src:
+        raise ValueError("advect_post cannot write over its source")
+    launch("cag_advect_post", out.size,
+           (src, vel, f32(scale), out,
+            *_post_args(xp, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
+                        cos_s, sin_s, vel_amp, gate, still)))
+    return out
+
+
+def _post_args(xp, A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s,
+               sin_s, vel_amp, gate, still):
+    """The post-step arguments after the field (CAG_POST_PARAMS), checked and flagged."""
+    if not (prev.shape == A.shape and prev.dtype == f32 and prev.flags.c_contiguous):
         raise ValueError("post_step works in place on contiguous float32 A and prev")
     h, w = A.shape
     flags = 0
@@ -551,13 +670,11 @@ def post_step(xp, launch, A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir
         stir_x, stir_y = _f32c(xp, stir_x), _f32c(xp, stir_y)
         flags |= 8
     noise = _f32c(xp, noise)
-    launch("cag_post_step", h * w,
-           (A, prev, dummy if mask is None else mask, noise, i32(oy1 % h), i32(ox1 % w),
+    return (prev, dummy if mask is None else mask, noise, i32(oy1 % h), i32(ox1 % w),
             i32(oy2 % h), i32(ox2 % w), dummy if centre is None else centre,
             dummy if stir_x is None else stir_x, dummy if stir_y is None else stir_y,
             f32(cos_s), f32(sin_s), f32(vel_amp), f32(gate), f32(still), i32(flags), i32(h),
-            i32(w)))
-    return A
+            i32(w))
 
 
 def _ptr(a) -> int:
@@ -601,6 +718,28 @@ def signals(xp, launch, W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=
            (W, Wprev, z, i32(zones is not None), f32(wd), f32(wv), f32(we), inv, bt, ba, maxima,
             i32(h), i32(w)))
     return _finish(bt, rt), _finish(ba, ra), maxima[0], maxima[1], maxima[2]
+
+
+def signals_follow(xp, launch, W, Wprev, zones, wd, wv, we, inv, peaks, maxima, decay, first,
+                   out_t=None, out_a=None):
+    W = _f32c(xp, W)
+    h, w = W.shape
+    if not (Wprev.shape == W.shape and Wprev.dtype == f32 and Wprev.flags.c_contiguous):
+        raise ValueError("signals_follow updates a contiguous float32 Wprev in place")
+    for a in (inv, peaks, maxima):
+        if not (a.dtype == f32 and a.flags.c_contiguous and a.size == 3):
+            raise ValueError("signals_follow updates contiguous float32 (3,) arrays in place")
+    key = ("follow", xp.__name__, _device_id(xp))
+    counter = _WORKSPACE.get(key)
+    if counter is None:  # zeroed once; the kernel leaves it zeroed
+        counter = _WORKSPACE[key] = xp.zeros(1, dtype=np.uint32)
+    bt, rt = _target(xp, out_t, W.shape)
+    ba, ra = _target(xp, out_a, W.shape)
+    z = W if zones is None else _f32c(xp, zones)
+    launch("cag_signals_follow", h * w,
+           (W, Wprev, z, i32(zones is not None), f32(wd), f32(wv), f32(we), inv, peaks, maxima,
+            counter, f32(decay), i32(bool(first)), bt, ba, i32(h), i32(w)))
+    return _finish(bt, rt), _finish(ba, ra)
 
 
 def palette_map(xp, launch, t, a, lut, alut, out=None):
@@ -683,6 +822,13 @@ def peak_follow(xp, launch, now, peaks, inv, decay, first, consume=False):
     return peaks, inv
 
 
+def deadzone(xp, launch, x, dead, gain, out=None):
+    x = _f32c(xp, x)
+    buf, res = _target(xp, out, x.shape)
+    launch("cag_deadzone", x.size, (x, f32(dead), f32(gain), buf, np.int64(x.size)))
+    return _finish(buf, res)
+
+
 def spectral_mul(xp, launch, F, K, out=None):
     c64 = np.complex64
     for a in (F, K):
@@ -727,4 +873,4 @@ def blur_dense(xp, launch, img, gy, gx, out=None):
 TWINS = {fn.__name__: fn for fn in (
     advect, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step, signals,
     palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats, peak_follow,
-    palette_lut, blur_dense, spectral_mul)}
+    palette_lut, blur_dense, spectral_mul, signals_follow, deadzone, advect_post)}

@@ -176,6 +176,26 @@ def post_step(A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, 
 # -- colour --------------------------------------------------------------------------
 
 @reference
+def advect_post(src, vel, scale, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x,
+                stir_y, cos_s, sin_s, vel_amp, gate, still):
+    """:func:`advect` of ``src`` into ``out`` then :func:`post_step` on ``out`` (one pass
+    on a GPU): an engine step's transport, containment and perturbation."""
+    advect(src, vel, scale, out=out)
+    return post_step(out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s,
+                     sin_s, vel_amp, gate, still)
+
+
+@reference
+def deadzone(x, dead, gain, out=None):
+    """``clip((x - dead) * gain, 0, 1)`` (Pre-transform's deadzone shaping)."""
+    xp = xp_of(x)
+    out = _out(xp, out, x.shape)
+    xp.subtract(x, f32(dead), out=out)
+    out *= f32(gain)
+    return xp.clip(out, f32(0), f32(1), out=out)
+
+
+@reference
 def power(x, p, out=None):
     """``out = x ** p`` in float32 (Pre-transform's power_blur shaping)."""
     xp = xp_of(x)
@@ -215,6 +235,21 @@ def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=
         return out_t, out_a, W.max(), vel.max(), e.max()
     maxima[...] = xp.maximum(maxima, xp.stack([W.max(), vel.max(), e.max()]))
     return out_t, out_a, maxima[0], maxima[1], maxima[2]
+
+
+@reference
+def signals_follow(W, Wprev, zones, wd, wv, we, inv, peaks, maxima, decay, first, out_t=None,
+                   out_a=None):
+    """Colour signals and their peak followers in one go, all state on the backend:
+    :func:`signals` with the (3,) normalisers ``inv``, folding the maxima into ``maxima``
+    (-inf on entry); then :func:`peak_follow` from them, updating ``peaks`` and ``inv``
+    for the next frame and putting ``maxima`` back to -inf; and ``Wprev = W``.
+    Returns ``(t, alpha)``.  (On a GPU: one kernel, nothing read back.)"""
+    t, a, *_ = signals(W, Wprev, zones, wd, wv, we, inv, None, None, out_t=out_t, out_a=out_a,
+                       maxima=maxima)
+    peak_follow(maxima, peaks, inv, decay, first, consume=True)
+    Wprev[...] = W
+    return t, a
 
 
 @reference

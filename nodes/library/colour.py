@@ -87,9 +87,8 @@ class PreTransform(Node):
         xp, be = ctx.xp, ctx.backend
         mode = params["mode"]
         if mode == "deadzone":
-            y = xp.subtract(x, f32(params["dead"]), out=self.buffer(ctx, "y", x.shape))
-            y *= f32(params["gain"])
-            return {"field": xp.clip(y, f32(0), f32(1), out=y)}
+            return {"field": be.k.deadzone(x, params["dead"], params["gain"],
+                                           out=self.buffer(ctx, "y", x.shape))}
         if mode == "power_blur":
             y = be.k.power(x, params["power"], out=self.buffer(ctx, "y", x.shape))
             sigma = params["blur"] * ctx.res_scale
@@ -184,10 +183,10 @@ class Signals(Node):
     def _process_device(self, ctx, W, inputs, params):
         """Same maths on a GPU array, with the peak followers kept on the device.
 
-        The normalisers live in one (3,) float32 device array that the signals
-        kernel reads; it folds its maxima into a persistent (3,) array that
-        ``peak_follow`` reads, turns into peaks and normalisers and resets, on the
-        same stream: no number comes back to the host and nothing is allocated.
+        Normalisers, peaks and the frame's maxima live in (3,) float32 device
+        arrays; ``signals_follow`` (one kernel on a GPU) computes t and alpha,
+        updates the peak followers from the maxima and copies the field into
+        ``prev``: no number comes back to the host and nothing is allocated.
         """
         xp, be = ctx.xp, ctx.backend
         st = self.state
@@ -200,13 +199,11 @@ class Signals(Node):
             st["peaks_dev"] = xp.zeros(3, dtype=f32)
             # the signals kernel maxes into this; peak_follow consumes it (back to -inf)
             st["maxima"] = xp.full(3, -np.inf, dtype=f32)
-        t, a, *_ = be.k.signals(W, prev, inputs.get("zones"), params["w_density"],
-                                params["w_velocity"], params["w_edges"], st["inv"], None, None,
-                                out_t=st["t"], out_a=st["a"], maxima=st["maxima"])
-        be.k.peak_follow(st["maxima"], st["peaks_dev"], st["inv"], params["decay"],
-                         st["peaks"] is None, consume=True)
+        t, a = be.k.signals_follow(W, prev, inputs.get("zones"), params["w_density"],
+                                   params["w_velocity"], params["w_edges"], st["inv"],
+                                   st["peaks_dev"], st["maxima"], params["decay"],
+                                   st["peaks"] is None, out_t=st["t"], out_a=st["a"])
         st["peaks"] = st["peaks_dev"]
-        prev[...] = W
         return {"t": t, "alpha": a}
 
 

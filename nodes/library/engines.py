@@ -137,15 +137,24 @@ class Engine(Node):
         self.prepare(ctx, params)
         for _ in range(n):
             self.rule_step(ctx, params)
+            supported = False
             if flow is not None:
                 for name in self.fields():
                     src = self.state[name]
                     dst = self.state.get(name + "_tmp")
                     if dst is None:  # allocated once, then ping-ponged with the field
                         dst = ctx.xp.empty_like(src)
-                    ctx.backend.k.advect(src, flow, 1.0, out=dst)
+                    if name == "A" and perturb is not None:
+                        # transport + containment + perturbation of the world in one pass
+                        prev = self.state.get("prev")
+                        if prev is None:
+                            prev = self.state["prev"] = src.copy()
+                        perturb.advect_apply(ctx, self, src, flow, dst, prev, contain)
+                        supported = True
+                    else:
+                        ctx.backend.k.advect(src, flow, 1.0, out=dst)
                     self.state[name], self.state[name + "_tmp"] = dst, src
-            if contain is not None or perturb is not None:
+            if not supported and (contain is not None or perturb is not None):
                 self.life_support(ctx, contain, perturb)
             self.state["step"] += 1
         cov = inputs.get("coverage")

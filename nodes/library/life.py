@@ -87,19 +87,29 @@ class PerturbPlan:
     gate: float
     stir_speed: float
 
-    def apply(self, ctx: Context, engine: Node, A, prev, contain) -> None:
+    def step_args(self, engine: Node, n: int, contain) -> tuple:
+        """This step's post-step arguments after (field, prev): the noise draw and stir
+        phase advance the engine's random state, once per engine step."""
         st = engine.state
         rng = st["rng"]
-        n = A.shape[0]
         step = st.get("step", 0)
         phase = st.get("stir_phase", 0.0)
         st["stir_phase"] = (phase + self.stir_speed) % (2 * np.pi)
         i = int(rng.integers(POOL))
         oy1, ox1, oy2, ox2 = (int(v) for v in rng.integers(0, n, 4))
         vel = self.vel_amp if (self.every > 0 and step % self.every == 0) else 0.0
-        ctx.backend.k.post_step(A, prev, contain, self.noise[i], oy1, ox1, oy2, ox2, self.centre,
-                                self.stir_x, self.stir_y, float(np.cos(phase)),
-                                float(np.sin(phase)), vel, self.gate, self.still)
+        return (contain, self.noise[i], oy1, ox1, oy2, ox2, self.centre, self.stir_x,
+                self.stir_y, float(np.cos(phase)), float(np.sin(phase)), vel, self.gate,
+                self.still)
+
+    def apply(self, ctx: Context, engine: Node, A, prev, contain) -> None:
+        ctx.backend.k.post_step(A, prev, *self.step_args(engine, A.shape[0], contain))
+
+    def advect_apply(self, ctx: Context, engine: Node, src, flow, out, prev, contain) -> None:
+        """Advect ``src`` by ``flow`` into ``out`` and apply this step's post step to it, in
+        one pass where the backend fuses them."""
+        ctx.backend.k.advect_post(src, flow, 1.0, out, prev,
+                                  *self.step_args(engine, src.shape[0], contain))
 
 
 class Perturb(Node):

@@ -181,6 +181,35 @@ def test_post_step(H, shape, mask, vel_amp, centre, stir):
     close((a1, p1), (a2, p2))
 
 
+@pytest.mark.parametrize("full", [True, False])
+def test_advect_post(H, shape, full):
+    """Transport, containment and perturbation fused: the same as advect then post_step."""
+    rng = np.random.default_rng(15)
+    src = rnd(rng, shape)
+    vel = (rng.standard_normal((2, *shape)) * 3).astype(f32)
+    prev = rnd(rng, shape)
+    noise = rng.standard_normal(shape).astype(f32)
+    mk = rnd(rng, shape, 0.1, 0.9) if full else None
+    ce = rnd(rng, shape, 0.01) if full else None
+    sx, sy = (rnd(rng, shape, 0.02, -0.01), rnd(rng, shape, 0.02, -0.01)) if full else (None,
+                                                                                          None)
+    args = (mk, noise, 3, 7, 11, 2, ce, sx, sy, 0.3, -0.9, 0.012 if full else 0.0, 0.03, 0.5)
+    o1, p1, o2, p2 = np.empty_like(src), prev.copy(), np.empty_like(src), prev.copy()
+    assert H.twin("advect_post")(src, vel, 1.0, o1, p1, *args) is o1
+    ref.advect(src, vel, 1.0, out=o2)
+    ref.post_step(o2, p2, *args)
+    close((o1, p1), (o2, p2))
+    assert float(np.abs(o1 - src).max()) > 1e-3  # it moved
+
+
+def test_deadzone(H, shape):
+    rng = np.random.default_rng(16)
+    x = rnd(rng, shape, 0.4)
+    close(H.twin("deadzone")(x, 0.015, 3.5), ref.deadzone(x, 0.015, 3.5), 1e-6)
+    want = np.clip((x - f32(0.015)) * f32(3.5), 0, 1)
+    close(ref.deadzone(x, 0.015, 3.5), want, 0)
+
+
 @pytest.mark.parametrize("zones", [True, False])
 def test_signals(H, shape, zones):
     rng = np.random.default_rng(7)
@@ -240,6 +269,27 @@ def test_spectral_mul(H):
     np.testing.assert_allclose(G, ref.spectral_mul(F, K), rtol=1e-6, atol=1e-6)
     with pytest.raises(ValueError):
         H.twin("spectral_mul")(F, spec(24, 12))
+
+
+@pytest.mark.parametrize("zones", [True, False])
+def test_signals_follow(H, zones):
+    """Signals, peak followers and the prev copy in one launch, over three frames (the
+    maxima and the block counter are reset by the kernel for the next one)."""
+    rng = np.random.default_rng(17)
+    z = rnd(rng, (40, 56), 2.0, -1.0) if zones else None
+    state = [[np.zeros((40, 56), f32), np.ones(3, f32), np.zeros(3, f32),
+              np.full(3, -np.inf, f32)] for _ in range(2)]
+    for frame in range(3):
+        W = rnd(rng, (40, 56), 0.5 + 0.4 * frame)
+        outs = []
+        for impl, (prev, inv, peaks, acc) in zip((H.twin("signals_follow"), ref.signals_follow),
+                                                  state):
+            outs.append(impl(W, prev, z, 0.3, 0.25, 0.45, inv, peaks, acc, 0.9, frame == 0))
+            np.testing.assert_array_equal(prev, W)
+            assert np.isneginf(acc).all()
+        close(outs[0], outs[1], 1e-6)
+        close(tuple(state[0][1:3]), tuple(state[1][1:3]), 1e-6)
+    assert float(state[0][2][0]) > 0.9  # the density peak followed the field
 
 
 @pytest.mark.parametrize("shift", [0.0, 0.37])

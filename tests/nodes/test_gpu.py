@@ -120,6 +120,23 @@ def test_post_step(gbe, cp, shape, full):
     close((ga, gp), (ra, rp))
 
 
+def test_advect_post_and_deadzone(gbe, cp, shape):
+    rng = np.random.default_rng(19)
+    src, prev = rnd(rng, shape), rnd(rng, shape)
+    vel = (rng.standard_normal((2, *shape)) * 3).astype(f32)
+    mask, noise = rnd(rng, shape, 0.1, 0.9), rng.standard_normal(shape).astype(f32)
+    sx, sy = rnd(rng, shape, 0.02, -0.01), rnd(rng, shape, 0.02, -0.01)
+    d = cp.asarray
+    out, dprev = cp.empty(shape, f32), d(prev)
+    gbe.k.advect_post(d(src), d(vel), 1.0, out, dprev, d(mask), d(noise), 3, 7, 11, 2, None,
+                      d(sx), d(sy), 0.3, -0.9, 0.012, 0.03, 0.5)
+    o2, p2 = np.empty_like(src), prev.copy()
+    ref.advect_post(src, vel, 1.0, o2, p2, mask, noise, 3, 7, 11, 2, None, sx, sy, 0.3, -0.9,
+                    0.012, 0.03, 0.5)
+    close((out, dprev), (o2, p2))
+    close(gbe.k.deadzone(d(src), 0.015, 3.5), ref.deadzone(src, 0.015, 3.5), 1e-6)
+
+
 @pytest.mark.parametrize("zones", [True, False])
 def test_signals(gbe, cp, shape, zones):
     rng = np.random.default_rng(4)
@@ -148,6 +165,28 @@ def test_signals_fold_maxima_and_peaks_consume_them(gbe, cp):
         p, i = cp.zeros(3, f32), cp.ones(3, f32)
         gbe.k.peak_follow(acc, p, i, 0.9, True, consume=True)
         assert np.isneginf(host(acc)).all()
+
+
+def test_signals_follow_many_blocks(gbe, cp):
+    """The fused signals kernel over a grid of many blocks: the last block to finish
+    updates peaks and normalisers from every block's maxima, then resets its state."""
+    rng = np.random.default_rng(18)
+    shape = (512, 384)
+    d_prev, d_inv, d_peaks = cp.zeros(shape, f32), cp.ones(3, f32), cp.zeros(3, f32)
+    d_acc = cp.full(3, -np.inf, dtype=f32)
+    prev, inv, peaks, acc = np.zeros(shape, f32), np.ones(3, f32), np.zeros(3, f32), \
+        np.full(3, -np.inf, f32)
+    for frame in range(4):
+        W = rnd(rng, shape, 0.4 + 0.3 * frame)
+        got = gbe.k.signals_follow(cp.asarray(W), d_prev, None, 0.3, 0.25, 0.45, d_inv, d_peaks,
+                                   d_acc, 0.95, frame == 0)
+        want = ref.signals_follow(W, prev, None, 0.3, 0.25, 0.45, inv, peaks, acc, 0.95,
+                                  frame == 0)
+        close(got, want)
+        np.testing.assert_allclose(host(d_peaks), peaks, rtol=1e-6)
+        np.testing.assert_allclose(host(d_inv), inv, rtol=1e-6)
+        assert np.isneginf(host(d_acc)).all()
+        np.testing.assert_array_equal(host(d_prev), W)
 
 
 def test_spectral_mul(gbe, cp):

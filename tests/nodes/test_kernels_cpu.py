@@ -53,7 +53,7 @@ def test_every_twin_is_registered_with_the_reference_signature():
     twins = FAST["numba"]
     expected = {"advect", "lenia_growth", "smoothlife_rule", "mnca_update", "grayscott_step",
                 "post_step", "signals", "palette_map", "downsample_box", "upsample_add",
-                "resize_bilinear", "coverage_stats", "power"}
+                "resize_bilinear", "coverage_stats", "power", "advect_post"}
     assert expected <= set(twins)
     for name, fn in twins.items():
         assert name in REFERENCE, name
@@ -234,6 +234,20 @@ def test_post_step(with_mask, with_centre, with_stir, vel_amp):
         assert cpu.post_step(a1, p1, *args) is a1
         ref.post_step(a2, p2, *args)
         close((a1, p1), (a2, p2))
+
+
+def test_advect_post_is_advect_then_post_step():
+    rng = np.random.default_rng(18)
+    h, w = 48, 80
+    src, prev = rnd(rng, (h, w)), rnd(rng, (h, w))
+    vel = (rng.standard_normal((2, h, w)) * 3).astype(f32)
+    mask = rnd(rng, (h, w), 0.9, 1.0)
+    noise = rng.standard_normal((h, w)).astype(f32)
+    args = (mask, noise, 5, 17, h - 1, w - 1, None, None, None, 0.3, -0.95, 0.012, 0.03, 0.3)
+    o1, p1, o2, p2 = np.empty_like(src), prev.copy(), np.empty_like(src), prev.copy()
+    assert cpu.advect_post(src, vel, 1.0, o1, p1, *args) is o1
+    ref.advect_post(src, vel, 1.0, o2, p2, *args)
+    close((o1, p1), (o2, p2))
 
 
 # -- colour -----------------------------------------------------------------------------------
