@@ -223,41 +223,6 @@ extern "C" __global__ void cag_advect_post(const float* __restrict__ src,
 }
 """
 
-SOURCES["cag_signals"] = r"""
-extern "C" __global__ void cag_signals(const float* __restrict__ W, const float* __restrict__ Wp,
-                                       const float* __restrict__ zones, int has_zones,
-                                       float wd, float wv, float we,
-                                       const float* __restrict__ inv,
-                                       float* __restrict__ out_t, float* __restrict__ out_a,
-                                       float* __restrict__ maxima, int h, int w) {
-    /* maxima must hold -inf on entry: (max W, max |W - Wp|, max edge) */
-    const long long n = (long long)h * w;
-    const float inv_d = inv[0], inv_v = inv[1], inv_e = inv[2];
-    const float ninf = __int_as_float(0xff800000);
-    float mw = ninf, mv = ninf, me = ninf;
-    CAG_LOOP(i, n) {
-        const long long y = i / w, x = i % w;
-        const long long ym = y == 0 ? h - 1 : y - 1, yp = y == h - 1 ? 0 : y + 1;
-        const long long xm = x == 0 ? w - 1 : x - 1, xp = x == w - 1 ? 0 : x + 1;
-        const float v0 = W[i];
-        const float gx = W[y * w + xm] - W[y * w + xp];
-        const float gy = W[ym * w + x] - W[yp * w + x];
-        const float e = sqrtf(gx * gx + gy * gy);
-        const float vel = fabsf(v0 - Wp[i]);
-        float t = wd * v0 * inv_d + wv * vel * inv_v + we * e * inv_e;
-        if (has_zones) t = t + zones[i];
-        out_t[i] = t - floorf(t);
-        out_a[i] = cag_clip01(v0 * inv_d);
-        mw = fmaxf(mw, v0);
-        mv = fmaxf(mv, vel);
-        me = fmaxf(me, e);
-    }
-    cag_atomic_max(maxima + 0, mw);
-    cag_atomic_max(maxima + 1, mv);
-    cag_atomic_max(maxima + 2, me);
-}
-"""
-
 SOURCES["cag_signals_follow"] = r"""
 extern "C" __global__ void cag_signals_follow(const float* __restrict__ W, float* __restrict__ Wp,
                                               const float* __restrict__ zones, int has_zones,
@@ -266,10 +231,11 @@ extern "C" __global__ void cag_signals_follow(const float* __restrict__ W, float
                                               unsigned int* __restrict__ counter, float decay,
                                               int first, float* __restrict__ out_t,
                                               float* __restrict__ out_a, int h, int w) {
-    /* cag_signals with the normalisers inv, and in the same launch: W is copied into Wp
-       (each element after its velocity is read) and the last block to finish turns the
-       frame's maxima into the peak followers (peaks, inv) for the next frame, then puts
-       maxima back to -inf and the counter to zero.  maxima must hold -inf on entry. */
+    /* Colour signals (ref.signals) with the normalisers inv: t and alpha, the frame's
+       maxima (max W, max |W - Wp|, max edge) folded into maxima (-inf on entry); W is
+       copied into Wp (each element after its velocity is read); and the last block to
+       finish turns the maxima into the peak followers (ref.peak_follow: peaks, inv) for
+       the next frame, then puts maxima back to -inf and the counter to zero. */
     const long long n = (long long)h * w;
     const float inv_d = inv[0], inv_v = inv[1], inv_e = inv[2];
     const float ninf = __int_as_float(0xff800000);
@@ -438,20 +404,6 @@ extern "C" __global__ void cag_coverage_stats(const float* __restrict__ A, float
 }
 """
 
-SOURCES["cag_peak_follow"] = r"""
-extern "C" __global__ void cag_peak_follow(float* __restrict__ now, float* __restrict__ peaks,
-                                           float* __restrict__ inv, float decay, int first,
-                                           int consume) {
-    /* consume: put now back to -inf, ready for the next signals launch to max into */
-    CAG_LOOP(i, 3) {
-        const float p = first ? fmaxf(now[i], 0.01f) : fmaxf(now[i], decay * peaks[i]);
-        peaks[i] = p;
-        inv[i] = 1.0f / fmaxf(p, 1e-3f);
-        if (consume) now[i] = __int_as_float(0xff800000);
-    }
-}
-"""
-
 SOURCES["cag_advect_post"] = SOURCES["cag_post_step"]  # one translation unit, two kernels
 
 SOURCES["cag_deadzone"] = r"""
@@ -531,7 +483,7 @@ extern "C" __global__ void cag_blur_dense(const float* __restrict__ src,
 """
 
 #: kernels that reduce across the whole grid (launched with a bounded grid)
-REDUCING = frozenset({"cag_signals", "cag_signals_follow", "cag_coverage_stats"})
+REDUCING = frozenset({"cag_signals_follow", "cag_coverage_stats"})
 
 
 def full_source(name: str) -> str:
@@ -677,49 +629,6 @@ def _post_args(xp, A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, sti
             i32(w))
 
 
-def _ptr(a) -> int:
-    d = a.data
-    return d.ptr if hasattr(d, "ptr") else a.ctypes.data
-
-
-def _inv_vector(xp, inv_d, inv_v, inv_e):
-    """The three normalisers as one contiguous float32 (3,) array of xp.
-
-    Node code on a device passes 0-d views of one (3,) device array (peak
-    followers kept on the device): that array is used in place, no copy, no sync.
-    """
-    if inv_v is None and inv_e is None:  # one (3,) array of xp: used as it is
-        return _f32c(xp, inv_d)
-    vals = (inv_d, inv_v, inv_e)
-    if all(isinstance(v, xp.ndarray) for v in vals):
-        b = inv_d.base
-        if (b is not None and isinstance(b, xp.ndarray) and b.ndim == 1 and b.size == 3
-                and b.dtype == f32 and b.flags.c_contiguous
-                and all(v.dtype == f32 and v.ndim == 0 for v in vals)
-                and [_ptr(v) for v in vals] == [_ptr(b) + 4 * j for j in range(3)]):
-            return b
-        return xp.stack([xp.asarray(v, dtype=f32).reshape(()) for v in vals])
-    return xp.asarray(np.array([float(v) for v in vals], dtype=f32))
-
-
-def signals(xp, launch, W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None,
-            out_a=None, maxima=None):
-    W, Wprev = _f32c(xp, W), _f32c(xp, Wprev)
-    h, w = W.shape
-    inv = _inv_vector(xp, inv_d, inv_v, inv_e)
-    bt, rt = _target(xp, out_t, W.shape)
-    ba, ra = _target(xp, out_a, W.shape)
-    if maxima is None:
-        maxima = xp.full(3, -np.inf, dtype=f32)
-    elif not (maxima.dtype == f32 and maxima.flags.c_contiguous and maxima.size == 3):
-        raise ValueError("signals folds its maxima into a contiguous float32 (3,) array")
-    z = W if zones is None else _f32c(xp, zones)
-    launch("cag_signals", h * w,
-           (W, Wprev, z, i32(zones is not None), f32(wd), f32(wv), f32(we), inv, bt, ba, maxima,
-            i32(h), i32(w)))
-    return _finish(bt, rt), _finish(ba, ra), maxima[0], maxima[1], maxima[2]
-
-
 def signals_follow(xp, launch, W, Wprev, zones, wd, wv, we, inv, peaks, maxima, decay, first,
                    out_t=None, out_a=None):
     W = _f32c(xp, W)
@@ -811,17 +720,6 @@ def _device_id(xp):
     return cuda.Device().id if cuda is not None else -1
 
 
-def peak_follow(xp, launch, now, peaks, inv, decay, first, consume=False):
-    arrays = (now, peaks, inv) if consume else (peaks, inv)
-    now = _f32c(xp, now)
-    for a in arrays:
-        if not (a.dtype == f32 and a.flags.c_contiguous and a.size == 3):
-            raise ValueError("peak_follow updates contiguous float32 (3,) arrays in place")
-    launch("cag_peak_follow", 3,
-           (now, peaks, inv, f32(decay), i32(bool(first)), i32(bool(consume))))
-    return peaks, inv
-
-
 def deadzone(xp, launch, x, dead, gain, out=None):
     x = _f32c(xp, x)
     buf, res = _target(xp, out, x.shape)
@@ -871,6 +769,6 @@ def blur_dense(xp, launch, img, gy, gx, out=None):
 
 #: twin name -> implementation (same names and signatures as ref.py, plus (xp, launch))
 TWINS = {fn.__name__: fn for fn in (
-    advect, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step, signals,
-    palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats, peak_follow,
-    palette_lut, blur_dense, spectral_mul, signals_follow, deadzone, advect_post)}
+    advect, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step, advect_post,
+    signals_follow, palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats,
+    palette_lut, blur_dense, spectral_mul, deadzone)}

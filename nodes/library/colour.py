@@ -197,7 +197,7 @@ class Signals(Node):
             st["peaks"] = None
             st["inv"] = xp.ones(3, dtype=f32)
             st["peaks_dev"] = xp.zeros(3, dtype=f32)
-            # the signals kernel maxes into this; peak_follow consumes it (back to -inf)
+            # the frame's maxima: signals_follow folds into them and resets them
             st["maxima"] = xp.full(3, -np.inf, dtype=f32)
         t, a = be.k.signals_follow(W, prev, inputs.get("zones"), params["w_density"],
                                    params["w_velocity"], params["w_edges"], st["inv"],

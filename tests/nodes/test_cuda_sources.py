@@ -210,50 +210,6 @@ def test_deadzone(H, shape):
     close(ref.deadzone(x, 0.015, 3.5), want, 0)
 
 
-@pytest.mark.parametrize("zones", [True, False])
-def test_signals(H, shape, zones):
-    rng = np.random.default_rng(7)
-    W, Wp = rnd(rng, shape), rnd(rng, shape)
-    z = rnd(rng, shape, 2.0, -1.0) if zones else None
-    got = H.twin("signals")(W, Wp, z, 0.3, 0.25, 0.45, 1.2, 3.0, 2.0)
-    want = ref.signals(W, Wp, z, 0.3, 0.25, 0.45, 1.2, 3.0, 2.0)
-    close(got[:2], want[:2])
-    np.testing.assert_allclose([float(v) for v in got[2:]], [float(v) for v in want[2:]],
-                               rtol=1e-6)
-
-
-def test_signals_device_normalisers_and_negative_fields(H):
-    """0-d views of one (3,) array are read in place; maxima handle negative values."""
-    rng = np.random.default_rng(8)
-    W, Wp = rnd(rng, (40, 40), 1.0, -1.5), rnd(rng, (40, 40))
-    inv = np.array([1.2, 3.0, 2.0], f32)
-    views = tuple(inv[j:j + 1].reshape(()) for j in range(3))
-    from nodes.kernels.cuda_src import _inv_vector
-
-    assert _inv_vector(np, *views) is inv
-    got = H.twin("signals")(W, Wp, None, 0.3, 0.25, 0.45, *views)
-    want = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, 1.2, 3.0, 2.0)
-    close(got[:2], want[:2])
-    assert float(got[2]) == float(want[2]) < 0
-
-
-def test_signals_fold_into_a_persistent_maxima_array(H):
-    """The device path: one (3,) normaliser array, maxima folded into a kept array that
-    peak_follow consumes (puts back to -inf) so nothing is allocated per frame."""
-    rng = np.random.default_rng(13)
-    W, Wp = rnd(rng, (40, 56)), rnd(rng, (40, 56))
-    inv = np.array([1.2, 3.0, 2.0], f32)
-    acc = np.full(3, -np.inf, f32)
-    want = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, *inv)
-    got = H.twin("signals")(W, Wp, None, 0.3, 0.25, 0.45, inv, None, None, maxima=acc)
-    close(got[:2], want[:2])
-    np.testing.assert_allclose(acc, [float(v) for v in want[2:]], rtol=1e-6)
-    peaks, inv2 = np.zeros(3, f32), np.ones(3, f32)
-    H.twin("peak_follow")(acc, peaks, inv2, 0.9, True, consume=True)
-    assert np.isneginf(acc).all()
-    np.testing.assert_allclose(peaks, np.maximum([float(v) for v in want[2:]], 0.01), rtol=1e-6)
-
-
 def test_spectral_mul(H):
     rng = np.random.default_rng(16)
 
@@ -290,6 +246,22 @@ def test_signals_follow(H, zones):
         close(outs[0], outs[1], 1e-6)
         close(tuple(state[0][1:3]), tuple(state[1][1:3]), 1e-6)
     assert float(state[0][2][0]) > 0.9  # the density peak followed the field
+
+
+def test_signals_follow_negative_fields(H):
+    """Negative maxima take the other branch of the atomic float max."""
+    rng = np.random.default_rng(8)
+    W, Wp = rnd(rng, (40, 40), 1.0, -1.5), rnd(rng, (40, 40))
+    got, want = [], []
+    for impl, out in ((H.twin("signals_follow"), got), (ref.signals_follow, want)):
+        prev, inv, peaks = Wp.copy(), np.array([1.2, 3.0, 2.0], f32), np.zeros(3, f32)
+        acc = np.full(3, -np.inf, f32)
+        out.append(impl(W, prev, None, 0.3, 0.25, 0.45, inv, peaks, acc, 0.9, False))
+        out.append((peaks, inv))
+    close(got[0], want[0], 1e-6)
+    close(got[1], want[1], 0)
+    ref_max = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, 1.2, 3.0, 2.0)[2]
+    assert float(ref_max) < 0 and got[1][0][0] == f32(0.0)  # max(W) < 0, decay * 0 = 0
 
 
 @pytest.mark.parametrize("shift", [0.0, 0.37])
@@ -432,21 +404,6 @@ def test_coverage_stats(H, shape, gate):
     out = np.full(2, -1, f32)
     assert H.twin("coverage_stats")(A, gate, out=out) is out
     close(out, ref.coverage_stats(A, gate), 1e-6)
-
-
-@pytest.mark.parametrize("first", [True, False])
-def test_peak_follow(H, first):
-    now = np.array([0.004, 0.5, 2.0], f32)
-    p1, i1 = np.array([0.3, 0.2, 0.0005], f32), np.ones(3, f32)
-    p2, i2 = p1.copy(), i1.copy()
-    H.twin("peak_follow")(now, p1, i1, 0.99, first)
-    ref.peak_follow(now, p2, i2, 0.99, first)
-    close((p1, i1), (p2, i2), 0)
-    n1, n2 = now.copy(), now.copy()
-    H.twin("peak_follow")(n1, p1, i1, 0.99, first, consume=True)
-    ref.peak_follow(n2, p2, i2, 0.99, first, consume=True)
-    close((p1, i1), (p2, i2), 0)
-    assert np.isneginf(n1).all() and np.isneginf(n2).all()
 
 
 def test_signals_node_device_path_matches_host_path(H, make_ctx):

@@ -38,7 +38,7 @@ def cp():
 @pytest.fixture(scope="module")
 def gbe():
     be = get_backend("cupy")
-    for name in ("advect", "lenia_growth", "signals", "palette_map"):
+    for name in ("advect", "lenia_growth", "signals_follow", "palette_map"):
         assert be.k.implementation(name) == "cupy", name
     return be
 
@@ -137,36 +137,6 @@ def test_advect_post_and_deadzone(gbe, cp, shape):
     close(gbe.k.deadzone(d(src), 0.015, 3.5), ref.deadzone(src, 0.015, 3.5), 1e-6)
 
 
-@pytest.mark.parametrize("zones", [True, False])
-def test_signals(gbe, cp, shape, zones):
-    rng = np.random.default_rng(4)
-    W, Wp = rnd(rng, shape), rnd(rng, shape)
-    z = rnd(rng, shape, 2.0, -1.0) if zones else None
-    inv = cp.asarray(np.array([1.2, 3.0, 2.0], f32))
-    got = gbe.k.signals(cp.asarray(W), cp.asarray(Wp), None if z is None else cp.asarray(z),
-                        0.3, 0.25, 0.45, inv[0], inv[1], inv[2])
-    want = ref.signals(W, Wp, z, 0.3, 0.25, 0.45, 1.2, 3.0, 2.0)
-    close(got[:2], want[:2])
-    np.testing.assert_allclose([float(v) for v in got[2:]], [float(v) for v in want[2:]],
-                               rtol=1e-5)
-
-
-def test_signals_fold_maxima_and_peaks_consume_them(gbe, cp):
-    rng = np.random.default_rng(14)
-    W, Wp = rnd(rng, (96, 160)), rnd(rng, (96, 160))
-    inv = cp.asarray(np.array([1.2, 3.0, 2.0], f32))
-    acc = cp.full(3, -np.inf, dtype=f32)
-    want = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, 1.2, 3.0, 2.0)
-    for _ in range(2):  # consumed back to -inf, so the second frame is the same
-        got = gbe.k.signals(cp.asarray(W), cp.asarray(Wp), None, 0.3, 0.25, 0.45, inv, None,
-                            None, maxima=acc)
-        close(got[:2], want[:2])
-        np.testing.assert_allclose(host(acc), [float(v) for v in want[2:]], rtol=1e-5)
-        p, i = cp.zeros(3, f32), cp.ones(3, f32)
-        gbe.k.peak_follow(acc, p, i, 0.9, True, consume=True)
-        assert np.isneginf(host(acc)).all()
-
-
 def test_signals_follow_many_blocks(gbe, cp):
     """The fused signals kernel over a grid of many blocks: the last block to finish
     updates peaks and normalisers from every block's maxima, then resets its state."""
@@ -240,13 +210,6 @@ def test_frame_statistics(gbe, cp):
     A = rnd(rng, (256, 192)) ** 3
     for gate in (0.01, 0.3, 0.3):  # repeated: the device workspace resets itself
         close(gbe.k.coverage_stats(cp.asarray(A), gate), ref.coverage_stats(A, gate), 2e-6)
-    now = np.array([0.004, 0.5, 2.0], f32)
-    for first in (True, False):
-        p, i = cp.asarray(np.array([0.3, 0.2, 0.0005], f32)), cp.ones(3, f32)
-        rp, ri = host(p).copy(), host(i).copy()
-        gbe.k.peak_follow(cp.asarray(now), p, i, 0.99, first)
-        ref.peak_follow(now, rp, ri, 0.99, first)
-        close((p, i), (rp, ri), 1e-7)
 
 
 # -- FFT ---------------------------------------------------------------------------------
