@@ -36,6 +36,23 @@ __device__ __forceinline__ long long cag_mod(long long a, long long n) {
     return r < 0 ? r + n : r;
 }
 
+/* semi-Lagrangian transport: src sampled (bilinear, periodic) at pixel i moved back by
+   scale * vel (vel is (2, h, w): dy then dx) */
+__device__ __forceinline__ float cag_advected(const float* __restrict__ src,
+                                              const float* __restrict__ vel, float scale,
+                                              long long i, long long n, int h, int w) {
+    const int r = (int)(i / w), c = (int)(i % w);
+    const float y = (float)r - scale * vel[i];
+    const float x = (float)c - scale * vel[n + i];
+    const float y0 = floorf(y), x0 = floorf(x);
+    const float fy = y - y0, fx = x - x0;
+    const long long iy0 = cag_mod((long long)y0, h), ix0 = cag_mod((long long)x0, w);
+    const long long iy1 = (iy0 + 1) % h, ix1 = (ix0 + 1) % w;
+    const float top = src[iy0 * w + ix0] * (1.0f - fx) + src[iy0 * w + ix1] * fx;
+    const float bot = src[iy1 * w + ix0] * (1.0f - fx) + src[iy1 * w + ix1] * fx;
+    return top * (1.0f - fy) + bot * fy;
+}
+
 __device__ __forceinline__ float cag_clip01(float x) {
     return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x);
 }
@@ -66,18 +83,7 @@ SOURCES["cag_advect"] = r"""
 extern "C" __global__ void cag_advect(const float* __restrict__ src, const float* __restrict__ vel,
                                       float scale, float* __restrict__ out, int h, int w) {
     const long long n = (long long)h * w;
-    CAG_LOOP(i, n) {
-        const int r = (int)(i / w), c = (int)(i % w);
-        const float y = (float)r - scale * vel[i];
-        const float x = (float)c - scale * vel[n + i];
-        const float y0 = floorf(y), x0 = floorf(x);
-        const float fy = y - y0, fx = x - x0;
-        const long long iy0 = cag_mod((long long)y0, h), ix0 = cag_mod((long long)x0, w);
-        const long long iy1 = (iy0 + 1) % h, ix1 = (ix0 + 1) % w;
-        const float top = src[iy0 * w + ix0] * (1.0f - fx) + src[iy0 * w + ix1] * fx;
-        const float bot = src[iy1 * w + ix0] * (1.0f - fx) + src[iy1 * w + ix1] * fx;
-        out[i] = top * (1.0f - fy) + bot * fy;
-    }
+    CAG_LOOP(i, n) out[i] = cag_advected(src, vel, scale, i, n, h, w);
 }
 """
 
@@ -209,16 +215,8 @@ extern "C" __global__ void cag_advect_post(const float* __restrict__ src,
     /* cag_advect into out, then the post step on each advected value: one pass */
     const long long n = (long long)h * w;
     CAG_LOOP(i, n) {
-        const int r = (int)(i / w), c = (int)(i % w);
-        const float yy = (float)r - scale * vel[i];
-        const float xx = (float)c - scale * vel[n + i];
-        const float y0 = floorf(yy), x0 = floorf(xx);
-        const float fy = yy - y0, fx = xx - x0;
-        const long long iy0 = cag_mod((long long)y0, h), ix0 = cag_mod((long long)x0, w);
-        const long long iy1 = (iy0 + 1) % h, ix1 = (ix0 + 1) % w;
-        const float top = src[iy0 * w + ix0] * (1.0f - fx) + src[iy0 * w + ix1] * fx;
-        const float bot = src[iy1 * w + ix0] * (1.0f - fx) + src[iy1 * w + ix1] * fx;
-        out[i] = cag_post(top * (1.0f - fy) + bot * fy, i, r, c, CAG_POST_ARGS);
+        out[i] = cag_post(cag_advected(src, vel, scale, i, n, h, w), i, i / w, i % w,
+                          CAG_POST_ARGS);
     }
 }
 """
