@@ -10,9 +10,9 @@ the state of nodes that survive.
 
 from __future__ import annotations
 
+import copy
 import time
 import zlib
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 

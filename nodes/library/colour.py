@@ -132,8 +132,9 @@ class Thickness(Node):
         sigma = max(0.5, th / 4)
         g = self.memo("g", (sigma, n, ctx.backend.name),
                       lambda: ctx.backend.asarray(gaussian_matrix(n // f, sigma)))
-        small = ctx.backend.k.blur_dense(small, g, g, out=self.buffer(ctx, "small", small.shape))
-        up = ctx.backend.k.upsample_add(None, small, 0.0, out=self.buffer(ctx, "up", x.shape))
+        kernels = ctx.backend.k
+        small = kernels.blur_dense(small, g, g, out=self.buffer(ctx, "small", small.shape))
+        up = kernels.upsample_add(None, small, 0.0, out=self.buffer(ctx, "up", x.shape))
         return {"field": xp.maximum(x, up, out=up)}
 
 

@@ -137,7 +137,7 @@ class Engine(Node):
         self.prepare(ctx, params)
         for _ in range(n):
             self.rule_step(ctx, params)
-            supported = False
+            life_done = False  # containment + perturbation applied this step
             if flow is not None:
                 for name in self.fields():
                     src = self.state[name]
@@ -150,11 +150,11 @@ class Engine(Node):
                         if prev is None:
                             prev = self.state["prev"] = src.copy()
                         perturb.advect_apply(ctx, self, src, flow, dst, prev, contain)
-                        supported = True
+                        life_done = True
                     else:
                         ctx.backend.k.advect(src, flow, 1.0, out=dst)
                     self.state[name], self.state[name + "_tmp"] = dst, src
-            if not supported and (contain is not None or perturb is not None):
+            if not life_done and (contain is not None or perturb is not None):
                 self.life_support(ctx, contain, perturb)
             self.state["step"] += 1
         cov = inputs.get("coverage")
