@@ -495,11 +495,8 @@ def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, ou
 
 
 @fast("numba")
-def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None,
-            maxima=None):
+def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None):
     """Colour parameter t and alpha from density, frame velocity and edges (see ref)."""
-    if inv_v is None and inv_e is None:
-        inv_d, inv_v, inv_e = inv_d[0], inv_d[1], inv_d[2]
     W = _c(W)
     out_t = _out2(out_t, W.shape)
     out_a = _out2(out_a, W.shape)
@@ -508,10 +505,7 @@ def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=
              _f32(wd), _f32(wv), _f32(we), _f32(inv_d), _f32(inv_v), _f32(inv_e),
              out_t, out_a, rowmax)
     m = rowmax.max(axis=0)
-    if maxima is None:
-        return out_t, out_a, m[0], m[1], m[2]
-    np.maximum(maxima, m, out=maxima)
-    return out_t, out_a, maxima[0], maxima[1], maxima[2]
+    return out_t, out_a, m[0], m[1], m[2]
 
 
 @njit(**_JIT)

@@ -205,21 +205,15 @@ def power(x, p, out=None):
 
 
 @reference
-def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None,
-            maxima=None):
+def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None):
     """Colour parameter t and alpha from density, frame velocity and edges.
 
     ``t = frac(wd W inv_d + wv |W - Wprev| inv_v + we E inv_e + zones)`` with
     ``E`` the periodic central-difference gradient magnitude;
     ``a = clip(W inv_d, 0, 1)``.  Returns ``(t, a, max_w, max_vel, max_edge)``
     where the maxima are backend scalars (no host sync) for peak followers.
-    The normalisers may also come as one (3,) array ``inv_d`` (``inv_v`` and
-    ``inv_e`` None).  With ``maxima`` (a float32 (3,) array) the maxima are
-    folded into it (``maxima = max(maxima, new)``) and returned from it.
     """
     xp = xp_of(W)
-    if inv_v is None and inv_e is None:
-        inv_d, inv_v, inv_e = inv_d[0], inv_d[1], inv_d[2]
     gx = xp.roll(W, 1, 1) - xp.roll(W, -1, 1)
     gy = xp.roll(W, 1, 0) - xp.roll(W, -1, 0)
     e = xp.sqrt(gx * gx + gy * gy)
@@ -231,10 +225,7 @@ def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=
     out_a = _out(xp, out_a, W.shape)
     out_t[...] = t - xp.floor(t)
     out_a[...] = xp.clip(W * f32(inv_d), f32(0), f32(1))
-    if maxima is None:
-        return out_t, out_a, W.max(), vel.max(), e.max()
-    maxima[...] = xp.maximum(maxima, xp.stack([W.max(), vel.max(), e.max()]))
-    return out_t, out_a, maxima[0], maxima[1], maxima[2]
+    return out_t, out_a, W.max(), vel.max(), e.max()
 
 
 @reference
@@ -245,9 +236,12 @@ def signals_follow(W, Wprev, zones, wd, wv, we, inv, peaks, maxima, decay, first
     (-inf on entry); then :func:`peak_follow` from them, updating ``peaks`` and ``inv``
     for the next frame and putting ``maxima`` back to -inf; and ``Wprev = W``.
     Returns ``(t, alpha)``.  (On a GPU: one kernel, nothing read back.)"""
-    t, a, *_ = signals(W, Wprev, zones, wd, wv, we, inv, None, None, out_t=out_t, out_a=out_a,
-                       maxima=maxima)
-    peak_follow(maxima, peaks, inv, decay, first, consume=True)
+    xp = xp_of(W)
+    t, a, *now = signals(W, Wprev, zones, wd, wv, we, inv[0], inv[1], inv[2], out_t=out_t,
+                         out_a=out_a)
+    maxima[...] = xp.maximum(maxima, xp.stack(now))
+    peak_follow(maxima, peaks, inv, decay, first)
+    maxima[...] = -np.inf
     Wprev[...] = W
     return t, a
 
@@ -357,12 +351,11 @@ def coverage_stats(A, gate, out=None):
 
 
 @reference
-def peak_follow(now, peaks, inv, decay, first, consume=False):
+def peak_follow(now, peaks, inv, decay, first):
     """Peak followers of the colour signals, in place on (3,) float32 arrays.
 
     ``peaks = max(now, 0.01)`` on the first frame, else ``max(now, decay * peaks)``;
-    then ``inv = 1 / max(peaks, 1e-3)``.  ``consume`` puts ``now`` back to -inf
-    (ready for the next :func:`signals` to fold its maxima into).
+    then ``inv = 1 / max(peaks, 1e-3)``.
     """
     xp = xp_of(peaks)
     if first:
@@ -370,8 +363,6 @@ def peak_follow(now, peaks, inv, decay, first, consume=False):
     else:
         peaks[...] = xp.maximum(now, f32(decay) * peaks)
     inv[...] = f32(1) / xp.maximum(peaks, f32(1e-3))
-    if consume:
-        now[...] = -np.inf
     return peaks, inv
 
 

@@ -266,20 +266,23 @@ def test_signals(shape, with_zones):
     assert ((got[0] >= 0) & (got[0] <= 1)).all()
 
 
-def test_signals_fold_maxima_and_take_one_normaliser_array():
+def test_signals_follow_reference_is_signals_then_peak_follow():
+    """The reference of the fused GPU kernel: t and alpha as signals() computes them with
+    the current normalisers; peaks from this frame's maxima; maxima reset; prev = W."""
     rng = np.random.default_rng(19)
     W, Wp = rnd(rng, (48, 80)), rnd(rng, (48, 80))
+    want = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, 1.4, 3.0, 2.2)
     inv = np.array([1.4, 3.0, 2.2], f32)
-    want = ref.signals(W, Wp, None, 0.3, 0.25, 0.45, *inv)
-    for impl in (cpu.signals, ref.signals):
-        acc = np.full(3, -np.inf, f32)
-        got = impl(W, Wp, None, 0.3, 0.25, 0.45, inv, None, None, maxima=acc)
-        close(got[:2], want[:2])
-        np.testing.assert_allclose(acc, [float(v) for v in want[2:]], rtol=1e-6)
-        assert [float(g) for g in got[2:]] == [float(v) for v in acc]
-        acc[:] = [5.0, -1.0, 100.0]  # folded with what the array holds
-        impl(W, Wp, None, 0.3, 0.25, 0.45, inv, None, None, maxima=acc)
-        assert acc[0] == 5.0 and acc[2] == 100.0 and acc[1] == pytest.approx(float(want[3]))
+    peaks, acc, prev = np.array([0.5, 0.2, 9.0], f32), np.full(3, -np.inf, f32), Wp.copy()
+    got = ref.signals_follow(W, prev, None, 0.3, 0.25, 0.45, inv, peaks, acc, 0.9, False)
+    close(got, want[:2])
+    now = np.array([float(v) for v in want[2:]], f32)
+    before = np.array([0.5, 0.2, 9.0], f32)
+    np.testing.assert_allclose(peaks, np.maximum(now, f32(0.9) * before), rtol=1e-6)
+    np.testing.assert_allclose(inv, 1 / np.maximum(peaks, 1e-3), rtol=1e-6)
+    assert peaks[2] == f32(0.9) * f32(9.0)  # decayed, not replaced, where now is smaller
+    assert np.isneginf(acc).all()
+    np.testing.assert_array_equal(prev, W)
 
 
 def test_palette_map_index_edges():
