@@ -45,6 +45,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without numba
 import numpy as np
 
 from . import fast
+from .ref import _into
 
 f32 = np.float32
 
@@ -724,8 +725,4 @@ def coverage_stats(A, gate, out=None):
     A = _c(A)
     rows = np.empty((A.shape[0], 2), np.float64)
     _coverage_stats(A, _f32(gate), rows)
-    tot = (rows.sum(axis=0) / A.size).astype(f32)
-    if out is None:
-        return tot
-    out[...] = tot
-    return out
+    return _into((rows.sum(axis=0) / A.size).astype(f32), out)

@@ -28,6 +28,14 @@ def _out(xp, out, shape):
     return xp.empty(shape, dtype=f32) if out is None else out
 
 
+def _into(res, out):
+    """``res``, or ``res`` copied into ``out`` (returned) when an output is given."""
+    if out is None:
+        return res
+    out[...] = res
+    return out
+
+
 # -- transport -----------------------------------------------------------------
 
 @reference
@@ -267,11 +275,7 @@ def downsample_box(img, factor, out=None):
     """Mean over factor x factor blocks (img is (H, W) or (H, W, C))."""
     h, w = img.shape[:2]
     r = img.reshape(h // factor, factor, w // factor, factor, *img.shape[2:])
-    res = r.mean(axis=(1, 3), dtype=f32).astype(f32, copy=False)
-    if out is None:
-        return res
-    out[...] = res
-    return out
+    return _into(r.mean(axis=(1, 3), dtype=f32).astype(f32, copy=False), out)
 
 
 @reference
@@ -343,11 +347,7 @@ def resize_bilinear(img, height, width, out=None):
 def coverage_stats(A, gate, out=None):
     """(2,) float32 array: [mean(A), fraction of A > gate] (one read-back per frame)."""
     xp = xp_of(A)
-    stats = xp.stack([A.mean(dtype=f32), (A > f32(gate)).mean(dtype=f32)])
-    if out is None:
-        return stats
-    out[...] = stats
-    return out
+    return _into(xp.stack([A.mean(dtype=f32), (A > f32(gate)).mean(dtype=f32)]), out)
 
 
 @reference
@@ -406,7 +406,4 @@ def blur_dense(img, gy, gx, out=None):
         h, w, c = img.shape
         rows = (gy @ img.reshape(h, w * c)).reshape(h, w, c)  # rows: one GEMM
         res = xp.matmul(gx, rows)  # columns: (w, w) @ each (w, c) row block
-    if out is None:
-        return res
-    out[...] = res
-    return out
+    return _into(res, out)

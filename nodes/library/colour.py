@@ -305,25 +305,20 @@ class Colorize(Node):
         hue = round(params["hue"], 4)
         key = (pal, drift, hue, params["hue_amount"], params["brightness"],
                tuple(params["tint"]), ctx.backend.name)
-        st = self.state
-        lut = st.get("lut")
-        if lut is None or st.get("lut_key") != key:
+        lut = self.buffer(ctx, "lut", (LUT_SIZE, 3))
+        if self.state.get("lut_key") != key:
             # rebuilt by a kernel into the same buffer: a palette that drifts every frame
             # sends no table from the host (no transfer, no sync)
-            if lut is None:
-                lut = st["lut"] = ctx.xp.empty((LUT_SIZE, 3), f32)
             wheel = np.asarray(hue_tint(hue))
             gain = ((1 + params["hue_amount"] * (wheel - 1)) * np.asarray(params["tint"])
                     * params["brightness"])
             ctx.backend.k.palette_lut(pal.a, pal.b, pal.c, pal.d, pal.harm2, pal.harm3, drift,
                                       tuple(float(g) for g in gain), out=lut)
-            st["lut_key"] = key
+            self.state["lut_key"] = key
         alut = self.memo("alut", (params["gamma"], ctx.backend.name), lambda: ctx.backend.asarray(
             (np.arange(ALPHA_SIZE) / (ALPHA_SIZE - 1)) ** params["gamma"]))
         t = inputs["t"]
-        out = self.state.get("rgb")
-        if out is None or out.shape[:2] != t.shape:
-            out = self.state["rgb"] = ctx.xp.empty((*t.shape, 3), f32)
+        out = self.buffer(ctx, "rgb", (*t.shape, 3))
         ctx.backend.k.palette_map(t, inputs["alpha"], lut, alut, out=out)
         return {"rgb": out}
 
@@ -385,9 +380,7 @@ class Output(Node):
         h, w = ctx.out_height, ctx.out_width
         if rgb.shape[:2] == (h, w):
             return {"rgb": rgb}
-        out = self.state.get("rgb")
-        if out is None or out.shape != (h, w, 3):
-            out = self.state["rgb"] = ctx.xp.empty((h, w, 3), f32)
+        out = self.buffer(ctx, "rgb", (h, w, 3))
         ctx.backend.k.resize_bilinear(rgb, h, w, out=out)
         return {"rgb": out}
 

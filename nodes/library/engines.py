@@ -141,9 +141,8 @@ class Engine(Node):
             if flow is not None:
                 for name in self.fields():
                     src = self.state[name]
-                    dst = self.state.get(name + "_tmp")
-                    if dst is None:  # allocated once, then ping-ponged with the field
-                        dst = ctx.xp.empty_like(src)
+                    # allocated once, then ping-ponged with the field
+                    dst = self.buffer(ctx, name + "_tmp", src.shape)
                     if name == "A" and perturb is not None:
                         # transport + containment + perturbation of the world in one pass
                         prev = self.state.get("prev")
