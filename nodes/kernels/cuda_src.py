@@ -636,10 +636,7 @@ def signals_follow(xp, launch, W, Wprev, zones, wd, wv, we, inv, peaks, maxima, 
     for a in (inv, peaks, maxima):
         if not (a.dtype == f32 and a.flags.c_contiguous and a.size == 3):
             raise ValueError("signals_follow updates contiguous float32 (3,) arrays in place")
-    key = ("follow", xp.__name__, _device_id(xp))
-    counter = _WORKSPACE.get(key)
-    if counter is None:  # zeroed once; the kernel leaves it zeroed
-        counter = _WORKSPACE[key] = xp.zeros(1, dtype=np.uint32)
+    counter = _workspace(xp, "signals_follow", lambda: xp.zeros(1, dtype=np.uint32))
     bt, rt = _target(xp, out_t, W.shape)
     ba, ra = _target(xp, out_a, W.shape)
     z = W if zones is None else _f32c(xp, zones)
@@ -699,12 +696,20 @@ def resize_bilinear(xp, launch, img, height, width, out=None):
 _WORKSPACE: dict = {}
 
 
+def _workspace(xp, name: str, make):
+    """A reducing kernel's zeroed accumulators, one set per array module and device,
+    made once: the kernel's last block puts them back to zero."""
+    key = (name, xp.__name__, _device_id(xp))
+    ws = _WORKSPACE.get(key)
+    if ws is None:
+        ws = _WORKSPACE[key] = make()
+    return ws
+
+
 def coverage_stats(xp, launch, A, gate, out=None):
     A = _f32c(xp, A)
-    key = (xp.__name__, _device_id(xp))
-    ws = _WORKSPACE.get(key)
-    if ws is None:  # zeroed once; the kernel leaves it zeroed
-        ws = _WORKSPACE[key] = (xp.zeros(2, dtype=f32), xp.zeros(1, dtype=np.uint32))
+    ws = _workspace(xp, "coverage_stats",
+                    lambda: (xp.zeros(2, dtype=f32), xp.zeros(1, dtype=np.uint32)))
     if out is None:
         out = xp.empty(2, dtype=f32)
     elif not (out.dtype == f32 and out.flags.c_contiguous and out.size == 2):
