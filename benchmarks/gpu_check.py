@@ -5,7 +5,10 @@ tests first, then this)::
 
     python benchmarks/gpu_check.py --out benchmarks/results [--quick]
 
-Writes ``gpu_results.md`` (tables) and ``gpu_results.json`` to ``--out``.
+Writes ``gpu_results.md`` (tables, and PASS/FAIL against the targets) and
+``gpu_results.json`` to ``--out``, rewritten after every stage (a run stopped by
+a time limit leaves a partial report); a measurement that raises is reported as
+an error and the others go on.
 Steady state: each preset runs with one engine step per frame
 (``rt.ctx.steps_override = 1``), warm-up frames excluded, the device
 synchronised before and after the timed frames and every 50 frames (wall
@@ -150,7 +153,7 @@ def long_run(name, size, frames):
     rt.be.synchronize()
     fps = frames / (time.perf_counter() - t0)
     out = rt.output_host()
-    return {"fps": fps, "marks": marks, "final_mean": float(out.mean()),
+    return {"fps": fps, "frames": frames, "marks": marks, "final_mean": float(out.mean()),
             "finite": bool(np.isfinite(out).all())}
 
 
@@ -257,10 +260,154 @@ def fmt_table(results, sizes):
             if c is None:
                 cells += ["-", "-", "-"]
                 continue
-            nf = n["fps"] if n else float("nan")
-            cells += [f"{c['fps']:.0f}", f"{nf:.1f}", f"{c['fps'] / nf:.0f}x" if n else "-"]
+            if "error" in c:
+                cells += ["error", "-", "-"]
+                continue
+            ok = n is not None and "error" not in n
+            cells += [f"{c['fps']:.0f}", f"{n['fps']:.1f}" if ok else ("error" if n else "-"),
+                      f"{c['fps'] / n['fps']:.0f}x" if ok else "-"]
         lines.append(f"| {r['preset']} | {r['family']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def guarded(fn, *args, **kwargs):
+    """Run one measurement; an exception becomes ``{"error": ...}`` in the report (a device
+    run is scarce: one failing preset must not lose the others' figures)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+TARGET_SIZE = 1024
+TARGET_RATIO = 30.0
+TARGET_MEM_MIB = 256.0
+
+
+def verdicts(data) -> list[str]:
+    """The issue's targets, one line each: PASS, FAIL or NOT MEASURED."""
+    s = str(TARGET_SIZE)
+    lines = []
+    for r in data.get("results", []):
+        c, n = r["cupy"].get(s), r["numpy"].get(s)
+        fam_target = TARGET_FPS[r["family"]]
+        if c is None or "error" in c:
+            lines.append(f"NOT MEASURED {r['preset']} @{s}: "
+                         + (c["error"] if c else "size not run"))
+            continue
+        checks = [(c["fps"] >= fam_target, f"{c['fps']:.0f} fps (>= {fam_target})")]
+        if n is not None and "error" not in n:
+            ratio = c["fps"] / n["fps"]
+            checks.append((ratio >= TARGET_RATIO, f"{ratio:.0f}x NumPy (>= {TARGET_RATIO:.0f}x)"))
+        else:
+            checks.append((False, "ratio not measured"))
+        checks.append((c["mem_used_mib"] < TARGET_MEM_MIB,
+                       f"{c['mem_used_mib']:.0f} MiB (< {TARGET_MEM_MIB:.0f})"))
+        verdict = "PASS" if all(ok for ok, _ in checks) else "FAIL"
+        lines.append(f"{verdict} {r['preset']} @{s}: " + ", ".join(
+            t if ok else f"{t} MISSED" for ok, t in checks))
+    lr = data.get("long_run")
+    if lr is not None:
+        if "error" in lr:
+            lines.append(f"NOT MEASURED memory over the long run: {lr['error']}")
+        else:
+            used = [m["used_mib"] for m in lr["marks"].values()]
+            total = [m["total_mib"] for m in lr["marks"].values()]
+            flat = max(used) - used[0] < 1.0 and max(total) - total[0] < 1.0
+            lines.append(f"{'PASS' if flat and lr['finite'] else 'FAIL'} long run "
+                         f"({lr['frames']} frames): pool used {used[0]:.1f} -> {used[-1]:.1f} "
+                         f"MiB, total {total[0]:.1f} -> {total[-1]:.1f} MiB, finite output "
+                         f"{lr['finite']}")
+    return lines
+
+
+def render_md(data, sizes) -> str:
+    """The Markdown report of whatever ``data`` holds so far."""
+    info = data["env"]
+    results = data.get("results", [])
+    ok_sizes = lambda r: [s for s in sizes  # noqa: E731
+                          if "error" not in r["cupy"].get(str(s), {"error": 1})]
+    md = [f"# GPU check: {info['device']}", "",
+          f"cupy {info['cupy']}, CUDA runtime {info['cuda_runtime']}, driver {info['driver']}, "
+          f"numpy {info['numpy']}, numba {info['numba']}, Python {info['python']}, "
+          f"{info['cpus']} CPUs; NumPy-path kernels: {info['numpy_kernels']}.", ""]
+    if not data.get("complete"):
+        md += ["**Partial report**: the check was still running (or was stopped) when this "
+               "was written.", ""]
+    md += ["Full preset graph (engine, flow, life support, colour chain, bloom, output), "
+           "one engine step per frame, steady state (warm-up excluded), fps by wall clock "
+           "with the device synchronised around the timed frames; NumPy in the same run.", "",
+           fmt_table(results, sizes), "",
+           "CuPy fps with the device synchronised after every frame (a consumer waiting for "
+           "each frame): " + "; ".join(
+               f"{r['preset']} " + ", ".join(
+                   f"{s}: {r['cupy'][str(s)]['fps_sync_each_frame']:.0f}" for s in ok_sizes(r))
+               for r in results), "",
+           "GPU memory for one graph (CuPy pool, from an empty pool; MiB):", "",
+           "| preset | " + " | ".join(f"{s}" for s in sizes) + " |",
+           "|---|" + "---|" * len(sizes)]
+    for r in results:
+        md.append(f"| {r['preset']} | " + " | ".join(
+            f"{r['cupy'][str(s)]['mem_used_mib']:.0f}" if s in ok_sizes(r) else "-"
+            for s in sizes) + " |")
+    errors = [f"- {r['preset']} {k} {s}: {v['error']}" for r in results
+              for k in ("cupy", "numpy") for s, v in r[k].items() if "error" in v]
+    if errors:
+        md += ["", "Errors:", "", *errors]
+    md += ["", f"Targets @{TARGET_SIZE}: Lenia/Gray-Scott >= 1000 fps, SmoothLife/MNCA >= 500 "
+           f"fps, >= {TARGET_RATIO:.0f}x NumPy, memory < {TARGET_MEM_MIB:.0f} MiB, no growth "
+           "over the long run:", "", *(f"- {v}" for v in verdicts(data))]
+    lr = data.get("long_run")
+    if lr is not None and "error" not in lr:
+        md += ["", f"Long run amoeba @1024, {lr['frames']} frames: {lr['fps']:.0f} fps; pool "
+               "used/total MiB at frame " + ", ".join(
+                   f"{k}: {v['used_mib']:.1f}/{v['total_mib']:.1f}" for k, v in lr["marks"].items())]
+    handoff = data.get("torch_handoff_fps")
+    if handoff is not None:
+        md += ["", "Torch handoff (frame_into_torch into a THWC CUDA tensor every frame): "
+               + ", ".join(f"{k} {v:.0f} fps" if isinstance(v, float) else f"{k}: {v}"
+                           for k, v in handoff.items())]
+    prof = data.get("profile_us", {})
+    if prof:
+        md += ["", "Per-node time @1024 (us/frame, each node followed by a device sync):", ""]
+        for name, p in prof.items():
+            md.append(f"- {name}: " + (p["error"] if "error" in p else ", ".join(
+                f"{k} {v:.0f}" for k, v in list(p.items())[:10])))
+    prof_host = data.get("profile_host_us", {})
+    if prof_host:
+        md += ["", "Per-node host time @1024 (us/frame to issue its work, no sync):", ""]
+        for name, p in prof_host.items():
+            md.append(f"- {name}: " + (p["error"] if "error" in p else ", ".join(
+                f"{k} {v:.0f}" for k, v in list(p.items())[:10]) + f" (sum {sum(p.values()):.0f})"))
+    busy = data.get("device_time_us", {})
+    if busy:
+        md += ["", "Device time vs host time per frame @1024 (frames queued behind a spin "
+               "kernel, coverage read-back off; fps ceiling = 1e6 / device us):", "",
+               "| preset | device us/frame | host us/frame | device-bound fps | valid |",
+               "|---|---|---|---|---|"]
+        for name, b in busy.items():
+            if "error" in b:
+                md.append(f"| {name} | error: {b['error'][:60]} | | | |")
+            else:
+                md.append(f"| {name} | {b['gpu_us']:.0f} | {b['host_us']:.0f} | "
+                          f"{1e6 / max(b['gpu_us'], 1e-9):.0f} | {b['valid']} |")
+    skipped = data.get("skipped")
+    if skipped:
+        md += ["", "Skipped to stay within the time budget: " + ", ".join(skipped)]
+    md += ["", f"Whole check: {data.get('elapsed_s', 0.0):.0f} s."]
+    return "\n".join(md) + "\n"
+
+
+def write_report(out_dir: Path, data, sizes) -> str:
+    """Write ``gpu_results.json`` and ``.md`` (atomically: a run stopped mid-write keeps
+    the previous complete pair)."""
+    md = render_md(data, sizes)
+    for name, text in (("gpu_results.json", json.dumps(data, indent=1)),
+                       ("gpu_results.md", md)):
+        tmp = out_dir / (name + ".tmp")
+        tmp.write_text(text)
+        os.replace(tmp, out_dir / name)
+    return md
 
 
 def main(argv=None):
@@ -270,6 +417,10 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="fewer frames (smoke run)")
     ap.add_argument("--long-frames", type=int, default=10000)
     ap.add_argument("--no-numpy", action="store_true")
+    ap.add_argument("--budget-s", type=float, default=240.0,
+                    help="after this many seconds the optional diagnostics (per-node "
+                         "profiles, device time) are skipped; the table, the long run and "
+                         "the handoff always run")
     args = ap.parse_args(argv)
     if not cuda_available():
         print("no usable CUDA device: nothing to benchmark")
@@ -279,101 +430,72 @@ def main(argv=None):
     t_start = time.perf_counter()
     info = env_info()
     print("env:", json.dumps(info), flush=True)
-    results = []
+    data = {"env": info, "results": [], "complete": False}
+
+    def save():
+        data["elapsed_s"] = time.perf_counter() - t_start
+        return write_report(out_dir, data, args.sizes)
+
     for family, names in PRESETS.items():
         for name in names:
             row = {"preset": name, "family": family, "cupy": {}, "numpy": {}}
+            data["results"].append(row)
             for size in args.sizes:
-                row["cupy"][str(size)] = bench_cupy(name, size, args.quick)
+                c = row["cupy"][str(size)] = guarded(bench_cupy, name, size, args.quick)
                 if not args.no_numpy:
-                    row["numpy"][str(size)] = bench_numpy(name, size, args.quick)
-                c = row["cupy"][str(size)]
+                    row["numpy"][str(size)] = guarded(bench_numpy, name, size, args.quick)
                 n = row["numpy"].get(str(size), {"fps": float("nan")})
-                print(f"{name:12s} {size:5d}  cupy {c['fps']:8.0f} fps "
-                      f"({c['fps_sync_each_frame']:.0f} synced each frame)  "
-                      f"numpy {n['fps']:7.2f} fps"
-                      f"  mem {c['mem_used_mib']:.0f} MiB (pool {c['pool_total_mib']:.0f})",
-                      flush=True)
-            results.append(row)
-    prof, prof_host, busy = {}, {}, {}
-    for family, names in PRESETS.items():
-        prof[names[0]] = profile(names[0], 1024)
-        top = list(prof[names[0]].items())[:8]
-        print(f"profile {names[0]} @1024 (us/frame, node incl. sync):",
-              ", ".join(f"{k} {v:.0f}" for k, v in top), flush=True)
-        prof_host[names[0]] = profile(names[0], 1024, sync=False)
-        top = list(prof_host[names[0]].items())[:8]
-        print(f"profile {names[0]} @1024 (us/frame, host issue only):",
-              ", ".join(f"{k} {v:.0f}" for k, v in top), flush=True)
-    for family, names in PRESETS.items():
-        for name in names:
-            try:
-                busy[name] = gpu_busy(name, 1024)
-            except Exception as exc:  # diagnostics only: never fail the check on them
-                busy[name] = {"error": repr(exc)}
-            print(f"device time {name} @1024: {json.dumps(busy[name])}", flush=True)
-    handoff = {}
+                if "error" in c:
+                    print(f"{name:12s} {size:5d}  cupy ERROR {c['error']}", flush=True)
+                else:
+                    nf = n.get("fps", float("nan"))
+                    print(f"{name:12s} {size:5d}  cupy {c['fps']:8.0f} fps "
+                          f"({c['fps_sync_each_frame']:.0f} synced each frame)  "
+                          f"numpy {nf:7.2f} fps"
+                          f"  mem {c['mem_used_mib']:.0f} MiB (pool {c['pool_total_mib']:.0f})",
+                          flush=True)
+            save()
+    data["long_run"] = lr = guarded(long_run, "amoeba", 1024, args.long_frames)
+    print("long run:", json.dumps(lr), flush=True)
+    save()
+    handoff = data["torch_handoff_fps"] = {}
     try:
         handoff["amoeba@1024"] = bench_torch_handoff("amoeba", 1024)
         print(f"torch handoff amoeba@1024: {handoff['amoeba@1024']:.0f} fps", flush=True)
     except Exception as exc:  # torch missing or without CUDA
         handoff["error"] = repr(exc)
         print("torch handoff skipped:", exc)
-    lr = long_run("amoeba", 1024, args.long_frames)
-    print("long run:", json.dumps(lr), flush=True)
-    elapsed = time.perf_counter() - t_start
+    save()
+    prof, prof_host, busy = (data.setdefault(k, {}) for k in (
+        "profile_us", "profile_host_us", "device_time_us"))
+    skipped = data["skipped"] = []
 
-    data = {"env": info, "results": results, "profile_us": prof,
-            "profile_host_us": prof_host, "device_time_us": busy, "torch_handoff_fps": handoff,
-            "long_run": lr, "elapsed_s": elapsed}
-    (out_dir / "gpu_results.json").write_text(json.dumps(data, indent=1))
-    md = [f"# GPU check: {info['device']}", "",
-          f"cupy {info['cupy']}, CUDA runtime {info['cuda_runtime']}, driver {info['driver']}, "
-          f"numpy {info['numpy']}, numba {info['numba']}, Python {info['python']}, "
-          f"{info['cpus']} CPUs; NumPy-path kernels: {info['numpy_kernels']}.", "",
-          "Full preset graph (engine, flow, life support, colour chain, bloom, output), "
-          "one engine step per frame, steady state (warm-up excluded), fps by wall clock "
-          "with the device synchronised around the timed frames; NumPy in the same run.", "",
-          fmt_table(results, args.sizes), "",
-          "CuPy fps with the device synchronised after every frame (a consumer waiting for "
-          "each frame): " + "; ".join(
-              f"{r['preset']} " + ", ".join(
-                  f"{s}: {r['cupy'][str(s)]['fps_sync_each_frame']:.0f}" for s in args.sizes)
-              for r in results), "",
-          "GPU memory for one graph (CuPy pool, from an empty pool; MiB):", "",
-          "| preset | " + " | ".join(f"{s}" for s in args.sizes) + " |",
-          "|---|" + "---|" * len(args.sizes)]
-    for r in results:
-        md.append(f"| {r['preset']} | " + " | ".join(
-            f"{r['cupy'][str(s)]['mem_used_mib']:.0f}" for s in args.sizes) + " |")
-    md += ["", f"Targets @1024: Lenia/Gray-Scott >= 1000 fps, SmoothLife/MNCA >= 500 fps, "
-           ">= 30x NumPy, memory < 256 MiB.", "",
-           f"Long run amoeba @1024, {args.long_frames} frames: {lr['fps']:.0f} fps; pool used/total "
-           "MiB at frame " + ", ".join(f"{k}: {v['used_mib']:.1f}/{v['total_mib']:.1f}"
-                                       for k, v in lr["marks"].items()), "",
-           "Torch handoff (frame_into_torch into a THWC CUDA tensor every frame): "
-           + ", ".join(f"{k} {v:.0f} fps" if isinstance(v, float) else f"{k}: {v}"
-                       for k, v in handoff.items()), "",
-           "Per-node time @1024 (us/frame, each node followed by a device sync):", ""]
-    for name, p in prof.items():
-        md.append(f"- {name}: " + ", ".join(f"{k} {v:.0f}" for k, v in list(p.items())[:10]))
-    md += ["", "Per-node host time @1024 (us/frame to issue its work, no sync):", ""]
-    for name, p in prof_host.items():
-        md.append(f"- {name}: " + ", ".join(f"{k} {v:.0f}" for k, v in list(p.items())[:10])
-                  + f" (sum {sum(p.values()):.0f})")
-    md += ["", "Device time vs host time per frame @1024 (frames queued behind a spin kernel, "
-           "coverage read-back off; fps ceiling = 1e6 / device us):", "",
-           "| preset | device us/frame | host us/frame | device-bound fps | valid |",
-           "|---|---|---|---|---|"]
-    for name, b in busy.items():
-        if "error" in b:
-            md.append(f"| {name} | error: {b['error'][:60]} | | | |")
-        else:
-            md.append(f"| {name} | {b['gpu_us']:.0f} | {b['host_us']:.0f} | "
-                      f"{1e6 / max(b['gpu_us'], 1e-9):.0f} | {b['valid']} |")
-    md += ["", f"Whole check: {elapsed:.0f} s."]
-    (out_dir / "gpu_results.md").write_text("\n".join(md) + "\n")
-    print("\n".join(md))
+    def in_budget(what):
+        if time.perf_counter() - t_start < args.budget_s:
+            return True
+        skipped.append(what)
+        return False
+
+    for family, names in PRESETS.items():
+        if not in_budget(f"profiles of {names[0]}"):
+            continue
+        prof[names[0]] = p = guarded(profile, names[0], 1024)
+        print(f"profile {names[0]} @1024 (us/frame, node incl. sync):", json.dumps(p)[:300],
+              flush=True)
+        prof_host[names[0]] = p = guarded(profile, names[0], 1024, sync=False)
+        print(f"profile {names[0]} @1024 (us/frame, host issue only):", json.dumps(p)[:300],
+              flush=True)
+        save()
+    for family, names in PRESETS.items():
+        for name in names:
+            if not in_budget(f"device time of {name}"):
+                continue
+            busy[name] = guarded(gpu_busy, name, 1024)  # diagnostics: never fatal
+            print(f"device time {name} @1024: {json.dumps(busy[name])}", flush=True)
+        save()
+    data["complete"] = True
+    md = save()
+    print(md)
     return 0
 
 

@@ -27,7 +27,7 @@ HOST_SHIM = r"""
 #include <cstring>
 #include <cstdint>
 #define CAG_HOST 1
-using std::floor; using std::exp; using std::cos;
+using std::floor; using std::exp; using std::cos; using std::pow;
 #define __global__
 #define __device__
 #define __forceinline__ inline

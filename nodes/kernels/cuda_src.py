@@ -411,12 +411,19 @@ extern "C" __global__ void cag_deadzone(const float* __restrict__ x, float dead,
 }
 """
 
+SOURCES["cag_power"] = r"""
+extern "C" __global__ void cag_power(const float* __restrict__ x, float p,
+                                     float* __restrict__ out, long long n) {
+    CAG_LOOP(i, n) out[i] = powf(x[i], p);
+}
+"""
+
 SOURCES["cag_spectral_mul"] = r"""
-extern "C" __global__ void cag_spectral_mul(const float2* __restrict__ F,
-                                            const float2* __restrict__ K,
+extern "C" __global__ void cag_spectral_mul(const float2* F, const float2* __restrict__ K,
                                             float2* out, long long n, long long total) {
     /* out[i] = K[i] * F[i % n]: one spectrum F (n values) times k stacked spectra;
-       out may alias F (each element is read before it is written, by the same thread) */
+       out may alias F (each element is read before it is written, by the same thread),
+       so F and out carry no __restrict__ (that would promise they never overlap) */
     CAG_LOOP(i, total) {
         const float2 f = F[i % n], k = K[i];
         float2 r;
@@ -730,6 +737,13 @@ def deadzone(xp, launch, x, dead, gain, out=None):
     return _finish(buf, res)
 
 
+def power(xp, launch, x, p, out=None):
+    x = _f32c(xp, x)
+    buf, res = _target(xp, out, x.shape)
+    launch("cag_power", x.size, (x, f32(p), buf, np.int64(x.size)))
+    return _finish(buf, res)
+
+
 def spectral_mul(xp, launch, F, K, out=None):
     c64 = np.complex64
     for a in (F, K):
@@ -774,4 +788,4 @@ def blur_dense(xp, launch, img, gy, gx, out=None):
 TWINS = {fn.__name__: fn for fn in (
     advect, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step, advect_post,
     signals_follow, palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats,
-    palette_lut, blur_dense, spectral_mul, deadzone)}
+    palette_lut, blur_dense, spectral_mul, deadzone, power)}

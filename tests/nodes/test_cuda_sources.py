@@ -87,6 +87,23 @@ def test_cuda_module_imports_without_a_device():
         assert isinstance(k, cp.RawKernel)
 
 
+def test_cupy_without_a_device_is_refused_with_a_clear_error(capsys):
+    """CuPy installed, no usable device (CI): ``auto`` falls back to NumPy, asking for
+    ``cupy`` says why it can't, and the CLI prints that instead of a traceback."""
+    pytest.importorskip("cupy")
+    from graph_app import cli
+    from nodes.backend import BackendUnavailable, CupyBackend, cuda_available, get_backend
+
+    if cuda_available():
+        pytest.skip("a CUDA device is usable here")
+    assert get_backend("auto").name == "numpy"
+    with pytest.raises(BackendUnavailable, match="no CUDA device is usable"):
+        CupyBackend()
+    assert cli.main(["bench", "--backend", "cupy", "--size", "32", "--frames", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "no CUDA device is usable" in err and "Traceback" not in err
+
+
 # -- host emulation ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -208,6 +225,16 @@ def test_deadzone(H, shape):
     close(H.twin("deadzone")(x, 0.015, 3.5), ref.deadzone(x, 0.015, 3.5), 1e-6)
     want = np.clip((x - f32(0.015)) * f32(3.5), 0, 1)
     close(ref.deadzone(x, 0.015, 3.5), want, 0)
+
+
+@pytest.mark.parametrize("p", [0.5, 1.7, 2.0, 3.0])
+def test_power(H, shape, p):
+    rng = np.random.default_rng(17)
+    x = rnd(rng, shape)
+    x[0, :3] = (0.0, 1.0, 1e-6)
+    got = H.twin("power")(x, p)
+    close(got, ref.power(x, p), 1e-6)
+    np.testing.assert_allclose(got, x.astype(np.float64) ** p, rtol=3e-6, atol=1e-7)
 
 
 def test_spectral_mul(H):

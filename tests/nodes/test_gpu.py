@@ -135,6 +135,8 @@ def test_advect_post_and_deadzone(gbe, cp, shape):
                     0.012, 0.03, 0.5)
     close((out, dprev), (o2, p2))
     close(gbe.k.deadzone(d(src), 0.015, 3.5), ref.deadzone(src, 0.015, 3.5), 1e-6)
+    for p in (0.5, 1.7, 3.0):
+        close(gbe.k.power(d(src), p), ref.power(src, p), 2e-6)
 
 
 def test_signals_follow_many_blocks(gbe, cp):
