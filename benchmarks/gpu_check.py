@@ -325,8 +325,10 @@ def render_md(data, sizes) -> str:
     """The Markdown report of whatever ``data`` holds so far."""
     info = data["env"]
     results = data.get("results", [])
-    ok_sizes = lambda r: [s for s in sizes  # noqa: E731
-                          if "error" not in r["cupy"].get(str(s), {"error": 1})]
+
+    def ok_sizes(r):  # the sizes this preset's CuPy run measured
+        return [s for s in sizes if "error" not in r["cupy"].get(str(s), {"error": "not run"})]
+
     md = [f"# GPU check: {info['device']}", "",
           f"cupy {info['cupy']}, CUDA runtime {info['cuda_runtime']}, driver {info['driver']}, "
           f"numpy {info['numpy']}, numba {info['numba']}, Python {info['python']}, "
