@@ -12,6 +12,13 @@ CuPy's call overhead on a GPU).
 
     python benchmarks/host_overhead.py                 # four presets
     python benchmarks/host_overhead.py --all
+    python benchmarks/host_overhead.py --plan --all    # what a CUDA-graph capture would face
+
+``--plan`` records each frame's GPU calls instead of timing them and reports, per
+preset, whether every frame issues the same calls, after how many frames the
+array addresses repeat (buffers ping-pong), and which kernel arguments change
+from frame to frame: a replayed CUDA graph has its arguments fixed, so those
+would have to be read from device memory.
 
 "us" includes the emulated kernels and FFTs on a 16 x 16 grid (a few us each
 here) and the counting itself; "host us" is the same frame with the kernels and
@@ -44,6 +51,8 @@ DEFAULT = ("amoeba", "labyrinth", "sl_gliders", "mnca_coral")
 
 
 COUNTS = {"kernels": 0, "ffts": 0, "array_ops": 0}
+#: with --plan: this frame's GPU calls as (name, argument descriptors)
+CALLS: list | None = None
 #: when True, kernel launches and FFTs are counted but not run (host-only timing)
 SKIP_WORK = [False]
 
@@ -123,6 +132,7 @@ class EmulatedGpu(Backend):
 
         def launch(name, n, args):
             COUNTS["kernels"] += 1
+            _record(name, args)
             if not SKIP_WORK[0]:
                 cuda_host.launch(name, n, [_plain(a) for a in args])
 
@@ -151,12 +161,14 @@ class EmulatedGpu(Backend):
 
     def rfft2(self, a, out=None):
         COUNTS["ffts"] += 1
+        _record("rfft2", (a, out))
         if SKIP_WORK[0] and out is not None:
             return out
         return self._into(super().rfft2(_plain(a)).astype(np.complex64), out)
 
     def irfft2(self, f, shape, *, prescaled=False, out=None):
         COUNTS["ffts"] += 1
+        _record("irfft2", (f, out))
         if SKIP_WORK[0] and out is not None:
             return out
         res = super().irfft2(_plain(f), shape)
@@ -166,6 +178,70 @@ class EmulatedGpu(Backend):
 
     def spectrum(self, spec, shape):
         return (np.asarray(spec) / (shape[0] * shape[1])).astype(np.complex64).view(Dev)
+
+
+def _record(name, args) -> None:
+    """With --plan: note a GPU call, arrays by address, scalars by value."""
+    if CALLS is not None:
+        CALLS.append((name, tuple(
+            ("ptr", a.__array_interface__["data"][0]) if isinstance(a, np.ndarray)
+            else ("val", None if a is None else float(a)) for a in args)))
+
+
+def _arg_names(kernel: str) -> list[str]:
+    """Parameter names of a CUDA kernel, from its source (``CAG_POST_PARAMS`` expanded)."""
+    import re
+
+    if kernel in ("rfft2", "irfft2"):
+        return ["in", "out"]
+    src = cuda_src.SOURCES[kernel]
+    post = re.search(r"#define CAG_POST_PARAMS(.*?)\n#define", src, re.S)
+    sig = re.search(rf"void {kernel}\((.*?)\)\s*\{{", src, re.S).group(1)
+    if post:
+        sig = sig.replace("CAG_POST_PARAMS", post.group(1).replace("\\", ""))
+    return [re.findall(r"\w+", part)[-1] for part in sig.split(",")]
+
+
+def plan_report(name: str, frames: int = 60) -> str:
+    """What capturing a frame as a CUDA graph (one replay per frame) would have to handle:
+    does every frame issue the same calls, after how many frames do the array addresses
+    repeat, and which arguments change from frame to frame (a replayed graph has them
+    fixed: they would have to be read from device memory)."""
+    global CALLS
+    be = EmulatedGpu()
+    rt = nodes.Runtime(nodes.load(ROOT / "graphs" / f"{name}.graph"), backend=be, size=16)
+    rt.ctx.steps_override = 1
+    for _ in range(rt.warmup_frames + 5):
+        rt.step()
+    seen = []
+    try:
+        for _ in range(frames):
+            CALLS = []
+            rt.step()
+            seen.append(CALLS)
+    finally:
+        CALLS = None
+    orders = {tuple(c for c, _ in f) for f in seen}
+    skipped = sorted({c for f in seen for c, _ in f}
+                     - set.intersection(*({c for c, _ in f} for f in seen)))
+    # the calls every frame makes, in order, and the array addresses they are given
+    steady = [[(c, a) for c, a in f if c not in skipped] for f in seen]
+    ptrs = [[tuple(x for x in a if x[0] == "ptr") for _, a in f] for f in steady]
+    periods = [p for p in range(1, 13) if all(ptrs[k] == ptrs[k - p] for k in range(p, frames))]
+    varying, moving = set(), set()
+    for k in range(1, frames):
+        for i, ((call, a), (_, b)) in enumerate(zip(steady[k], steady[k - 1])):
+            names = _arg_names(call)
+            varying.update(f"{call}.{names[j]}" for j, (x, y) in enumerate(zip(a, b))
+                           if x[0] == "val" and x != y)
+            if k >= 6:  # addresses that don't come back within 6 frames (not a ping-pong)
+                moving.update(f"{call}.{names[j]}" for j, x in enumerate(a) if x[0] == "ptr"
+                              and all(x != steady[k - p][i][1][j] for p in range(1, 7)))
+    return (f"{name}: {len(orders)} call sequence(s) in {frames} frames"
+            + (f" (sometimes skipped: {', '.join(skipped)})" if skipped else "")
+            + f"; array addresses repeat every {periods[0] if periods else '>12'} frame(s)"
+            + (f" (not repeating: {', '.join(sorted(moving))})" if moving else "")
+            + f"; scalars changing per frame: {', '.join(sorted(varying)) or 'none'}")
 
 
 def _device_signals():
@@ -212,12 +288,18 @@ def main(argv=None) -> int:
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--frames", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--plan", action="store_true",
+                    help="instead: what a CUDA-graph capture of the frame would face")
     args = ap.parse_args(argv)
     if cuda_host.compiler() is None:
         print("needs a host C++ compiler (g++) to emulate the CUDA kernels")
         return 2
     names = sorted(p.stem for p in (ROOT / "graphs").glob("*.graph")) if args.all else args.presets
     _device_signals()
+    if args.plan:
+        for name in names:
+            print(plan_report(name), flush=True)
+        return 0
     print("per frame, one engine step, 16 x 16 grid, kernels emulated on the host:")
     print(f"{'preset':14s} {'us':>6s} {'host us':>8s} {'kernels':>8s} {'FFTs':>5s} "
           f"{'array ops':>10s} {'GPU calls':>10s}")
