@@ -1,12 +1,20 @@
 """CuPy backend against NumPy: every CUDA twin, the FFT path, nodes and whole graphs.
 
-Marked ``gpu`` and skipped unless CuPy finds a usable CUDA device
-(``nodes.backend.cuda_available()``).  Run on a GPU machine with
-``pytest -m gpu tests/nodes/test_gpu.py`` (``benchmarks/gpu_check.sh`` does).
+Marked ``gpu``.  Run on a GPU machine with ``pytest -m gpu tests/nodes/test_gpu.py``
+(``benchmarks/gpu_check.sh`` does); the tests that need CuPy and a usable CUDA
+device (``nodes.backend.cuda_available()``) are skipped without one.
+
+The kernel tests run twice: on the device, and with the same CUDA sources run on
+the host (``nodes.kernels.cuda_host``, needs g++) behind a NumPy stand-in for
+CuPy.  The host run cannot check the device's parallel behaviour (the
+``gpu``-device run does, and ``test_cuda_sources`` covers the sources in depth);
+it is there so that a mistake in a test itself shows up in CI, not on a scarce
+device lease.
 """
 
 from __future__ import annotations
 
+import types
 from pathlib import Path
 
 import numpy as np
@@ -14,13 +22,11 @@ import pytest
 
 import nodes
 from nodes import Runtime
-from nodes.backend import cuda_available, get_backend
+from nodes.backend import Backend, cuda_available, get_backend
 from nodes.kernels import ref
 
-pytestmark = [
-    pytest.mark.gpu,
-    pytest.mark.skipif(not cuda_available(), reason="no usable CUDA device"),
-]
+pytestmark = pytest.mark.gpu
+needs_device = pytest.mark.skipif(not cuda_available(), reason="no usable CUDA device")
 
 f32 = np.float32
 GRAPHS = Path(__file__).resolve().parents[2] / "graphs"
@@ -30,17 +36,47 @@ FAMILY = ["amoeba", "nebula", "sl_gliders", "mnca_worm", "reef", "labyrinth"]
 
 @pytest.fixture(scope="module")
 def cp():
+    if not cuda_available():
+        pytest.skip("no usable CUDA device")
     import cupy
 
     return cupy
 
 
 @pytest.fixture(scope="module")
-def gbe():
+def gbe(cp):
     be = get_backend("cupy")
     for name in ("advect", "lenia_growth", "signals_follow", "palette_map"):
         assert be.k.implementation(name) == "cupy", name
     return be
+
+
+def _host_emulated():
+    """(array module, backend): NumPy standing in for CuPy (``asarray`` copies, as an
+    upload does) and a backend whose twins run the CUDA sources on the host."""
+    from nodes.kernels import REFERENCE, _load_refs, cuda_host, cuda_src
+
+    if cuda_host.compiler() is None:
+        pytest.skip("no host C++ compiler")
+    _load_refs()
+    xp = types.SimpleNamespace(**{k: getattr(np, k) for k in dir(np) if not k.startswith("__")})
+    xp.asarray = lambda a, dtype=None: np.array(a, dtype=dtype, copy=True)
+    kernels = dict(REFERENCE)
+    kernels.update({name: cuda_host.twin(name) for name in cuda_src.TWINS})
+    be = Backend()
+    be.k = types.SimpleNamespace(**kernels)
+    return xp, be
+
+
+@pytest.fixture(scope="module", params=[pytest.param("device", marks=needs_device), "host"])
+def kit(request):
+    """(array module, backend) for the kernel tests: CuPy on the device, or the host
+    emulation of the same CUDA sources."""
+    if request.param == "device":
+        import cupy
+
+        return cupy, request.getfixturevalue("gbe")
+    return _host_emulated()
 
 
 def host(a):
@@ -75,14 +111,16 @@ def shape(request):
 
 # -- kernels -----------------------------------------------------------------------------
 
-def test_advect(gbe, cp, shape):
+def test_advect(kit, shape):
+    cp, gbe = kit
     rng = np.random.default_rng(1)
     A = rnd(rng, shape)
     vel = (rng.standard_normal((2, *shape)) * 4).astype(f32)
     close(gbe.k.advect(cp.asarray(A), cp.asarray(vel), 1.3), ref.advect(A, vel, 1.3))
 
 
-def test_engine_rules(gbe, cp, shape):
+def test_engine_rules(kit, shape):
+    cp, gbe = kit
     rng = np.random.default_rng(2)
     U, A, m = rnd(rng, shape, 0.4), rnd(rng, shape), rnd(rng, shape)
     d = cp.asarray
@@ -103,7 +141,8 @@ def test_engine_rules(gbe, cp, shape):
 
 
 @pytest.mark.parametrize("full", [True, False])
-def test_post_step(gbe, cp, shape, full):
+def test_post_step(kit, shape, full):
+    cp, gbe = kit
     rng = np.random.default_rng(3)
     A = rnd(rng, shape)
     prev = (A + rnd(rng, shape, 0.01, -0.005)).astype(f32)
@@ -120,7 +159,8 @@ def test_post_step(gbe, cp, shape, full):
     close((ga, gp), (ra, rp))
 
 
-def test_advect_post_and_deadzone(gbe, cp, shape):
+def test_advect_post_and_deadzone(kit, shape):
+    cp, gbe = kit
     rng = np.random.default_rng(19)
     src, prev = rnd(rng, shape), rnd(rng, shape)
     vel = (rng.standard_normal((2, *shape)) * 3).astype(f32)
@@ -139,9 +179,10 @@ def test_advect_post_and_deadzone(gbe, cp, shape):
         close(gbe.k.power(d(src), p), ref.power(src, p), 2e-6)
 
 
-def test_signals_follow_many_blocks(gbe, cp):
+def test_signals_follow_many_blocks(kit):
     """The fused signals kernel over a grid of many blocks: the last block to finish
     updates peaks and normalisers from every block's maxima, then resets its state."""
+    cp, gbe = kit
     rng = np.random.default_rng(18)
     shape = (512, 384)
     d_prev, d_inv, d_peaks = cp.zeros(shape, f32), cp.ones(3, f32), cp.zeros(3, f32)
@@ -161,7 +202,8 @@ def test_signals_follow_many_blocks(gbe, cp):
         np.testing.assert_array_equal(host(d_prev), W)
 
 
-def test_spectral_mul(gbe, cp):
+def test_spectral_mul(kit):
+    cp, gbe = kit
     rng = np.random.default_rng(16)
 
     def spec(*shape):
@@ -175,7 +217,8 @@ def test_spectral_mul(gbe, cp):
     np.testing.assert_allclose(host(G), K * F, rtol=1e-5, atol=1e-5)
 
 
-def test_palette_lut_and_dense_blur(gbe, cp):
+def test_palette_lut_and_dense_blur(kit):
+    cp, gbe = kit
     from nodes.library.colour import gaussian_matrix
 
     a, b, c, d = (0.5, 0.45, 0.52), (0.5, 0.4, 0.45), (2.2, 1.6, 2.0), (0.08, 0.3, 0.55)
@@ -191,7 +234,8 @@ def test_palette_lut_and_dense_blur(gbe, cp):
               ref.blur_dense(img, gy, gx), 1e-5)
 
 
-def test_colour_kernels(gbe, cp):
+def test_colour_kernels(kit):
+    cp, gbe = kit
     rng = np.random.default_rng(5)
     t, a = rnd(rng, (128, 96)), rnd(rng, (128, 96))
     lut, alut = rnd(rng, (1024, 3), 1.6), rnd(rng, (256,))
@@ -208,6 +252,8 @@ def test_colour_kernels(gbe, cp):
 
 
 def test_frame_statistics(gbe, cp):
+    # device only: the host emulation sums on one thread, in another order than the
+    # device's per-thread partial sums (test_cuda_sources checks it with that tolerance)
     rng = np.random.default_rng(8)
     A = rnd(rng, (256, 192)) ** 3
     for gate in (0.01, 0.3, 0.3):  # repeated: the device workspace resets itself
@@ -269,6 +315,7 @@ def _compare_values(rn, rc, frame):
     return checked
 
 
+@needs_device
 @pytest.mark.parametrize("name", FAMILY)
 def test_nodes_match_numpy_first_frames(name):
     rn, rc = _pair(name, 128)
@@ -305,6 +352,7 @@ def test_signals_node_peaks_stay_on_device(cp):
         np.testing.assert_allclose(ac, an, atol=1e-5)
 
 
+@needs_device
 @pytest.mark.parametrize("name", sorted(p.stem for p in GRAPHS.glob("*.graph")))
 def test_every_preset_runs_on_gpu(name):
     g = nodes.load(GRAPHS / f"{name}.graph")
