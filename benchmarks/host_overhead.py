@@ -124,6 +124,7 @@ class EmulatedGpu(Backend):
 
     name = "numpy"
     fft_writes_out = True
+    device_resident = True  # the nodes take their GPU paths (e.g. Signals' device peaks)
 
     def __init__(self):
         super().__init__()
@@ -244,15 +245,6 @@ def plan_report(name: str, frames: int = 60) -> str:
             + f"; scalars changing per frame: {', '.join(sorted(varying)) or 'none'}")
 
 
-def _device_signals():
-    """Colour Signals picks its device path (peaks kept on the GPU) for non-NumPy arrays;
-    Dev arrays are NumPy arrays, so point it there explicitly."""
-    from nodes.library.colour import Signals
-
-    Signals.process = lambda self, ctx, inputs, params: self._process_device(
-        ctx, inputs["field"], inputs, params)
-
-
 def _best_us(rt, frames: int, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -295,7 +287,6 @@ def main(argv=None) -> int:
         print("needs a host C++ compiler (g++) to emulate the CUDA kernels")
         return 2
     names = sorted(p.stem for p in (ROOT / "graphs").glob("*.graph")) if args.all else args.presets
-    _device_signals()
     if args.plan:
         for name in names:
             print(plan_report(name), flush=True)

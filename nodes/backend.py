@@ -61,6 +61,9 @@ class Backend:
     name: str = "numpy"
     #: whether rfft2/irfft2 write into a given ``out`` (else a work buffer is wasted)
     fft_writes_out: bool = False
+    #: arrays live on an accelerator: reading a number back is a sync, so nodes keep
+    #: their per-frame statistics (e.g. Colour Signals' peak followers) on the device
+    device_resident: bool = False
 
     def __init__(self):
         self.xp = np
@@ -141,6 +144,7 @@ class CupyBackend(Backend):
 
     name = "cupy"
     fft_writes_out = True
+    device_resident = True
 
     def __init__(self):
         import cupy

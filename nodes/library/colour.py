@@ -154,7 +154,7 @@ class Signals(Node):
 
     def process(self, ctx, inputs, params):
         W = inputs["field"]
-        if not isinstance(W, np.ndarray):
+        if ctx.backend.device_resident:
             return self._process_device(ctx, W, inputs, params)
         xp, be = ctx.xp, ctx.backend
         st = self.state

@@ -4,9 +4,9 @@ Marked ``gpu``.  Run on a GPU machine with ``pytest -m gpu tests/nodes/test_gpu.
 (``benchmarks/gpu_check.sh`` does); the tests that need CuPy and a usable CUDA
 device (``nodes.backend.cuda_available()``) are skipped without one.
 
-The kernel tests run twice: on the device, and with the same CUDA sources run on
-the host (``nodes.kernels.cuda_host``, needs g++) behind a NumPy stand-in for
-CuPy.  The host run cannot check the device's parallel behaviour (the
+The kernel tests, and the node-by-node comparison of whole graphs with NumPy, run
+twice: on the device, and with the same CUDA sources run on the host
+(``nodes.kernels.cuda_host``, needs g++) behind a NumPy stand-in for CuPy.  The host run cannot check the device's parallel behaviour (the
 ``gpu``-device run does, and ``test_cuda_sources`` covers the sources in depth);
 it is there so that a mistake in a test itself shows up in CI, not on a scarce
 device lease.
@@ -285,23 +285,48 @@ def test_fft_plans_and_folded_normalisation(gbe, cp):
 
 # -- nodes and graphs ---------------------------------------------------------------------
 
-def _pair(name, size, seed=0):
+@pytest.fixture(scope="module", params=[pytest.param("device", marks=needs_device), "host"])
+def gpu_path(request):
+    """(backend factory, array type) for whole-graph tests: CuPy on the device, or the
+    same GPU code path with its CUDA kernels run on the host (``EmulatedGpu`` of
+    ``benchmarks/host_overhead.py``: NumPy arrays standing in for device arrays, the
+    nodes taking their device paths, cuFFT's conventions)."""
+    if request.param == "device":
+        import cupy
+
+        return (lambda: "cupy"), cupy.ndarray
+    import importlib.util
+
+    from nodes.kernels import cuda_host
+
+    if cuda_host.compiler() is None:
+        pytest.skip("no host C++ compiler")
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "host_overhead.py"
+    spec = importlib.util.spec_from_file_location("host_overhead", path)
+    ho = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ho)
+    return ho.EmulatedGpu, ho.Dev
+
+
+def _pair(name, size, seed=0, backend=lambda: "cupy"):
     g = nodes.load(GRAPHS / f"{name}.graph")
     rn = Runtime(g, backend="numpy", size=size, seed=seed)
     g2 = nodes.load(GRAPHS / f"{name}.graph")
-    rc = Runtime(g2, backend="cupy", size=size, seed=seed)
+    rc = Runtime(g2, backend=backend(), size=size, seed=seed)
     return rn, rc
 
 
-def _compare_values(rn, rc, frame):
-    """Every array a node produced this frame, NumPy vs CuPy."""
-    import cupy
+def _compare_values(rn, rc, frame, array_type=None):
+    """Every array a node produced this frame, NumPy vs the GPU path."""
+    if array_type is None:
+        import cupy
 
+        array_type = cupy.ndarray
     checked = 0
     for key, vn in rn.values.items():
         vc = rc.values.get(key)
         if isinstance(vn, np.ndarray) and vn.dtype == np.float32:
-            assert isinstance(vc, cupy.ndarray), key
+            assert isinstance(vc, array_type), key
             d = np.abs(host(vc) - vn)
             if key[1] == "t":  # colour parameter wraps at 1
                 d = np.minimum(d, 1 - d)
@@ -315,14 +340,14 @@ def _compare_values(rn, rc, frame):
     return checked
 
 
-@needs_device
 @pytest.mark.parametrize("name", FAMILY)
-def test_nodes_match_numpy_first_frames(name):
-    rn, rc = _pair(name, 128)
+def test_nodes_match_numpy_first_frames(name, gpu_path):
+    make_backend, array_type = gpu_path
+    rn, rc = _pair(name, 128, backend=make_backend)
     for frame in range(3):
         rn.step()
         rc.step()
-        assert _compare_values(rn, rc, frame) >= 4
+        assert _compare_values(rn, rc, frame, array_type) >= 4
 
 
 def test_signals_node_peaks_stay_on_device(cp):

@@ -25,15 +25,6 @@ def ho():
     return mod
 
 
-@pytest.fixture
-def device_signals(ho, monkeypatch):
-    """The script points Colour Signals at its device path; undo that after the test."""
-    from nodes.library.colour import Signals
-
-    monkeypatch.setattr(Signals, "process", Signals.process)
-    ho._device_signals()
-
-
 def test_kernel_argument_names_come_from_the_sources(ho):
     names = ho._arg_names("cag_advect_post")
     assert names[:4] == ["src", "vel", "scale", "out"]
@@ -41,7 +32,7 @@ def test_kernel_argument_names_come_from_the_sources(ho):
     assert ho._arg_names("cag_grayscott_step")[4] == "feed_gain"
 
 
-def test_a_frame_issues_few_gpu_calls(ho, device_signals):
+def test_a_frame_issues_few_gpu_calls(ho):
     """The GPU path's call budget: a Lenia preset frame is a dozen CuPy calls (fused
     kernels, FFTs into kept buffers); a stray ufunc or copy would show up here."""
     us, host_us, counts = ho.measure("amoeba", 20, 1)
@@ -51,7 +42,7 @@ def test_a_frame_issues_few_gpu_calls(ho, device_signals):
     assert sum(counts.values()) <= 13
 
 
-def test_plan_report_names_what_changes_per_frame(ho, device_signals):
+def test_plan_report_names_what_changes_per_frame(ho):
     rep = ho.plan_report("labyrinth", 16)
     assert "array addresses repeat every 2 frame(s)" in rep  # U/V ping-pong
     assert "scalars changing per frame: cag_grayscott_step.feed_gain" in rep  # the feed LFO
