@@ -104,6 +104,14 @@ class _Xp:
     ndarray = Dev
     _NO_WORK = {"empty", "empty_like"}
 
+    def asarray(self, a, dtype=None):
+        """An upload, as ``cupy.asarray``: a host array is copied (a device array of the
+        right dtype is passed through)."""
+        if isinstance(a, Dev) and (dtype is None or a.dtype == np.dtype(dtype)):
+            return a
+        COUNTS["array_ops"] += 1
+        return np.array(_plain(a), dtype=dtype, copy=True).view(Dev)
+
     def __getattr__(self, name):
         attr = getattr(np, name)
         if not callable(attr) or isinstance(attr, type):

@@ -14,7 +14,6 @@ device lease.
 
 from __future__ import annotations
 
-import types
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,7 @@ import pytest
 
 import nodes
 from nodes import Runtime
-from nodes.backend import Backend, cuda_available, get_backend
+from nodes.backend import cuda_available, get_backend
 from nodes.kernels import ref
 
 pytestmark = pytest.mark.gpu
@@ -51,21 +50,21 @@ def gbe(cp):
     return be
 
 
-def _host_emulated():
-    """(array module, backend): NumPy standing in for CuPy (``asarray`` copies, as an
-    upload does) and a backend whose twins run the CUDA sources on the host."""
-    from nodes.kernels import REFERENCE, _load_refs, cuda_host, cuda_src
+def _host_overhead():
+    """benchmarks/host_overhead.py, whose ``EmulatedGpu`` runs the GPU code path with the
+    CUDA kernels on the host: NumPy arrays standing in for device arrays (``xp.asarray``
+    copies, as an upload does), the nodes taking their device paths, cuFFT's conventions."""
+    import importlib.util
+
+    from nodes.kernels import cuda_host
 
     if cuda_host.compiler() is None:
         pytest.skip("no host C++ compiler")
-    _load_refs()
-    xp = types.SimpleNamespace(**{k: getattr(np, k) for k in dir(np) if not k.startswith("__")})
-    xp.asarray = lambda a, dtype=None: np.array(a, dtype=dtype, copy=True)
-    kernels = dict(REFERENCE)
-    kernels.update({name: cuda_host.twin(name) for name in cuda_src.TWINS})
-    be = Backend()
-    be.k = types.SimpleNamespace(**kernels)
-    return xp, be
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "host_overhead.py"
+    spec = importlib.util.spec_from_file_location("host_overhead", path)
+    ho = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ho)
+    return ho
 
 
 @pytest.fixture(scope="module", params=[pytest.param("device", marks=needs_device), "host"])
@@ -76,7 +75,8 @@ def kit(request):
         import cupy
 
         return cupy, request.getfixturevalue("gbe")
-    return _host_emulated()
+    be = _host_overhead().EmulatedGpu()
+    return be.xp, be
 
 
 def host(a):
@@ -288,23 +288,12 @@ def test_fft_plans_and_folded_normalisation(gbe, cp):
 @pytest.fixture(scope="module", params=[pytest.param("device", marks=needs_device), "host"])
 def gpu_path(request):
     """(backend factory, array type) for whole-graph tests: CuPy on the device, or the
-    same GPU code path with its CUDA kernels run on the host (``EmulatedGpu`` of
-    ``benchmarks/host_overhead.py``: NumPy arrays standing in for device arrays, the
-    nodes taking their device paths, cuFFT's conventions)."""
+    same GPU code path with its CUDA kernels run on the host (see ``_host_overhead``)."""
     if request.param == "device":
         import cupy
 
         return (lambda: "cupy"), cupy.ndarray
-    import importlib.util
-
-    from nodes.kernels import cuda_host
-
-    if cuda_host.compiler() is None:
-        pytest.skip("no host C++ compiler")
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "host_overhead.py"
-    spec = importlib.util.spec_from_file_location("host_overhead", path)
-    ho = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ho)
+    ho = _host_overhead()
     return ho.EmulatedGpu, ho.Dev
 
 
