@@ -33,6 +33,7 @@ copies, ufuncs, matmuls, host-to-device copies), each one CuPy call on a GPU.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from pathlib import Path
@@ -189,6 +190,17 @@ class EmulatedGpu(Backend):
         return (np.asarray(spec) / (shape[0] * shape[1])).astype(np.complex64).view(Dev)
 
 
+def _warm_runtime(name: str) -> "nodes.Runtime":
+    """Preset ``name`` on the emulated GPU, 16 x 16, one engine step per frame, past its
+    warm-up."""
+    rt = nodes.Runtime(nodes.load(ROOT / "graphs" / f"{name}.graph"), backend=EmulatedGpu(),
+                       size=16)
+    rt.ctx.steps_override = 1
+    for _ in range(rt.warmup_frames + 5):
+        rt.step()
+    return rt
+
+
 def _record(name, args) -> None:
     """With --plan: note a GPU call, arrays by address, scalars by value."""
     if CALLS is not None:
@@ -197,6 +209,7 @@ def _record(name, args) -> None:
             else ("val", None if a is None else float(a)) for a in args)))
 
 
+@functools.lru_cache(maxsize=None)
 def _arg_names(kernel: str) -> list[str]:
     """Parameter names of a CUDA kernel, from its source (``CAG_POST_PARAMS`` expanded)."""
     import re
@@ -217,11 +230,7 @@ def plan_report(name: str, frames: int = 60) -> str:
     repeat, and which arguments change from frame to frame (a replayed graph has them
     fixed: they would have to be read from device memory)."""
     global CALLS
-    be = EmulatedGpu()
-    rt = nodes.Runtime(nodes.load(ROOT / "graphs" / f"{name}.graph"), backend=be, size=16)
-    rt.ctx.steps_override = 1
-    for _ in range(rt.warmup_frames + 5):
-        rt.step()
+    rt = _warm_runtime(name)
     seen = []
     try:
         for _ in range(frames):
@@ -267,11 +276,7 @@ def _best_us(rt, frames: int, repeat: int) -> float:
 
 def measure(name: str, frames: int, repeat: int) -> tuple[float, float, dict]:
     """(us per frame with the emulated work, us per frame host only, GPU calls per frame)."""
-    be = EmulatedGpu()
-    rt = nodes.Runtime(nodes.load(ROOT / "graphs" / f"{name}.graph"), backend=be, size=16)
-    rt.ctx.steps_override = 1
-    for _ in range(rt.warmup_frames + 5):
-        rt.step()
+    rt = _warm_runtime(name)
     us = _best_us(rt, frames, repeat)
     counts = {k: v / frames for k, v in COUNTS.items()}
     SKIP_WORK[0] = True

@@ -15,6 +15,16 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 GRAPH_FILES = sorted(GRAPHS_DIR.glob("*.graph"))
 
 
+def benchmark_module(name: str):
+    """``benchmarks/<name>.py`` imported as a module (the scripts are not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def graph_ids():
     return [p.stem for p in GRAPH_FILES]
 

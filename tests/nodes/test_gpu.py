@@ -23,6 +23,7 @@ import nodes
 from nodes import Runtime
 from nodes.backend import cuda_available, get_backend
 from nodes.kernels import ref
+from nodes_helpers import benchmark_module
 
 pytestmark = pytest.mark.gpu
 needs_device = pytest.mark.skipif(not cuda_available(), reason="no usable CUDA device")
@@ -54,17 +55,11 @@ def _host_overhead():
     """benchmarks/host_overhead.py, whose ``EmulatedGpu`` runs the GPU code path with the
     CUDA kernels on the host: NumPy arrays standing in for device arrays (``xp.asarray``
     copies, as an upload does), the nodes taking their device paths, cuFFT's conventions."""
-    import importlib.util
-
     from nodes.kernels import cuda_host
 
     if cuda_host.compiler() is None:
         pytest.skip("no host C++ compiler")
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "host_overhead.py"
-    spec = importlib.util.spec_from_file_location("host_overhead", path)
-    ho = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ho)
-    return ho
+    return benchmark_module("host_overhead")
 
 
 @pytest.fixture(scope="module", params=[pytest.param("device", marks=needs_device), "host"])

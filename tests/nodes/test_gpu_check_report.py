@@ -8,22 +8,15 @@ it writes, and times real frames of a NumPy runtime with ``time_frames``.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from nodes_helpers import benchmark_module
 
 
 @pytest.fixture(scope="module")
 def gc():
-    path = ROOT / "benchmarks" / "gpu_check.py"
-    spec = importlib.util.spec_from_file_location("gpu_check", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return benchmark_module("gpu_check")
 
 
 def _stand_ins(gc, monkeypatch, fps, fail=()):

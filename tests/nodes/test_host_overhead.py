@@ -4,12 +4,8 @@ capture of the frame would face."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from nodes_helpers import benchmark_module
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +14,7 @@ def ho():
 
     if cuda_host.compiler() is None:
         pytest.skip("no host C++ compiler")
-    spec = importlib.util.spec_from_file_location("host_overhead",
-                                                  ROOT / "benchmarks" / "host_overhead.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return benchmark_module("host_overhead")
 
 
 def test_kernel_argument_names_come_from_the_sources(ho):

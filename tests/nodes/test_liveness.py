@@ -4,21 +4,14 @@ thresholds are the ones benchmarks/liveness.py prints; ~3 s per preset."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from nodes_helpers import GRAPH_FILES, benchmark_module
 
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("liveness", ROOT / "benchmarks" / "liveness.py")
-liveness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(liveness)
-
-GRAPHS = sorted((ROOT / "graphs").glob("*.graph"))
+liveness = benchmark_module("liveness")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", GRAPHS, ids=[p.stem for p in GRAPHS])
+@pytest.mark.parametrize("path", GRAPH_FILES, ids=[p.stem for p in GRAPH_FILES])
 def test_preset_stays_alive(path):
     ok, means, covers = liveness.check(path, size=512, first=100, last=600)
     assert means.min() >= liveness.MIN_MEAN, f"{path.stem}: a frame is black ({means.min():.3f})"
@@ -37,7 +30,7 @@ def test_warmup_never_blocks():
 
     import nodes
 
-    for path in GRAPHS:
+    for path in GRAPH_FILES:
         g = nodes.load(path)
         rt = nodes.Runtime(g, backend="numpy", size=128, seed=0)
         eid = liveness.engine_id(g)
