@@ -278,6 +278,7 @@ def build(key: str, *, size: int = 512) -> Graph:
         pubs.append(("bloom", "bloom", "intensity", "Bloom"))
     g.add_node("out.output", "output")
     g.connect(*last, "output", "rgb")
+    pubs.append(("fit", "output", "fit", "Fit"))  # how the square sim fills Krea's 576 x 320
 
     for order, (name, node, param, label) in enumerate(pubs):
         lo, hi = PUBLISHED_RANGES.get(name, (None, None))

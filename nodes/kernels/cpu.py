@@ -45,7 +45,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without numba
 import numpy as np
 
 from . import fast
-from .ref import _into
+from .ref import _into, fit_axes
+from .ref import _resize_axis as _ref_resize_axis
 
 f32 = np.float32
 
@@ -603,16 +604,16 @@ def _periodic_axis(n_out: int, n_in: int):
     return hit
 
 
-def _clamped_axis(n_out: int, n_in: int):
-    """Bilinear taps for a clamped-edge resize (exactly ``ref.resize_bilinear``'s)."""
-    key = ("c", n_out, n_in)
+def _clamped_axis(n_out: int, n_in: int, s: float, off: float):
+    """Bilinear taps for a clamped-edge resize (exactly ``ref.resize_bilinear``'s), and the
+    band ``[lo, hi)`` of output pixels whose centre falls inside the image."""
+    key = ("c", n_out, n_in, s, off)
     hit = _AXES.get(key)
     if hit is None:
-        c = (np.arange(n_out, dtype=f32) + f32(0.5)) * f32(n_in / n_out) - f32(0.5)
-        c = np.clip(c, f32(0), f32(n_in - 1))
-        i0 = np.floor(c).astype(np.int64)
-        i1 = np.minimum(i0 + 1, n_in - 1)
-        hit = _AXES[key] = (i0, i1, (c - i0).astype(f32))
+        i0, i1, fr, inside = _ref_resize_axis(np, n_out, n_in, s, off)
+        idx = np.flatnonzero(inside)
+        band = (int(idx[0]), int(idx[-1]) + 1) if idx.size else (0, 0)
+        hit = _AXES[key] = (i0, i1, fr, band)
     return hit
 
 
@@ -693,13 +694,21 @@ def upsample_add(base, small, gain, out=None):
 
 
 @fast("numba")
-def resize_bilinear(img, height, width, out=None):
-    """Resize (H, W, C) to (height, width, C), half-pixel centres, clamped edges."""
+def resize_bilinear(img, height, width, fit="stretch", out=None):
+    """Resize (H, W, C) to (height, width, C), half-pixel centres, clamped edges, ``fit``
+    as in ``ref.fit_axes`` (``contain``'s bars are 0)."""
     img = _c(img)
     h, w = img.shape[:2]
+    sy, sx, oy, ox = fit_axes(h, w, height, width, fit)
+    *ty, (ylo, yhi) = _clamped_axis(height, h, sy, oy)
+    *tx, (xlo, xhi) = _clamped_axis(width, w, sx, ox)
     out = _out2(out, (height, width, img.shape[2]))
-    return _bilinear(None, img, _clamped_axis(height, h), _clamped_axis(width, w), 0.0, False,
-                     out)
+    _bilinear(None, img, ty, tx, 0.0, False, out)
+    out[:ylo] = 0
+    out[yhi:] = 0
+    out[:, :xlo] = 0
+    out[:, xhi:] = 0
+    return out
 
 
 # -- per-frame statistics ------------------------------------------------------------------

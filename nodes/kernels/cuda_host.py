@@ -48,6 +48,8 @@ static inline unsigned atomicAdd(unsigned* a, unsigned v) { unsigned o = *a; *a 
 static inline float atomicExch(float* a, float v) { float o = *a; *a = v; return o; }
 static inline unsigned atomicExch(unsigned* a, unsigned v) { unsigned o = *a; *a = v; return o; }
 static inline void __syncthreads() {}
+static inline float __fmul_rn(float a, float b) { return a * b; }
+static inline float __fadd_rn(float a, float b) { return a + b; }
 static inline void __threadfence() {}
 """
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .ref import fit_axes
+
 f32 = np.float32
 i32 = np.int32
 
@@ -343,15 +345,21 @@ extern "C" __global__ void cag_upsample_add(const float* __restrict__ base, int 
 
 SOURCES["cag_resize_bilinear"] = r"""
 extern "C" __global__ void cag_resize_bilinear(const float* __restrict__ img, int h, int w, int c,
-                                               float sy, float sx, float* __restrict__ out,
-                                               int ho, int wo) {
+                                               float sy, float sx, float oy, float ox,
+                                               float* __restrict__ out, int ho, int wo) {
+    /* source coordinate (o + 0.5) s - 0.5 + off per axis; 0 outside the image */
     const long long n = (long long)ho * wo * c;
     CAG_LOOP(i, n) {
         const int ch = (int)(i % c);
         const long long p = i / c;
         const int r = (int)(p / wo), q = (int)(p % wo);
-        float cy = ((float)r + 0.5f) * sy - 0.5f;
-        float cx = ((float)q + 0.5f) * sx - 0.5f;
+        /* explicit rounding (no FMA contraction): the inside test must match the reference */
+        float cy = __fadd_rn(__fadd_rn(__fmul_rn((float)r + 0.5f, sy), -0.5f), oy);
+        float cx = __fadd_rn(__fadd_rn(__fmul_rn((float)q + 0.5f, sx), -0.5f), ox);
+        if (!(cy >= -0.5f && cy <= (float)h - 0.5f && cx >= -0.5f && cx <= (float)w - 0.5f)) {
+            out[i] = 0.0f;
+            continue;
+        }
         cy = fminf(fmaxf(cy, 0.0f), (float)(h - 1));
         cx = fminf(fmaxf(cx, 0.0f), (float)(w - 1));
         const int y0 = (int)floorf(cy), x0 = (int)floorf(cx);
@@ -690,12 +698,13 @@ def upsample_add(xp, launch, base, small, gain, out=None):
     return _finish(buf, res)
 
 
-def resize_bilinear(xp, launch, img, height, width, out=None):
+def resize_bilinear(xp, launch, img, height, width, fit="stretch", out=None):
     img = _f32c(xp, img)
     h, w, c = img.shape
+    sy, sx, oy, ox = fit_axes(h, w, height, width, fit)
     buf, res = _target(xp, out, (height, width, c))
     launch("cag_resize_bilinear", height * width * c,
-           (img, i32(h), i32(w), i32(c), f32(h / height), f32(w / width), buf, i32(height),
+           (img, i32(h), i32(w), i32(c), f32(sy), f32(sx), f32(oy), f32(ox), buf, i32(height),
             i32(width)))
     return _finish(buf, res)
 

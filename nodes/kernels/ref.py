@@ -316,21 +316,45 @@ def upsample_add(base, small, gain, out=None):
     return out
 
 
+FITS = ("contain", "cover", "stretch")
+
+
+def fit_axes(h: int, w: int, height: int, width: int, fit: str = "stretch"):
+    """How a (h, w) image maps onto a (height, width) frame: ``(sy, sx, oy, ox)`` with
+    source coordinate ``(o + 0.5) * s - 0.5 + off`` along each axis.
+
+    * ``stretch``: each axis scaled on its own (the aspect ratio changes);
+    * ``contain``: one scale, the whole image centred, black bars where it ends;
+    * ``cover``: one scale, the frame filled, the image cropped at its centre.
+    """
+    if fit == "stretch":
+        return h / height, w / width, 0.0, 0.0
+    if fit not in FITS:
+        raise ValueError(f"fit must be one of {', '.join(FITS)}, got {fit!r}")
+    s = (max if fit == "contain" else min)(h / height, w / width)
+    return s, s, (h - height * s) / 2, (w - width * s) / 2
+
+
+def _resize_axis(xp, n_out, n_in, s, off):
+    """Taps of one axis: (i0, i1, frac, inside) for clamped-edge bilinear sampling;
+    ``inside`` is False where the output pixel's centre falls outside the image."""
+    c = (xp.arange(n_out, dtype=f32) + f32(0.5)) * f32(s) - f32(0.5) + f32(off)
+    inside = (c >= f32(-0.5)) & (c <= f32(n_in - 0.5))
+    c = xp.clip(c, f32(0), f32(n_in - 1))
+    i0 = xp.floor(c).astype(np.int64)
+    i1 = xp.minimum(i0 + 1, n_in - 1)
+    return i0, i1, (c - i0).astype(f32), inside
+
+
 @reference
-def resize_bilinear(img, height, width, out=None):
-    """Resize (H, W, C) to (height, width, C), half-pixel centres, clamped edges."""
+def resize_bilinear(img, height, width, fit="stretch", out=None):
+    """Resize (H, W, C) to (height, width, C), half-pixel centres, clamped edges; ``fit``
+    as in :func:`fit_axes` (pixels outside the image, ``contain``'s bars, are 0)."""
     xp = xp_of(img)
     h, w = img.shape[:2]
-
-    def axis(n_out, n_in):
-        c = (xp.arange(n_out, dtype=f32) + f32(0.5)) * f32(n_in / n_out) - f32(0.5)
-        c = xp.clip(c, f32(0), f32(n_in - 1))
-        i0 = xp.floor(c).astype(np.int64)
-        i1 = xp.minimum(i0 + 1, n_in - 1)
-        return i0, i1, (c - i0).astype(f32)
-
-    y0, y1, fy = axis(height, h)
-    x0, x1, fx = axis(width, w)
+    sy, sx, oy, ox = fit_axes(h, w, height, width, fit)
+    y0, y1, fy, iny = _resize_axis(xp, height, h, sy, oy)
+    x0, x1, fx, inx = _resize_axis(xp, width, w, sx, ox)
     fy = fy[:, None, None]
     fx = fx[None, :, None]
     r0, r1 = img[y0], img[y1]
@@ -338,6 +362,8 @@ def resize_bilinear(img, height, width, out=None):
     bot = r1[:, x0] * (f32(1) - fx) + r1[:, x1] * fx
     out = _out(xp, out, (height, width, img.shape[2]))
     out[...] = top * (f32(1) - fy) + bot * fy
+    out[~iny] = 0
+    out[:, ~inx] = 0
     return out
 
 

@@ -371,9 +371,22 @@ class Output(Node):
     type_id = "out.output"
     title = "Output"
     category = "Output"
-    doc = "The frame the graph shows and exports, resized (bilinear) to the output width x height."
+    version = 2
+    doc = ("The frame the graph shows and exports, resized (bilinear) to the output width x "
+           "height. When that frame is not square (Krea's 576 x 320), fit says how the square "
+           "simulation goes into it: contain keeps its shape and centres it between black "
+           "bars, cover fills the frame and crops the top and bottom, stretch distorts it.")
     inputs = (Port("rgb", Kind.RGB),)
     outputs = (Port("rgb", Kind.RGB),)
+    params = (E("fit", "contain", ref.FITS, label="Fit",
+                doc="how a square simulation fills a frame of another shape"),)
+
+    @classmethod
+    def upgrade_params(cls, params: dict, from_version: int) -> dict:
+        # version 1 always stretched: files saved then keep their frames
+        if from_version < 2:
+            params = {"fit": "stretch", **params}
+        return params
 
     def process(self, ctx: Context, inputs, params):
         rgb = inputs["rgb"]
@@ -381,7 +394,7 @@ class Output(Node):
         if rgb.shape[:2] == (h, w):
             return {"rgb": rgb}
         out = self.buffer(ctx, "rgb", (h, w, 3))
-        ctx.backend.k.resize_bilinear(rgb, h, w, out=out)
+        ctx.backend.k.resize_bilinear(rgb, h, w, params["fit"], out=out)
         return {"rgb": out}
 
 

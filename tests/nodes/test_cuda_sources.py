@@ -344,11 +344,14 @@ def test_bloom_resampling(H, chans):
               ref.upsample_add(None, small, 0.0, out=o2))
 
 
-@pytest.mark.parametrize("size", [(30, 70), (96, 64), (64, 96)])
-def test_resize_bilinear(H, size):
+@pytest.mark.parametrize("fit", ["stretch", "contain", "cover"])
+@pytest.mark.parametrize("size", [(30, 70), (96, 64), (64, 96), (32, 200)])
+def test_resize_bilinear(H, size, fit):
     rng = np.random.default_rng(11)
     img = rnd(rng, (64, 96, 3))
-    close(H.twin("resize_bilinear")(img, *size), ref.resize_bilinear(img, *size))
+    got, want = H.twin("resize_bilinear")(img, *size, fit), ref.resize_bilinear(img, *size, fit)
+    close(got, want)
+    assert np.array_equal(got == 0, want == 0)  # the same bars
 
 
 # -- whole graphs through the host-emulated twins, with CuPy's FFT conventions ------------

@@ -157,7 +157,16 @@ def test_non_strict_load_keeps_unknown_nodes_as_placeholders():
 
 def test_from_dict_and_schema():
     doc = json.loads((DATA_DIR / "v2_grayscott.graph").read_text())
-    assert to_dict(from_dict(doc)) == doc
+    back = to_dict(from_dict(doc))
+    # the fixture was saved by Output v1: that node comes back upgraded (it stretched
+    # then, so it keeps stretching), everything else exactly as written
+    old_out = next(n for n in doc["nodes"] if n["type"] == "out.output")
+    new_out = next(n for n in back["nodes"] if n["type"] == "out.output")
+    assert (old_out["version"], new_out["version"]) == (1, 2)
+    assert new_out["params"] == {**old_out["params"], "fit": "stretch"}
+    old_out.update(version=2, params=new_out["params"])
+    assert back == doc
+    assert to_dict(from_dict(back)) == back
     schema = json_schema()
     assert schema["properties"]["format_version"]["const"] == 2
     assert "nodes" in schema["properties"]

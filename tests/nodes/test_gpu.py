@@ -243,7 +243,8 @@ def test_colour_kernels(kit):
     out = cp.empty((128, 96), f32)
     close(gbe.k.upsample_add(None, d(small[..., 0].copy()), 0.0, out=out),
           ref.upsample_add(None, small[..., 0].copy(), 0.0, out=np.empty((128, 96), f32)))
-    close(gbe.k.resize_bilinear(d(img), 72, 200), ref.resize_bilinear(img, 72, 200))
+    for fit in ("stretch", "contain", "cover"):
+        close(gbe.k.resize_bilinear(d(img), 72, 200, fit), ref.resize_bilinear(img, 72, 200, fit))
 
 
 def test_frame_statistics(gbe, cp):

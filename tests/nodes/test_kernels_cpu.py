@@ -331,11 +331,14 @@ def test_upsample_add():
     assert o1.max() > 1
 
 
-@pytest.mark.parametrize("size", [(64, 96), (24, 40), (129, 7), (64, 48)])
-def test_resize_bilinear(size):
+@pytest.mark.parametrize("fit", ["stretch", "contain", "cover"])
+@pytest.mark.parametrize("size", [(64, 96), (24, 40), (129, 7), (64, 48), (320, 576)])
+def test_resize_bilinear(size, fit):
     rng = np.random.default_rng(13)
     img = rnd(rng, (64, 48, 3))
-    close(cpu.resize_bilinear(img, *size), ref.resize_bilinear(img, *size))
+    got, want = cpu.resize_bilinear(img, *size, fit), ref.resize_bilinear(img, *size, fit)
+    close(got, want)
+    assert np.array_equal(got == 0, want == 0)  # the same bars
 
 
 def test_coverage_stats():

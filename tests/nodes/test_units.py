@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -328,15 +329,80 @@ def test_output_resizes_to_width_and_height(make_ctx):
     node = Output("o", 1)
     img = np.zeros((64, 64, 3), f32)
     img[...] = (np.arange(64, dtype=f32) / 63)[None, :, None]
-    out = np.asarray(node.process(ctx, {"rgb": img}, {})["rgb"])
+    out = np.asarray(node.process(ctx, {"rgb": img}, {"fit": "stretch"})["rgb"])
     assert out.shape == (48, 96, 3) and out.dtype == np.float32
     # bilinear, half-pixel centres, clamped edges: column k samples x = (k+.5)*64/96 - .5
     xs = np.clip((np.arange(96) + 0.5) * 64 / 96 - 0.5, 0, 63) / 63
     np.testing.assert_allclose(out[10, :, 1], xs, atol=1e-5)
     np.testing.assert_allclose(out[:, 50, 0], xs[50], atol=1e-6)  # rows are constant
     const = np.full((64, 64, 3), 0.4, f32)
-    np.testing.assert_allclose(np.asarray(node.process(ctx, {"rgb": const}, {})["rgb"]), 0.4,
-                               atol=1e-6)
+    np.testing.assert_allclose(np.asarray(node.process(ctx, {"rgb": const}, {"fit": "stretch"})
+                                          ["rgb"]), 0.4, atol=1e-6)
+
+
+def _disc(n, r):
+    yy, xx = np.mgrid[0:n, 0:n]
+    d = ((yy - (n - 1) / 2) ** 2 + (xx - (n - 1) / 2) ** 2 <= r * r).astype(f32)
+    return np.repeat(d[..., None], 3, axis=2)
+
+
+def test_output_contain_keeps_a_circle_round_between_black_bars(make_ctx):
+    ctx = make_ctx(64, width=96, height=48)
+    node = Output("o", 1)
+    assert Output.defaults()["fit"] == "contain"
+    out = np.asarray(node.process(ctx, {"rgb": np.full((64, 64, 3), 0.4, f32)},
+                                  {"fit": "contain"})["rgb"])
+    # one scale (48/64): the image spans columns 24..71, black bars on either side
+    assert (out[:, :24] == 0).all() and (out[:, 72:] == 0).all()
+    np.testing.assert_allclose(out[:, 24:72], 0.4, atol=1e-6)
+    disc = np.asarray(node.process(ctx, {"rgb": _disc(64, 24)}, {"fit": "contain"})["rgb"])
+    wide = (disc[24, :, 0] > 0.5).sum()
+    tall = (disc[:, 48, 0] > 0.5).sum()
+    assert abs(int(wide) - int(tall)) <= 1 and tall >= 34  # round, 0.75 x 49 px across
+    stretched = np.asarray(node.process(ctx, {"rgb": _disc(64, 24)}, {"fit": "stretch"})["rgb"])
+    assert (stretched[24, :, 0] > 0.5).sum() > 1.8 * (stretched[:, 48, 0] > 0.5).sum()
+
+
+def test_output_cover_fills_the_frame_and_crops_the_middle(make_ctx):
+    ctx = make_ctx(64, width=96, height=48)
+    node = Output("o", 1)
+    img = np.zeros((64, 64, 3), f32)
+    img[...] = (np.arange(64, dtype=f32) / 63)[:, None, None]  # a vertical ramp
+    out = np.asarray(node.process(ctx, {"rgb": img}, {"fit": "cover"})["rgb"])
+    # one scale (64/96 source px per output px), centred: row k samples
+    # y = (k + .5) * 2/3 - .5 + 16, i.e. the middle 32 rows of the image
+    ys = ((np.arange(48) + 0.5) * (64 / 96) - 0.5 + 16) / 63
+    np.testing.assert_allclose(out[:, 30, 0], ys, atol=1e-5)
+    assert out.min() > 0.2 and out.max() < 0.8
+    # a square frame is the image whatever the fit
+    sq = make_ctx(64, width=32, height=32)
+    for fit in ("contain", "cover", "stretch"):
+        a = np.asarray(Output("o", 1).process(sq, {"rgb": img}, {"fit": fit})["rgb"])
+        np.testing.assert_allclose(a[:, 5, 0], ((np.arange(32) + 0.5) * 2 - 0.5) / 63,
+                                   atol=1e-6)
+
+
+def test_graphs_saved_before_fit_keep_stretching():
+    path = next(p for p in GRAPH_FILES if p.stem == "amoeba")
+    g = nodes.load(path)
+    assert g.nodes["output"].version == 2 and g.nodes["output"].params == {}
+    doc = json.loads(path.read_text())
+    next(n for n in doc["nodes"] if n["type"] == "out.output")["version"] = 1
+    old = nodes.loads(json.dumps(doc))
+    assert old.nodes["output"].params == {"fit": "stretch"}
+
+    def frame(graph, **size):
+        rt = Runtime(graph, backend="numpy", size=64, **size)
+        for _ in range(3):
+            rt.step()
+        return rt.output_host()
+
+    square = frame(g)
+    assert square.shape == (64, 64, 3)
+    np.testing.assert_allclose(frame(old, width=96, height=48),
+                               ref.resize_bilinear(square, 48, 96, "stretch"), atol=1e-6)
+    np.testing.assert_allclose(frame(g, width=96, height=48),
+                               ref.resize_bilinear(square, 48, 96, "contain"), atol=1e-6)
 
 
 def test_runtime_output_size():

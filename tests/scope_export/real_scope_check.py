@@ -1,0 +1,146 @@
+"""Run an exported cagraph plugin through a real Daydream Scope installation.
+
+The test suite checks exported plugins against a minimal stand-in of Scope's
+interfaces (``fake_scope/``), because CI cannot install Scope (CUDA torch,
+flash-attn).  This script is the same check against the real thing, for a
+machine where Scope is installed (or its ``src/`` is on ``PYTHONPATH``) and the
+exported package has been installed into that environment::
+
+    cagraph export graphs/amoeba.graph --out out/amoeba
+    pip install out/amoeba            # into Scope's environment
+    python tests/scope_export/real_scope_check.py cagraph-amoeba
+
+It goes through Scope's own code paths, not ours:
+
+1. Scope's pipeline registry discovers the plugin by its entry point;
+2. the config's ``get_schema_with_metadata()`` (what Scope's UI renders) has a
+   field with ``ui`` settings for every published parameter;
+3. Scope's ``PipelineManager`` loads the pipeline as it loads any plugin
+   (schema defaults merged with the load params);
+4. Scope's ``PipelineProcessor`` runs it chunk by chunk (driven synchronously
+   here, so the frame at which a parameter changes is known) and its uint8
+   frames equal the vendored runtime's frames for the same graph, size, grid and
+   seed, before and after a published parameter is changed mid-stream.
+
+Exit status 0 when every check passes; each failed check is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import queue
+import sys
+
+import numpy as np
+
+
+def _uint8(rgb: np.ndarray) -> np.ndarray:
+    """Scope's conversion of a float frame for its output queues."""
+    import torch
+
+    return (torch.from_numpy(np.ascontiguousarray(rgb, np.float32)) * 255.0).clamp(0, 255) \
+        .to(torch.uint8).numpy()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("pipeline_id", help="e.g. cagraph-amoeba")
+    ap.add_argument("--frames", type=int, default=12, help="frames before the change")
+    ap.add_argument("--height", type=int, default=320)
+    ap.add_argument("--width", type=int, default=576)
+    ap.add_argument("--change", default=None,
+                    help="NAME=VALUE published parameter to change mid-stream "
+                         "(default: fit=cover when the graph publishes fit)")
+    a = ap.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    failures: list[str] = []
+
+    def check(ok: bool, what: str) -> None:
+        print(("ok    " if ok else "FAIL  ") + what)
+        if not ok:
+            failures.append(what)
+
+    try:
+        from scope.core.pipelines.registry import PipelineRegistry
+        from scope.server.pipeline_manager import PipelineManager
+        from scope.server.pipeline_processor import PipelineProcessor
+    except ImportError as exc:
+        print(f"Daydream Scope is not importable here ({exc}); run this in Scope's environment")
+        return 2
+
+    pid = a.pipeline_id
+    cls = PipelineRegistry.get(pid)
+    check(cls is not None, f"Scope's registry discovered {pid!r}")
+    if cls is None:
+        print("registered:", ", ".join(PipelineRegistry.list_pipelines()))
+        return 1
+    module = importlib.import_module(cls.__module__)
+    published = dict(module.PUBLISHED)
+
+    meta = PipelineRegistry.get_config_class(pid).get_schema_with_metadata()
+    props = meta["config_schema"]["properties"]
+    missing = [n for n in published if "ui" not in props.get(n, {})]
+    check(not missing, f"the UI schema has a field with ui settings for each of the "
+                       f"{len(published)} published parameters" + (f" (missing {missing})"
+                                                                     if missing else ""))
+
+    load = {"height": a.height, "width": a.width}
+    pipe = PipelineManager()._load_pipeline_implementation(pid, load)
+    check(type(pipe) is cls, f"Scope's PipelineManager loaded {cls.__name__}")
+
+    if a.change:
+        name, value = a.change.split("=", 1)
+    elif "fit" in published:
+        name, value = "fit", "cover"
+    else:
+        name, value = None, None
+
+    proc = PipelineProcessor(pipe, pid, initial_parameters={"input_mode": "text"})
+    proc.output_queues["video"] = [queue.Queue(maxsize=256)]
+    frames = []
+
+    def run(n):
+        for _ in range(n):
+            proc.process_chunk()
+            q = proc.output_queue  # Scope may swap the queue object when it resizes it
+            while True:
+                try:
+                    frames.append(q.get_nowait().tensor[0].numpy())
+                except queue.Empty:
+                    break
+
+    run(a.frames)
+    if name:
+        proc.update_parameters({name: value})
+    run(3)
+    check(len(frames) == a.frames + 3, f"{len(frames)} frames out of {a.frames + 3} chunks")
+    shapes = {f.shape for f in frames}
+    check(shapes == {(a.height, a.width, 3)} and frames[0].dtype == np.uint8,
+          f"frames are {a.height}x{a.width} RGB uint8 ({shapes})")
+
+    # the same frames from the plugin's own vendored runtime, outside Scope
+    cagraph = module.cagraph
+    graph = cagraph.loads(module.GRAPH_FILE.read_bytes())
+    rt = cagraph.Runtime(graph, backend=pipe.backend, size=pipe.grid_size, width=a.width,
+                         height=a.height, seed=pipe.seed)
+    want = []
+    for i in range(a.frames + 3):
+        if i == a.frames and name:
+            rt.set_published(name, module._coerce(published[name], value))
+        rt.step()
+        want.append(_uint8(rt.output_host()))
+    same = [i for i, (f, w) in enumerate(zip(frames, want)) if np.array_equal(f, w)]
+    check(len(same) == len(want) == len(frames),
+          f"Scope's frames equal the runtime's ({len(same)} of {len(want)} identical"
+          + (f", {name}={value} from frame {a.frames}" if name else "") + ")")
+    if name:
+        before, after = frames[a.frames - 1], frames[-1]
+        check(not np.array_equal(before, after), f"changing {name} changed the frames")
+    print("PASS" if not failures else f"{len(failures)} check(s) failed")
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
