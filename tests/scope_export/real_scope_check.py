@@ -22,6 +22,13 @@ It goes through Scope's own code paths, not ours:
    frames equal the vendored runtime's frames for the same graph, size, grid and
    seed, before and after a published parameter is changed mid-stream.
 
+5. with ``--workflow FILE`` (the export's ``.scope-workflow.json``), Scope's own
+   workflow import resolver accepts it: the file parses as Scope's
+   ``WorkflowRequest``, the plugin it names is found installed at its version,
+   and its LoRA filenames resolve inside a LoRA folder (``--lora-dir``, default
+   a temporary folder holding empty files of those names); Krea Realtime
+   itself must be registered only when this Scope can run it (a CUDA GPU).
+
 Exit status 0 when every check passes; each failed check is printed.
 """
 
@@ -53,6 +60,8 @@ def main(argv=None) -> int:
     ap.add_argument("--change", default=None,
                     help="NAME=VALUE published parameter to change mid-stream "
                          "(default: fit=cover when the graph publishes fit)")
+    ap.add_argument("--workflow", default=None, help="the export's .scope-workflow.json")
+    ap.add_argument("--lora-dir", default=None, help="Scope's LoRA folder (for --workflow)")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     failures: list[str] = []
@@ -138,8 +147,44 @@ def main(argv=None) -> int:
     if name:
         before, after = frames[a.frames - 1], frames[-1]
         check(not np.array_equal(before, after), f"changing {name} changed the frames")
+    if a.workflow:
+        check_workflow(a.workflow, a.lora_dir, check)
     print("PASS" if not failures else f"{len(failures)} check(s) failed")
     return 0 if not failures else 1
+
+
+def check_workflow(path: str, lora_dir: str | None, check) -> None:
+    """Scope's workflow import resolution (read-only: it installs and downloads nothing)."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    import torch
+    from scope.core.plugins.manager import get_plugin_manager
+    from scope.core.workflows.resolve import WorkflowRequest, resolve_workflow
+
+    doc = json.loads(Path(path).read_text())
+    req = WorkflowRequest.model_validate(doc)
+    check(len(req.nodes) >= 2, f"Scope parses the workflow: {len(req.nodes)} pipelines "
+                               f"({', '.join(n.node_type_id for n in req.nodes)})")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(lora_dir or tmp)
+        if lora_dir is None:
+            for node in req.nodes:
+                for lora in node.loras:
+                    f = folder / lora.filename
+                    f.parent.mkdir(parents=True, exist_ok=True)
+                    f.touch()
+        plan = resolve_workflow(req, get_plugin_manager(), folder)
+    for item in plan.items:
+        needs_gpu = item.kind == "pipeline" and "GPU is required" in (item.detail or "")
+        if needs_gpu and not torch.cuda.is_available():
+            print(f"skip  {item.name}: {item.detail}")
+            continue
+        check(item.status == "ok", f"resolver: {item.kind} {item.name} {item.status}"
+                                   + (f" ({item.detail})" if item.detail else ""))
+    for w in plan.warnings:
+        print(f"note  {w}")
 
 
 if __name__ == "__main__":

@@ -40,3 +40,7 @@ def test_workflow_chains_ca_into_krea(tmp_path, monkeypatch):
     readme = (res.out_dir / "README.md").read_text()
     assert "daydream-scope install" in readme and "/workspace/models/lora" in readme
     assert "styles/ink.safetensors" in readme
+    # the LoRA outside Scope's folder is named by its base name, and the user is told
+    # to copy it there (Scope's import resolver would report it missing otherwise)
+    [warn] = [w for w in res.warnings if "LoRA" in w]
+    assert str(b) in warn and "'elsewhere.safetensors'" in warn and str(ldir) in warn
