@@ -129,6 +129,22 @@ class ScopeClient:
     def update_parameters(self, params: dict) -> Any:
         return self.post("/api/v1/session/parameters", params)
 
+    def session_parameters(self) -> dict:
+        return (self.get("/api/v1/session/parameters") or {}).get("parameters", {}) or {}
+
+    def session_pipelines(self) -> set[str]:
+        """Pipeline ids the running session uses (its ``pipeline_ids`` and the pipeline
+        nodes of its graph); empty when there is no session or the server can't say."""
+        try:
+            params = self.session_parameters()
+        except ScopeError:
+            return set()
+        ids = {str(p) for p in params.get("pipeline_ids") or []}
+        graph = params.get("graph") or {}
+        ids |= {str(n["pipeline_id"]) for n in graph.get("nodes") or []
+                if isinstance(n, dict) and n.get("pipeline_id")}
+        return ids
+
 
 def _detail(raw: bytes) -> str:
     try:
@@ -365,7 +381,10 @@ def parse_assignment(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def pick_pipeline(schemas: dict, pipeline_id: str | None, server: str) -> tuple[str, dict]:
+def pick_pipeline(schemas: dict, pipeline_id: str | None, server: str,
+                  running: "Callable[[], set[str]] | None" = None) -> tuple[str, dict]:
+    """The cagraph pipeline to address: the one named, the only one installed, or the
+    one the running session uses (``running`` asks the server, only when needed)."""
     if pipeline_id:
         if pipeline_id not in schemas:
             raise ScopeError(f"Scope server {server} has no pipeline {pipeline_id!r}")
@@ -376,8 +395,13 @@ def pick_pipeline(schemas: dict, pipeline_id: str | None, server: str) -> tuple[
     if not ours:
         raise ScopeError(f"Scope server {server} has no cagraph pipeline installed; run "
                          "`cagraph scope launch` first")
-    raise ScopeError(f"Scope server {server} has several cagraph pipelines ({', '.join(ours)}); "
-                     "choose one with --pipeline")
+    live = sorted(set(ours) & (running() if running else set()))
+    if len(live) == 1:
+        return live[0], schemas[live[0]]
+    raise ScopeError(f"Scope server {server} has several cagraph pipelines ({', '.join(ours)})"
+                     + (f" and its session runs {', '.join(live)}" if live else
+                        " and no running session names one")
+                     + "; choose one with --pipeline")
 
 
 def check_value(pid: str, name: str, raw: str, props: dict) -> Any:
@@ -417,7 +441,8 @@ def set_parameters(client: ScopeClient, assignments: list[str], *,
     """Send published-parameter and LoRA-scale updates; returns the bodies sent."""
     sent = []
     if assignments:
-        pid, schema = pick_pipeline(client.schemas(), pipeline_id, client.server)
+        pid, schema = pick_pipeline(client.schemas(), pipeline_id, client.server,
+                                    running=client.session_pipelines)
         props = (schema.get("config_schema") or {}).get("properties", {})
         params = {}
         for a in assignments:

@@ -72,6 +72,16 @@ class FakeScope:
             self.session = body
             return 200, {"status": "ok", "input_mode": body.get("input_mode"),
                          "cloud_mode": False, "pipeline_id": body.get("pipeline_id")}
+        if (method, path) == ("GET", "/api/v1/session/parameters"):
+            # Scope: the session's FrameProcessor parameters ({} without a session):
+            # pipeline_ids, input_mode, prompts, then the request's `parameters` merged in
+            if self.session is None:
+                return 200, {"parameters": {}}
+            b = self.session
+            params = {"pipeline_ids": [b["pipeline_id"]], "input_mode": b.get("input_mode")}
+            params.update({k: v for k, v in (b.get("parameters") or {}).items()
+                           if k not in params})
+            return 200, {"parameters": params}
         if (method, path) == ("POST", "/api/v1/session/parameters"):
             self.params.append(body)
             return 200, {"status": "ok"}

@@ -153,3 +153,22 @@ def test_set_parameters_and_lora_scales(tmp_path, capsys):
         assert main(["scope", "set", "--server", fake.url, "--lora-scale", "zz.safetensors=2"]) == 2
         assert "not loaded" in capsys.readouterr().err
         assert len(fake.params) == 2
+
+
+def test_set_addresses_the_running_pipeline_when_several_are_installed(tmp_path, capsys):
+    other = dict(amoeba_schema(tmp_path), id="cagraph-reef")
+    with FakeScope(installed={PID: amoeba_schema(tmp_path), "cagraph-reef": other}) as fake:
+        # no session yet: the server can't say which one is meant
+        assert main(["scope", "set", "--server", fake.url, "speed=2"]) == 2
+        err = capsys.readouterr().err
+        assert "several cagraph pipelines" in err and "no running session" in err
+        assert fake.params == []
+        # after `scope launch` the session's graph names the CA pipeline: set finds it
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url,
+                     "--out", str(tmp_path / "p")]) == 0
+        assert main(["scope", "set", "--server", fake.url, "speed=2"]) == 0
+        assert fake.params == [{"node_id": PID, "speed": 2.0}]
+        # --pipeline still wins
+        assert main(["scope", "set", "--server", fake.url, "--pipeline", "cagraph-reef",
+                     "speed=1"]) == 0
+        assert fake.params[-1] == {"node_id": "cagraph-reef", "speed": 1.0}
