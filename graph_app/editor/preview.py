@@ -97,6 +97,8 @@ class PreviewWorker(QtCore.QObject):
     def __init__(self, size: int = 512, backend: str = "numpy", parent=None):
         super().__init__(parent)
         self.size = int(size)
+        #: output frame (width, height); None: square, the simulation size
+        self.frame: tuple[int, int] | None = None
         self.backend = backend
         self._q: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
@@ -167,6 +169,10 @@ class PreviewWorker(QtCore.QObject):
     def set_size(self, size: int):
         self.post("size", int(size))
 
+    def set_frame(self, frame: tuple[int, int] | None):
+        """Preview the output at ``(width, height)`` (e.g. Krea's 576 x 320), or square."""
+        self.post("frame", tuple(int(x) for x in frame) if frame else None)
+
     def set_probe(self, probe: tuple[str, str] | None):
         self.post("probe", probe)
 
@@ -208,6 +214,11 @@ class PreviewWorker(QtCore.QObject):
                 self.size = msg[1]
                 self._rt = None  # rebuilt at the new size (state restarts)
                 self._steps += 0 if self._playing else 1
+        elif kind == "frame":
+            if msg[1] != self.frame:
+                self.frame = msg[1]
+                self._rt = None  # the output size is fixed per runtime (state restarts)
+                self._steps += 0 if self._playing else 1
         elif kind == "probe":
             self._probe = msg[1]
             self._hist.clear()
@@ -243,7 +254,8 @@ class PreviewWorker(QtCore.QObject):
         if g is None:
             return False
         try:
-            self._rt = Runtime(g, backend=self.backend, size=self.size)
+            w, h = self.frame or (None, None)
+            self._rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h)
             self._graph = g
             self._pending_graph = None
             self._set_error("")
@@ -342,7 +354,7 @@ class PreviewWorker(QtCore.QObject):
         scalars = {k: float(v) for k, v in self._rt.values.items()
                    if isinstance(v, (float, int)) and not isinstance(v, bool)}
         info = {"frame": self._rt.frame, "fps": self._fps, "sim_ms": self._sim_ms,
-                "size": self._rt.size, "label": label, "scalars": scalars,
+                "size": self._rt.size, "out_frame": self.frame, "label": label, "scalars": scalars,
                 "recording": None if self._recorder is None else
                 (self._recorder.received, self._recorder.frames)}
         img = rgb8_to_qimage(rgb8) if rgb8 is not None else None
@@ -382,6 +394,9 @@ class PreviewView(QtWidgets.QWidget):
             target = QtCore.QRect((self.width() - w) // 2, (self.height() - h) // 2, w, h)
             p.setRenderHint(QtGui.QPainter.SmoothPixmapTransform, s < 1.0)
             p.drawImage(target, self.image)
+            if iw != ih:  # a Krea frame: outline it (its own bars are black too)
+                p.setPen(QtGui.QColor(theme.BORDER))
+                p.drawRect(target.adjusted(0, 0, -1, -1))
         f = p.font()
         f.setPointSizeF(9)
         p.setFont(f)
@@ -407,6 +422,8 @@ class PreviewPanel(QtWidgets.QWidget):
     probe_cleared = QtCore.Signal()
 
     SIZES = (256, 512, 1024)
+    #: output frames to preview: square, and Krea Realtime's two resolutions
+    FRAMES = (("square", None), ("576×320", (576, 320)), ("832×480", (832, 480)))
 
     def __init__(self, worker: PreviewWorker, parent=None):
         super().__init__(parent)
@@ -446,6 +463,14 @@ class PreviewPanel(QtWidgets.QWidget):
         self.size_box.currentIndexChanged.connect(
             lambda i: self.worker.set_size(self.size_box.itemData(i)))
         bar.addWidget(self.size_box)
+        self.frame_box = QtWidgets.QComboBox()
+        for label, frame in self.FRAMES:
+            self.frame_box.addItem(label, frame)
+        self.frame_box.setToolTip("Output frame: square, or Krea's resolution (what the Scope "
+                                  "plugin sends Krea, placed by the Output node's fit)")
+        self.frame_box.currentIndexChanged.connect(
+            lambda i: self.worker.set_frame(self.frame_box.itemData(i)))
+        bar.addWidget(self.frame_box)
         bar.addStretch(1)
         self.snap_btn = btn("◉ PNG", "Snapshot the preview to PNG")
         self.snap_btn.clicked.connect(self.snapshot_requested)
@@ -532,6 +557,8 @@ class PreviewPanel(QtWidgets.QWidget):
         rec = info.get("recording")
         rec_txt = f"   ● REC {rec[0]}/{rec[1]}" if rec else ""
         self.view.hud = (f"{info['fps']:.1f} fps   frame {info['frame']}   "
-                         f"{info['size']}²   {info['label']}{rec_txt}")
+                         f"{info['size']}²" + (f" → {info['out_frame'][0]}×{info['out_frame'][1]}"
+                                                if info.get("out_frame") else "")
+                         + f"   {info['label']}{rec_txt}")
         self.fps_label.setText(f"{info['fps']:.1f} fps · sim {info['sim_ms']:.1f} ms/frame")
         self.view.update()

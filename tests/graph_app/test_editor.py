@@ -372,6 +372,30 @@ def test_preview_thread_delivers_frames_and_stops(make_window, qtbot):
     assert time.perf_counter() - t < 5 and not win.worker.running
 
 
+def test_preview_shows_the_krea_frame_with_the_output_fit(make_window, qtbot):
+    win = make_window(preview=False, size=64)
+    _new_doc(win)
+    win.worker.start(win.doc.graph)
+    qtbot.waitUntil(lambda: win.preview.frames_shown >= 1, timeout=20000)
+    assert win.preview.last_rgb8.shape == (64, 64, 3)
+    box = win.preview.frame_box
+    box.setCurrentIndex(box.findText("576×320"))
+    qtbot.waitUntil(lambda: win.preview.last_rgb8.shape == (320, 576, 3), timeout=20000)
+    hud = win.preview.view.hud
+    n = win.preview.last_info["frame"]
+    assert isinstance(n, int) and f"frame {n} " in hud and "→ 576×320" in hud
+    # the Output node's default fit (contain): the square sim between black bars
+    qtbot.waitUntil(lambda: win.preview.last_rgb8[:, 128:448].max() > 0, timeout=10000)
+    img = win.preview.last_rgb8
+    assert img[:, :127].max() == 0 and img[:, 449:].max() == 0
+    # stretch (an edit of the Output node) fills the frame
+    win.doc.set_param("output", "fit", "stretch")
+    qtbot.waitUntil(lambda: win.preview.last_rgb8[:, :120].max() > 0, timeout=10000)
+    box.setCurrentIndex(box.findText("square"))
+    qtbot.waitUntil(lambda: win.preview.last_rgb8.shape == (64, 64, 3), timeout=20000)
+    assert win.worker.stop(5)
+
+
 def test_vfield_and_field_images():
     from graph_app.editor.preview import field_to_rgb8, vfield_to_rgb8
 
