@@ -29,16 +29,56 @@ def is_cupy_array(a: Any) -> bool:
     return cp is not None and isinstance(a, cp.ndarray)
 
 
+_CUDA_STATE: list = []  # [(usable, reason)] once probed
+
+
+def cuda_status() -> tuple[bool, str]:
+    """(usable, reason): CuPy imports, a device is there, and it can actually run our
+    kernels (NVRTC compiles, a kernel and a cuFFT transform give the right numbers).
+
+    A device can be visible while kernels can't run (CuPy built for another CUDA
+    major than the driver's libraries, NVRTC missing): ``auto`` must then stay on
+    NumPy instead of failing on the first frame.  Probed once per process."""
+    if _CUDA_STATE:
+        return _CUDA_STATE[0]
+    try:
+        import cupy
+    except Exception as exc:
+        state = (False, f"CuPy does not import ({type(exc).__name__}: {exc})")
+    else:
+        try:
+            present = cupy.is_available() and cupy.cuda.runtime.getDeviceCount() > 0
+        except Exception:
+            present = False
+        if not present:
+            state = (False, "CuPy is installed but no CUDA device is usable")
+        else:
+            try:
+                _cuda_smoke_test(cupy)
+                state = (True, "")
+            except Exception as exc:  # noqa: BLE001 - any failure means "not usable"
+                state = (False, "a CUDA device is visible but CuPy cannot run cagraph's "
+                                f"kernels on it ({type(exc).__name__}: {exc})")
+    _CUDA_STATE.append(state)
+    return state
+
+
+def _cuda_smoke_test(cp) -> None:
+    """One fused kernel (compiled by NVRTC) and one cuFFT transform, checked on the host."""
+    from .kernels import cuda as kcuda
+
+    x = np.linspace(0, 1, 256, dtype=np.float32).reshape(16, 16)
+    got = cp.asnumpy(kcuda.deadzone(cp.asarray(x), 0.25, 2.0))
+    want = np.clip((x - np.float32(0.25)) * np.float32(2.0), 0, 1)
+    spec = cp.asnumpy(cp.fft.rfft2(cp.asarray(x)))
+    if not (np.allclose(got, want, atol=1e-5)
+            and np.allclose(spec, np.fft.rfft2(x), atol=1e-3)):
+        raise RuntimeError("a test kernel gave wrong results")
+
+
 def cuda_available() -> bool:
-    """True when CuPy imports and a CUDA device can actually be used."""
-    try:
-        import cupy  # noqa: F401
-    except Exception:
-        return False
-    try:
-        return cupy.is_available() and cupy.cuda.runtime.getDeviceCount() > 0
-    except Exception:
-        return False
+    """True when CuPy imports and a CUDA device can actually run cagraph's kernels."""
+    return cuda_status()[0]
 
 
 class Readback:
@@ -149,8 +189,9 @@ class CupyBackend(Backend):
     def __init__(self):
         import cupy
 
-        if not cuda_available():
-            raise BackendUnavailable("CuPy is installed but no CUDA device is usable")
+        usable, reason = cuda_status()
+        if not usable:
+            raise BackendUnavailable(reason)
         import cupyx.scipy.fft as cfft
 
         self.xp = cupy

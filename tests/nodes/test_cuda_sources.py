@@ -104,6 +104,36 @@ def test_cupy_without_a_device_is_refused_with_a_clear_error(capsys):
     assert "error:" in err and "no CUDA device is usable" in err and "Traceback" not in err
 
 
+def test_a_device_that_cannot_run_the_kernels_is_not_used(monkeypatch, capsys):
+    """A visible device whose CuPy cannot compile or run our kernels (a CuPy built for
+    another CUDA major than the installed libraries): ``auto`` stays on NumPy and
+    asking for ``cupy`` says why, instead of failing on the first frame."""
+    cupy = pytest.importorskip("cupy")
+    from graph_app import cli
+    from nodes import backend
+
+    def broken(cp):
+        raise RuntimeError("nvrtc: libnvrtc.so.12 not found")
+
+    monkeypatch.setattr(backend, "_CUDA_STATE", [])
+    monkeypatch.setattr(cupy, "is_available", lambda: True)
+    monkeypatch.setattr(cupy.cuda.runtime, "getDeviceCount", lambda: 1)
+    monkeypatch.setattr(backend, "_cuda_smoke_test", broken)
+    usable, reason = backend.cuda_status()
+    assert not usable and "cannot run cagraph's kernels" in reason and "libnvrtc" in reason
+    assert backend.get_backend("auto").name == "numpy"
+    with pytest.raises(backend.BackendUnavailable, match="cannot run cagraph's kernels"):
+        backend.CupyBackend()
+    assert cli.main(["bench", "--backend", "cupy", "--size", "32", "--frames", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "libnvrtc" in err and "Traceback" not in err
+    # probed once: a working smoke test now changes nothing until the state is cleared
+    monkeypatch.setattr(backend, "_cuda_smoke_test", lambda cp: None)
+    assert not backend.cuda_available()
+    backend._CUDA_STATE.clear()
+    assert backend.cuda_available()
+
+
 # -- host emulation ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
