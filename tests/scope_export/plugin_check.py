@@ -124,6 +124,31 @@ for cls in registered:
         rec["error"] = "".join(traceback.format_exception(exc))
     results["plugins"][pid] = rec
 
+# GPU choice: torch sees CUDA but the vendored runtime says CuPy can't run -> NumPy, and
+# the log says why (checked on one plugin: the template is shared)
+if registered:
+    import importlib
+    import logging
+
+    mod = importlib.import_module(registered[0].__module__)
+    rt_backend = importlib.import_module(mod.__package__ + "._cagraph_runtime.backend")
+    seen = []
+
+    class _Catch(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    mod.logger.addHandler(_Catch())
+    real_cuda, real_status = torch.cuda.is_available, rt_backend.cuda_status
+    try:
+        torch.cuda.is_available = lambda: True
+        rt_backend.cuda_status = lambda: (False, "no CUDA device is usable (test)")
+        results["gpu_fallback"] = {"auto": mod.pick_backend("auto"), "log": seen[:]}
+        rt_backend.cuda_status = lambda: (True, "")
+        results["gpu_choice"] = mod.pick_backend("auto")
+    finally:
+        torch.cuda.is_available, rt_backend.cuda_status = real_cuda, real_status
+
 results["leaked_modules"] = sorted(m for m in sys.modules
                                    if m.split(".")[0] in ("nodes", "scope_export", "graph_app",
                                                           "PySide6", "NodeGraphQt"))

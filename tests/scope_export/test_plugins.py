@@ -34,6 +34,14 @@ def test_all_registered(plugin_results):
     assert set(plugin_results["plugins"]) == ids
 
 
+def test_gpu_choice_falls_back_to_numpy_and_says_why(plugin_results):
+    fb = plugin_results["gpu_fallback"]
+    assert fb["auto"] == "numpy"
+    assert any("simulating on the CPU" in m and "no CUDA device is usable (test)" in m
+               for m in fb["log"])
+    assert plugin_results["gpu_choice"] == "cupy"
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_package_layout(stem, exports, wheels):
     res = exports[stem]
