@@ -45,8 +45,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without numba
 import numpy as np
 
 from . import fast
-from .ref import _into, fit_axes
-from .ref import _resize_axis as _ref_resize_axis
+from .ref import _into, fit_axes, resize_taps
 
 f32 = np.float32
 
@@ -610,7 +609,7 @@ def _clamped_axis(n_out: int, n_in: int, s: float, off: float):
     key = ("c", n_out, n_in, s, off)
     hit = _AXES.get(key)
     if hit is None:
-        i0, i1, fr, inside = _ref_resize_axis(np, n_out, n_in, s, off)
+        i0, i1, fr, inside = resize_taps(np, n_out, n_in, s, off)
         idx = np.flatnonzero(inside)
         band = (int(idx[0]), int(idx[-1]) + 1) if idx.size else (0, 0)
         hit = _AXES[key] = (i0, i1, fr, band)

@@ -335,7 +335,7 @@ def fit_axes(h: int, w: int, height: int, width: int, fit: str = "stretch"):
     return s, s, (h - height * s) / 2, (w - width * s) / 2
 
 
-def _resize_axis(xp, n_out, n_in, s, off):
+def resize_taps(xp, n_out, n_in, s, off):
     """Taps of one axis: (i0, i1, frac, inside) for clamped-edge bilinear sampling;
     ``inside`` is False where the output pixel's centre falls outside the image."""
     c = (xp.arange(n_out, dtype=f32) + f32(0.5)) * f32(s) - f32(0.5) + f32(off)
@@ -353,8 +353,8 @@ def resize_bilinear(img, height, width, fit="stretch", out=None):
     xp = xp_of(img)
     h, w = img.shape[:2]
     sy, sx, oy, ox = fit_axes(h, w, height, width, fit)
-    y0, y1, fy, iny = _resize_axis(xp, height, h, sy, oy)
-    x0, x1, fx, inx = _resize_axis(xp, width, w, sx, ox)
+    y0, y1, fy, iny = resize_taps(xp, height, h, sy, oy)
+    x0, x1, fx, inx = resize_taps(xp, width, w, sx, ox)
     fy = fy[:, None, None]
     fx = fx[None, :, None]
     r0, r1 = img[y0], img[y1]
