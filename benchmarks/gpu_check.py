@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 
 import nodes  # noqa: E402
 from nodes import Runtime  # noqa: E402
-from nodes.backend import cuda_available, get_backend  # noqa: E402
+from nodes.backend import cuda_available, cuda_status, get_backend  # noqa: E402
 
 PRESETS = {  # family -> presets (two per family)
     "lenia": ["amoeba", "nebula"],
@@ -425,7 +425,7 @@ def main(argv=None):
                          "the handoff always run")
     args = ap.parse_args(argv)
     if not cuda_available():
-        print("no usable CUDA device: nothing to benchmark")
+        print(f"no usable CUDA device ({cuda_status()[1]}): nothing to benchmark")
         return 2
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)

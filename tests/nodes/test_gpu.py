@@ -21,12 +21,13 @@ import pytest
 
 import nodes
 from nodes import Runtime
-from nodes.backend import cuda_available, get_backend
+from nodes.backend import cuda_available, cuda_status, get_backend
 from nodes.kernels import ref
 from nodes_helpers import benchmark_module
 
 pytestmark = pytest.mark.gpu
-needs_device = pytest.mark.skipif(not cuda_available(), reason="no usable CUDA device")
+needs_device = pytest.mark.skipif(not cuda_available(),
+                                  reason=f"no usable CUDA device: {cuda_status()[1]}")
 
 f32 = np.float32
 GRAPHS = Path(__file__).resolve().parents[2] / "graphs"
@@ -34,10 +35,24 @@ GRAPHS = Path(__file__).resolve().parents[2] / "graphs"
 PRESETS = sorted(p.stem for p in GRAPHS.glob("*.graph"))
 
 
+def test_a_present_device_runs_the_kernels():
+    """On a machine with a CUDA device, the smoke test behind ``auto`` must pass: if it
+    did not, every other device test here would skip and hide why."""
+    cupy = pytest.importorskip("cupy")
+    try:
+        present = cupy.is_available() and cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:
+        present = False
+    if not present:
+        pytest.skip("no CUDA device")
+    usable, reason = cuda_status()
+    assert usable, reason
+
+
 @pytest.fixture(scope="module")
 def cp():
     if not cuda_available():
-        pytest.skip("no usable CUDA device")
+        pytest.skip(f"no usable CUDA device: {cuda_status()[1]}")
     import cupy
 
     return cupy
