@@ -24,7 +24,8 @@ from nodes.graph import Graph
 from nodes.spec import ParamType
 
 from . import lora as lora_mod
-from .workflow import MERGE_MODES, LoraEntry, build_workflow, filename_in_lora_dir, sha256_of
+from .workflow import (MERGE_MODES, LoraEntry, build_workflow, filename_in_lora_dir,
+                       relative_to_lora_dir, sha256_of)
 
 DEFAULT_SIZE = (576, 320)  # (width, height): Krea Realtime's own default resolution
 DEFAULT_VERSION = "1.0.0"
@@ -215,14 +216,6 @@ def _prepare_out(out: Path, module: str) -> None:
             shutil.rmtree(stale)
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.expanduser().resolve())
-        return True
-    except (ValueError, OSError):
-        return False
-
-
 def resolve_loras(specs: list[str] | None, *, allow_incompatible: bool = False,
                   check_files: bool = True) -> tuple[list[LoraEntry], list[str]]:
     """Parse ``PATH[:SCALE]`` specs, check each file (refusing broken or non-14B
@@ -235,7 +228,7 @@ def resolve_loras(specs: list[str] | None, *, allow_incompatible: bool = False,
         if not p.is_absolute() and not p.exists() and (ldir / p).exists():
             p = ldir / p
         entry = LoraEntry(str(p), scale, filename=filename_in_lora_dir(p, ldir))
-        if check_files and p.exists() and not _inside(p, ldir):
+        if check_files and p.exists() and relative_to_lora_dir(p, ldir) is None:
             warnings.append(f"LoRA {path} is not in Scope's LoRA folder ({ldir}): the workflow "
                             f"names it {entry.filename!r}, so copy it there before importing "
                             "the workflow (or set DAYDREAM_SCOPE_LORA_DIR to the folder Scope "

@@ -45,14 +45,19 @@ class LoraEntry:
     sha256: str | None = None
 
 
+def relative_to_lora_dir(path: str | Path, lora_dir: Path) -> str | None:
+    """``path`` relative to the LoRA folder (POSIX), or None when it is not inside it."""
+    try:
+        return (Path(path).expanduser().resolve()
+                .relative_to(lora_dir.expanduser().resolve()).as_posix())
+    except (ValueError, OSError):
+        return None
+
+
 def filename_in_lora_dir(path: str | Path, lora_dir: Path) -> str:
     """The name Scope's resolver expects: relative to the LoRA folder when the
     file is inside it, else its base name (copy the file there)."""
-    p = Path(path).expanduser()
-    try:
-        return p.resolve().relative_to(lora_dir.expanduser().resolve()).as_posix()
-    except (ValueError, OSError):
-        return p.name
+    return relative_to_lora_dir(path, lora_dir) or Path(path).expanduser().name
 
 
 def sha256_of(path: str | Path, chunk: int = 1 << 20) -> str:
