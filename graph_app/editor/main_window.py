@@ -18,6 +18,7 @@ from .document import Document
 from .panels import PaletteTree, PublishedPanel, TabSearch, ValidationPanel
 from .params_panel import ParamsPanel
 from .preview import PreviewPanel, PreviewWorker
+from .scope_link import ScopeLink
 
 DEFAULT_GRAPH = Path(__file__).resolve().parents[2] / "graphs" / "amoeba.graph"
 RECOVERY_INTERVAL_MS = 20_000
@@ -70,8 +71,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self.search.chosen.connect(self._search_chosen)
         self.canvas.selection_changed.connect(self._selection_changed)
 
+        # live link to a Scope session (published parameters follow the edits)
+        self.scope = ScopeLink(self.doc, self)
+        self.scope.status.connect(lambda text, err: self.status(text, 0 if err else 6000))
+
         self._docks()
         self._actions()
+        self.scope_label = QtWidgets.QLabel("")
+        self.statusBar().addPermanentWidget(self.scope_label)
+        self.scope.linked.connect(self._scope_linked)
         self.status_label = QtWidgets.QLabel("")
         self.statusBar().addPermanentWidget(self.status_label)
 
@@ -200,6 +208,13 @@ class MainWindow(QtWidgets.QMainWindow):
                   context=canvas_ctx)
         cw.addAction(p.actions()[-1])
 
+        sc = mb.addMenu("&Scope")
+        self._act(sc, "Link to Scope Session…", self.scope_link_dialog,
+                  tip="Send published-parameter edits to a session started with "
+                      "`cagraph scope launch`")
+        self.scope_unlink_action = self._act(sc, "Unlink", lambda: self.scope.disconnect())
+        self.scope_unlink_action.setEnabled(False)
+
         tb = self.addToolBar("Main")
         tb.setObjectName("maintb")
         tb.setMovable(False)
@@ -218,6 +233,23 @@ class MainWindow(QtWidgets.QMainWindow):
         tb.addAction("Auto Layout", self.canvas.auto_layout)
         tb.addAction("Frame", self.canvas.frame_selected)
         tb.addAction(self.param_ports_action)
+
+    # -- Scope live link --------------------------------------------------------------------
+    def scope_link_dialog(self, server: str | None = None) -> None:
+        if server is None:
+            last = self.settings.value("scope/server", "http://127.0.0.1:8000")
+            server, ok = QtWidgets.QInputDialog.getText(
+                self, "Link to Scope", "Scope server (a session started with "
+                "`cagraph scope launch`):", text=str(last))
+            if not ok or not server.strip():
+                return
+        self.settings.setValue("scope/server", server.strip())
+        self.scope.connect_to(server.strip())
+
+    def _scope_linked(self, pid: str) -> None:
+        self.scope_unlink_action.setEnabled(bool(pid))
+        self.scope_label.setText(
+            f"<span style='color:{theme.ACCENT}'>⇄ Scope: {pid}</span>" if pid else "")
 
     # -- status ---------------------------------------------------------------------------
     def status(self, text: str, ms: int = 6000) -> None:
@@ -493,5 +525,6 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self._recovery_timer.stop()
         self.worker.stop()
+        self.scope.close()
         recovery.discard(self.doc.path)
         ev.accept()

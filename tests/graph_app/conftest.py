@@ -55,4 +55,5 @@ def make_window(qtbot, tmp_path, answers):
     yield make
     for w in made:
         w.worker.stop(5)
+        w.scope.close()
         w.doc.undo.clear()  # closing won't prompt

@@ -442,3 +442,54 @@ def test_main_window_screenshot_not_blank(make_window, qtbot, tmp_path):
     assert a.shape[0] > 500 and a.shape[1] > 1000
     assert a.std() > 10  # not blank
     assert a.mean() < 90  # dark theme
+
+
+def test_scope_link_sends_published_edits_to_the_session(make_window, qtbot):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scope_export"))
+    from fake_server import FakeScope
+
+    graph = Path(__file__).resolve().parents[2] / "graphs" / "amoeba.graph"
+    win = make_window(str(graph))
+    pid = "cagraph-amoeba"
+    pub = {p.name: p for p in win.doc.graph.published}
+    with FakeScope() as fake:  # no cagraph pipeline there yet: refused, with the fix
+        msgs = []
+        win.scope.status.connect(lambda text, err: msgs.append((text, err)))
+        win.scope_link_dialog(fake.url)
+        qtbot.waitUntil(lambda: any(err for _, err in msgs), timeout=10000)
+        text = [t for t, err in msgs if err][-1]
+        assert f"no {pid} pipeline" in text and "cagraph scope launch" in text
+        assert not win.scope.connected and fake.params == []
+    with FakeScope(installed={pid: {"id": pid, "config_schema": {"properties": {}}}}) as fake:
+        win.scope_link_dialog(fake.url)
+        qtbot.waitUntil(lambda: win.scope.connected, timeout=10000)
+        assert pid in win.scope_label.text()
+        # linking pushes every published value, so the session matches the editor
+        qtbot.waitUntil(lambda: len(fake.params) == 1, timeout=10000)
+        first = fake.params[0]
+        assert first["node_id"] == pid and set(first) == {"node_id", *pub}
+        # a published edit (a burst of slider moves) goes out coalesced, the last value wins
+        sp = pub["speed"]
+        for v in (1.1, 1.2, 1.3):
+            win.doc.set_param(sp.node, sp.param, v)
+        qtbot.waitUntil(lambda: len(fake.params) >= 2, timeout=10000)
+        qtbot.wait(300)
+        assert fake.params[1:] == [{"node_id": pid, "speed": 1.3}]
+        # an unpublished parameter has no field in Scope: nothing is sent
+        assert win.doc.set_param("engine", "warmup", 120) is None
+        assert not any(p.node == "engine" and p.param == "warmup" for p in pub.values())
+        qtbot.wait(400)
+        assert len(fake.params) == 2
+        # unlinked: edits stay local
+        win.scope.disconnect()
+        assert not win.scope.connected and win.scope_label.text() == ""
+        win.doc.set_param(sp.node, sp.param, 0.7)
+        qtbot.wait(400)
+        assert len(fake.params) == 2
+    # a server that went away turns into a status message, not a hang
+    win.scope_link_dialog("http://127.0.0.1:9")
+    qtbot.waitUntil(lambda: any(err and "127.0.0.1:9" in t for t, err in msgs), timeout=20000)
+    assert not win.scope.connected

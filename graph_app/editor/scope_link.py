@@ -1,0 +1,172 @@
+"""Live link: published-parameter edits in the editor go to a running Scope session.
+
+The session is started with ``cagraph scope launch GRAPH --server URL`` (it
+installs the exported plugin and chains it into Krea).  Connecting the editor
+to that server makes every edit of a published parameter reach the running
+pipeline, as ``cagraph scope set`` would send it, so an artist tunes the graph
+and watches Krea's output follow.  Edits are coalesced (one request per
+``FLUSH_MS`` at most) and sent on a worker thread: the UI never waits for the
+network, and a slow or vanished server turns into a status message.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6 import QtCore
+
+FLUSH_MS = 100
+
+
+class ScopeLink(QtCore.QObject):
+    #: (message, is_error) for the status bar
+    status = QtCore.Signal(str, bool)
+    #: connected pipeline id, or "" when disconnected
+    linked = QtCore.Signal(str)
+    _done = QtCore.Signal(object, object)  # (callback, result-or-exception), worker -> UI
+
+    def __init__(self, doc, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.server: str | None = None
+        self.pipeline_id: str | None = None
+        self.client = None
+        self.sent: list[dict] = []  # bodies sent (newest last), for the status line and tests
+        self._pending: dict[str, Any] = {}
+        self._generation = 0  # bumps on connect/disconnect: late answers are dropped
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cagraph-scope")
+        self._timer = QtCore.QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FLUSH_MS)
+        self._timer.timeout.connect(self._flush)
+        self._done.connect(self._finish, QtCore.Qt.QueuedConnection)
+        doc.model_event.connect(self._on_model_event)
+        doc.reset.connect(self.disconnect)
+
+    # -- state -------------------------------------------------------------------------
+    @property
+    def connected(self) -> bool:
+        return self.pipeline_id is not None
+
+    def expected_pipeline(self) -> str:
+        from scope_export.exporter import derive_names
+
+        return derive_names(self.doc.graph, None, self.doc.path).pipeline_id
+
+    def published_values(self) -> dict[str, Any]:
+        g = self.doc.graph
+        return {p.name: g.param_value(p.node, p.param) for p in g.published
+                if p.node in g.nodes}
+
+    # -- connect / disconnect ----------------------------------------------------------
+    def connect_to(self, server: str) -> None:
+        """Check the server (off the UI thread); on success start forwarding edits and
+        send every published value once, so the session matches the editor."""
+        from scope_export.scope_client import ScopeClient, normalise_url
+
+        self.disconnect(quiet=True)
+        url = normalise_url(server)
+        pid = self.expected_pipeline()
+        client = ScopeClient(url, timeout=10.0)
+        values = self.published_values()
+        self.status.emit(f"Scope: connecting to {url} …", False)
+
+        def work():
+            schemas = client.schemas()
+            if pid not in schemas:
+                ours = sorted(p for p in schemas if p.startswith("cagraph-"))
+                raise LookupError(
+                    f"{url} has no {pid} pipeline"
+                    + (f" (it has {', '.join(ours)})" if ours else "")
+                    + f": start it with `cagraph scope launch {self.doc.path or 'GRAPH'} "
+                      f"--server {url}`")
+            body = {"node_id": pid, **values}
+            if values:
+                client.update_parameters(body)
+            return body
+
+        def done(result):
+            if isinstance(result, Exception):
+                self.status.emit(f"Scope: {result}", True)
+                return
+            self.server, self.pipeline_id, self.client = url, pid, client
+            if result.get("node_id") and len(result) > 1:
+                self.sent.append(result)
+            self.linked.emit(pid)
+            self.status.emit(f"Scope: linked to {pid} on {url}; published parameters follow "
+                             "your edits", False)
+
+        self._submit(work, done)
+
+    def disconnect(self, quiet: bool = False) -> None:
+        was = self.connected
+        self._generation += 1
+        self._timer.stop()
+        self._pending.clear()
+        self.server = self.pipeline_id = self.client = None
+        if was:
+            self.linked.emit("")
+            if not quiet:
+                self.status.emit("Scope: link closed", False)
+
+    def close(self) -> None:
+        self.disconnect(quiet=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- forwarding --------------------------------------------------------------------
+    def _on_model_event(self, event: str, payload: dict) -> None:
+        if not self.connected or event != "param_changed":
+            return
+        names = [p.name for p in self.doc.graph.published
+                 if p.node == payload.get("node_id") and p.param == payload.get("name")]
+        if not names:
+            return  # not published: Scope has no field for it
+        for n in names:
+            self._pending[n] = payload.get("value")
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _flush(self) -> None:
+        if not self.connected or not self._pending:
+            return
+        body = {"node_id": self.pipeline_id, **self._pending}
+        self._pending = {}
+        client = self.client
+
+        def work():
+            client.update_parameters(body)
+            return body
+
+        def done(result):
+            if isinstance(result, Exception):
+                self.status.emit(f"Scope: could not send {', '.join(k for k in body if k != 'node_id')}"
+                                 f" ({result})", True)
+                return
+            self.sent.append(result)
+            self.status.emit("Scope: " + ", ".join(f"{k}={_fmt(v)}" for k, v in result.items()
+                                                   if k != "node_id"), False)
+
+        self._submit(work, done)
+
+    # -- plumbing ----------------------------------------------------------------------
+    def _submit(self, work, done) -> None:
+        gen = self._generation
+
+        def run():
+            try:
+                res = work()
+            except Exception as exc:  # noqa: BLE001 - reported in the status bar
+                res = exc
+            self._done.emit((gen, done), res)
+
+        self._pool.submit(run)
+
+    def _finish(self, tagged, result) -> None:
+        gen, done = tagged
+        if gen == self._generation:  # else: answered after a disconnect or a newer connect
+            done(result)
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
