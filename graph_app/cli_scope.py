@@ -149,44 +149,24 @@ def cmd_export(args) -> int:
 
 @_guard
 def cmd_scope_launch(args) -> int:
-    from scope_export import lora as lora_mod
-    from scope_export.exporter import export
-    from scope_export.scope_client import ScopeClient, launch, resolve_server_loras
-    from scope_export.workflow import default_prompt
+    from scope_export.scope_client import ScopeClient, launch_graph
 
     client = ScopeClient(args.server)
-    client.schemas()  # fail fast, before exporting, when the server is unreachable
-    specs = [lora_mod.parse_spec(s) for s in args.lora]
-
-    def local_ok(path: str) -> None:
-        rep = lora_mod.require_krea_compatible(path,
-                                               allow_incompatible=args.allow_incompatible_lora)
-        problem = rep.problem_for_krea()
-        if problem:
-            _console(stderr=True).print(f"[yellow]warning:[/] {problem}")
-
-    loras = resolve_server_loras(client, specs, local_ok)
-    graph = Path(args.graph)
-    import nodes
-    from scope_export.exporter import derive_names
-
-    names = derive_names(nodes.load(graph), args.name, str(graph))
-    out = Path(args.out) if args.out else Path("scope-plugins") / names.slug
-    res = export(graph, out, name=args.name, size=args.size, fps=args.fps, check_loras=False,
-                 merge_mode=args.lora_merge_mode, prompt=args.prompt)
     con = _console()
+    warn = _console(stderr=True)
     with con.status("talking to Scope ...") as status:
         def progress(msg: str) -> None:
             con.log(msg)
             status.update(msg)
 
-        launch(client, pipeline_id=res.names.pipeline_id, dist_name=res.names.dist_name,
-               package_spec=args.package_spec or str(res.out_dir), height=res.height,
-               width=res.width, loras=loras, merge_mode=args.lora_merge_mode,
-               prompt=args.prompt or default_prompt(names.slug),
-               quantization=None if args.quantization == "none" else args.quantization,
-               vace_context_scale=args.vace_context_scale, progress=progress,
-               load_timeout_s=args.timeout)
+        res = launch_graph(
+            client, args.graph, out=args.out, name=args.name, size=args.size, fps=args.fps,
+            loras=args.lora, merge_mode=args.lora_merge_mode, prompt=args.prompt,
+            allow_incompatible_lora=args.allow_incompatible_lora,
+            package_spec=args.package_spec,
+            quantization=None if args.quantization == "none" else args.quantization,
+            vace_context_scale=args.vace_context_scale, load_timeout_s=args.timeout,
+            progress=progress, warn=lambda m: warn.print(f"[yellow]warning:[/] {m}"))
     con.print(f"[green]running[/]: {res.names.pipeline_id} -> krea-realtime-video on "
               f"{client.server}")
     con.print(f"  preview: {client.server}/api/v1/session/frame   stream: "

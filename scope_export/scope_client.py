@@ -354,6 +354,46 @@ def launch(client: ScopeClient, *, pipeline_id: str, dist_name: str, package_spe
     return res
 
 
+def launch_graph(client: ScopeClient, graph_path: str | Path, *, out: str | Path | None = None,
+                 name: str | None = None, size: str | None = None, fps: float | None = None,
+                 loras: list[str] | None = None, merge_mode: str = "permanent_merge",
+                 prompt: str | None = None, allow_incompatible_lora: bool = False,
+                 package_spec: str | None = None, quantization: str | None = None,
+                 vace_context_scale: float = 1.0, load_timeout_s: float = 1200.0,
+                 progress: Progress = print, warn: Progress = print):
+    """``cagraph scope launch``: export ``graph_path`` (to ``out``, default
+    ``./scope-plugins/<name>``), install it on the server if missing, load it with Krea
+    Realtime and its LoRAs and start the session.  Returns the ExportResult."""
+    import nodes
+
+    from . import lora as lora_mod
+    from .exporter import derive_names, export
+    from .workflow import default_prompt
+
+    client.schemas()  # fail fast, before exporting, when the server is unreachable
+    specs = [lora_mod.parse_spec(s) for s in loras or []]
+
+    def local_ok(path: str) -> None:
+        rep = lora_mod.require_krea_compatible(path, allow_incompatible=allow_incompatible_lora)
+        problem = rep.problem_for_krea()
+        if problem:
+            warn(problem)
+
+    server_loras = resolve_server_loras(client, specs, local_ok)
+    graph_path = Path(graph_path)
+    names = derive_names(nodes.load(graph_path), name, str(graph_path))
+    out = Path(out) if out else Path("scope-plugins") / names.slug
+    res = export(graph_path, out, name=name, size=size, fps=fps, check_loras=False,
+                 merge_mode=merge_mode, prompt=prompt)
+    launch(client, pipeline_id=res.names.pipeline_id, dist_name=res.names.dist_name,
+           package_spec=package_spec or str(res.out_dir), height=res.height, width=res.width,
+           loras=server_loras, merge_mode=merge_mode,
+           prompt=prompt or default_prompt(names.slug), quantization=quantization,
+           vace_context_scale=vace_context_scale, progress=progress,
+           load_timeout_s=load_timeout_s)
+    return res
+
+
 # -- set ------------------------------------------------------------------------------
 
 def parse_value(text: str) -> Any:
