@@ -209,6 +209,9 @@ class MainWindow(QtWidgets.QMainWindow):
         cw.addAction(p.actions()[-1])
 
         sc = mb.addMenu("&Scope")
+        self._act(sc, "Launch on Scope…", self.scope_launch_dialog,
+                  tip="Export this graph, install it on a Scope server, chain it into Krea "
+                      "Realtime with LoRAs, start the session and link to it")
         self._act(sc, "Link to Scope Session…", self.scope_link_dialog,
                   tip="Send published-parameter edits to a session started with "
                       "`cagraph scope launch`")
@@ -245,6 +248,20 @@ class MainWindow(QtWidgets.QMainWindow):
                 return
         self.settings.setValue("scope/server", server.strip())
         self.scope.connect_to(server.strip())
+
+    def scope_launch_dialog(self, server: str | None = None,
+                            loras: list[str] | None = None) -> None:
+        if server is None:
+            from .scope_link import LaunchDialog
+
+            dlg = LaunchDialog(str(self.settings.value("scope/server", "http://127.0.0.1:8000")),
+                               str(self.settings.value("scope/loras", "")), self)
+            if dlg.exec() != QtWidgets.QDialog.Accepted or not dlg.server.text().strip():
+                return
+            server, loras = dlg.server.text().strip(), dlg.lora_specs()
+            self.settings.setValue("scope/loras", "\n".join(loras))
+        self.settings.setValue("scope/server", server)
+        self.scope.launch(server, loras)
 
     def _scope_linked(self, pid: str) -> None:
         self.scope_unlink_action.setEnabled(bool(pid))

@@ -1,7 +1,8 @@
 """Live link: published-parameter edits in the editor go to a running Scope session.
 
-The session is started with ``cagraph scope launch GRAPH --server URL`` (it
-installs the exported plugin and chains it into Krea).  Connecting the editor
+The session is started with ``cagraph scope launch GRAPH --server URL``, or from
+the editor (:meth:`ScopeLink.launch`, the same flow): it installs the exported
+plugin and chains it into Krea.  Connecting the editor
 to that server makes every edit of a published parameter reach the running
 pipeline, as ``cagraph scope set`` would send it, so an artist tunes the graph
 and watches Krea's output follow.  Edits are coalesced (one request per
@@ -11,10 +12,12 @@ network, and a slow or vanished server turns into a status message.
 
 from __future__ import annotations
 
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
 FLUSH_MS = 100
 
@@ -33,6 +36,10 @@ class ScopeLink(QtCore.QObject):
         self.pipeline_id: str | None = None
         self.client = None
         self.sent: list[dict] = []  # bodies sent (newest last), for the status line and tests
+        #: where launched plugins are exported; Scope re-resolves them from there later,
+        #: so the folder must stay (default: the per-user data folder)
+        self.plugins_dir: Path | None = None
+        self.busy = False
         self._pending: dict[str, Any] = {}
         self._generation = 0  # bumps on connect/disconnect: late answers are dropped
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cagraph-scope")
@@ -99,6 +106,55 @@ class ScopeLink(QtCore.QObject):
 
         self._submit(work, done)
 
+    def launch(self, server: str, loras: list[str] | None = None, *,
+               merge_mode: str = "runtime_peft") -> None:
+        """``cagraph scope launch`` for the graph being edited (off the UI thread, progress
+        in the status bar), then link to the session it started.  The graph is exported
+        as it is now, saved or not; LoRAs are ``PATH[:SCALE]`` as on the command line."""
+        from scope_export.exporter import derive_names
+        from scope_export.scope_client import ScopeClient, launch_graph, normalise_url
+
+        import nodes
+
+        if self.busy:
+            self.status.emit("Scope: a launch is already running", True)
+            return
+        self.disconnect(quiet=True)
+        url = normalise_url(server)
+        names = derive_names(self.doc.graph, None, self.doc.path)
+        graph = self.doc.graph.copy()
+        root = Path(self.plugins_dir or _data_dir()) / "scope-plugins"
+        client = ScopeClient(url, timeout=30.0)
+        self.busy = True
+        self.status.emit(f"Scope: launching {names.pipeline_id} on {url} …", False)
+
+        def work():
+            with tempfile.TemporaryDirectory() as tmp:
+                src = Path(tmp) / f"{names.slug}.graph"
+                nodes.save(graph, src)
+                launch_graph(client, src, out=root / names.slug, name=names.slug,
+                             loras=list(loras or []), merge_mode=merge_mode,
+                             progress=lambda m: self.status.emit(f"Scope: {m}", False),
+                             warn=lambda m: self.status.emit(f"Scope: warning: {m}", True))
+            return names.pipeline_id
+
+        def done(result):
+            if isinstance(result, Exception):
+                self.status.emit(f"Scope: launch failed: {result}", True)
+                return
+            self.server, self.pipeline_id, self.client = url, result, client
+            self.linked.emit(result)
+            self.status.emit(f"Scope: {result} runs on {url}, linked: published parameters "
+                             "follow your edits", False)
+            # edits made while it launched: the session has the values exported at the start
+            self._pending = self.published_values()
+            self._timer.start()
+
+        def always():
+            self.busy = False
+
+        self._submit(work, done, always)
+
     def disconnect(self, quiet: bool = False) -> None:
         was = self.connected
         self._generation += 1
@@ -120,8 +176,11 @@ class ScopeLink(QtCore.QObject):
             return
         names = [p.name for p in self.doc.graph.published
                  if p.node == payload.get("node_id") and p.param == payload.get("name")]
-        if not names:
-            return  # not published: Scope has no field for it
+        if not names:  # not published: Scope has no field for it
+            self.status.emit(f"Scope: {payload.get('node_id')}.{payload.get('name')} is not "
+                             "published, so the session keeps its launched value (publish it, "
+                             "or launch again)", False)
+            return
         for n in names:
             self._pending[n] = payload.get("value")
         if not self._timer.isActive():
@@ -150,7 +209,7 @@ class ScopeLink(QtCore.QObject):
         self._submit(work, done)
 
     # -- plumbing ----------------------------------------------------------------------
-    def _submit(self, work, done) -> None:
+    def _submit(self, work, done, always=None) -> None:
         gen = self._generation
 
         def run():
@@ -158,14 +217,59 @@ class ScopeLink(QtCore.QObject):
                 res = work()
             except Exception as exc:  # noqa: BLE001 - reported in the status bar
                 res = exc
-            self._done.emit((gen, done), res)
+            self._done.emit((gen, done, always), res)
 
         self._pool.submit(run)
 
     def _finish(self, tagged, result) -> None:
-        gen, done = tagged
+        gen, done, always = tagged
+        if always is not None:
+            always()
         if gen == self._generation:  # else: answered after a disconnect or a newer connect
             done(result)
+
+
+class LaunchDialog(QtWidgets.QDialog):
+    """Server URL and LoRAs (``PATH[:SCALE]``, one per line) for a launch from the editor."""
+
+    def __init__(self, server: str, loras: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Launch on Scope")
+        lay = QtWidgets.QFormLayout(self)
+        self.server = QtWidgets.QLineEdit(server)
+        lay.addRow("Scope server", self.server)
+        self.loras = QtWidgets.QPlainTextEdit(loras)
+        self.loras.setPlaceholderText("one Wan2.1-T2V-14B LoRA per line: PATH[:SCALE]")
+        self.loras.setFixedHeight(90)
+        add = QtWidgets.QPushButton("Add LoRA file…")
+        add.clicked.connect(self._add)
+        col = QtWidgets.QVBoxLayout()
+        col.addWidget(self.loras)
+        col.addWidget(add, 0, QtCore.Qt.AlignLeft)
+        lay.addRow("LoRAs", col)
+        lay.addRow(QtWidgets.QLabel(
+            "Exports the graph as it is now, installs it on the server if needed, loads it "
+            "with Krea Realtime (LoRAs live-scalable) and starts the session; then your "
+            "published-parameter edits follow live."))
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.Ok |
+                                             QtWidgets.QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addRow(buttons)
+
+    def _add(self):
+        paths, _ = QtWidgets.QFileDialog.getOpenFileNames(self, "LoRA files", "",
+                                                          "LoRA (*.safetensors)")
+        for p in paths:
+            self.loras.appendPlainText(f"{p}:1.0")
+
+    def lora_specs(self) -> list[str]:
+        return [ln.strip() for ln in self.loras.toPlainText().splitlines() if ln.strip()]
+
+
+def _data_dir() -> Path:
+    loc = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation)
+    return Path(loc or Path.home() / ".cagraph")
 
 
 def _fmt(v: Any) -> str:

@@ -493,3 +493,52 @@ def test_scope_link_sends_published_edits_to_the_session(make_window, qtbot):
     win.scope_link_dialog("http://127.0.0.1:9")
     qtbot.waitUntil(lambda: any(err and "127.0.0.1:9" in t for t, err in msgs), timeout=20000)
     assert not win.scope.connected
+
+
+def test_scope_launch_from_the_editor_then_edits_follow(make_window, qtbot, tmp_path):
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scope_export"))
+    from fake_server import KREA, FakeScope
+    from lora_files import lora_14b
+
+    graph = Path(__file__).resolve().parents[2] / "graphs" / "amoeba.graph"
+    win = make_window(str(graph))
+    win.scope.plugins_dir = tmp_path
+    pid = "cagraph-amoeba"
+    pub = {p.name: p for p in win.doc.graph.published}
+    sp = pub["speed"]
+    win.doc.set_param(sp.node, sp.param, 1.4)  # unsaved: the launch exports it as it is now
+    lora = lora_14b(tmp_path / "ink.safetensors")
+    msgs = []
+    win.scope.status.connect(lambda text, err: msgs.append((text, err)))
+    with FakeScope() as fake:
+        out = (tmp_path / "scope-plugins" / "amoeba").resolve()
+        fake.installable[str(out)] = {pid: {"id": pid, "config_schema": {"properties": {}}}}
+        win.scope_launch_dialog(fake.url, [f"{lora}:0.8"])
+        qtbot.waitUntil(lambda: win.scope.connected or any(e for _, e in msgs), timeout=60000)
+        assert win.scope.connected, msgs
+        assert not win.scope.busy and pid in win.scope_label.text()
+        # the same flow as `cagraph scope launch`: installed, loaded with the LoRA, started
+        assert ("POST", "/api/v1/plugins") in [(m, p) for m, p, _ in fake.requests]
+        pipes = fake.loaded["pipelines"]
+        assert [p["pipeline_id"] for p in pipes] == [pid, KREA]
+        lp = pipes[1]["load_params"]
+        assert lp["loras"] == [{"path": str(lora.resolve()), "scale": 0.8,
+                                "merge_mode": "runtime_peft"}]
+        assert fake.session["pipeline_id"] == KREA
+        assert any("installing" in t for t, _ in msgs) and any("loading" in t for t, _ in msgs)
+        exported = json.loads((out / "scope_cagraph_amoeba" / "graph.graph").read_text())
+        node = next(n for n in exported["nodes"] if n["id"] == sp.node)
+        assert node["params"][sp.param] == 1.4
+        # linked: the current published values are pushed, later edits follow
+        qtbot.waitUntil(lambda: len(fake.params) >= 1, timeout=10000)
+        assert fake.params[0]["node_id"] == pid and fake.params[0]["speed"] == 1.4
+        win.doc.set_param(sp.node, sp.param, 2.0)
+        qtbot.waitUntil(lambda: fake.params[-1] == {"node_id": pid, "speed": 2.0},
+                        timeout=10000)
+        # an unpublished edit says why it does not reach the session
+        win.doc.set_param("engine", "warmup", 100)
+        assert "not published" in msgs[-1][0]
