@@ -247,12 +247,17 @@ class LaunchDialog(QtWidgets.QDialog):
         col.addWidget(self.loras)
         col.addWidget(add, 0, QtCore.Qt.AlignLeft)
         lay.addRow("LoRAs", col)
-        lay.addRow(QtWidgets.QLabel(
+        note = QtWidgets.QLabel(
             "Exports the graph as it is now, installs it on the server if needed, loads it "
             "with Krea Realtime (LoRAs live-scalable) and starts the session; then your "
-            "published-parameter edits follow live."))
+            "published-parameter edits follow live.")
+        note.setWordWrap(True)
+        note.setObjectName("dim")
+        lay.addRow(note)
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.Ok |
                                              QtWidgets.QDialogButtonBox.Cancel)
+        buttons.button(QtWidgets.QDialogButtonBox.Ok).setText("Launch")
+        self.setMinimumWidth(520)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addRow(buttons)
