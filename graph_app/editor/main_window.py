@@ -249,8 +249,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.setValue("scope/server", server.strip())
         self.scope.connect_to(server.strip())
 
-    def scope_launch_dialog(self, server: str | None = None,
-                            loras: list[str] | None = None) -> None:
+    def scope_launch_dialog(self, server: str | None = None, loras: list[str] | None = None,
+                            merge_mode: str = "permanent_merge") -> None:
         if server is None:
             from .scope_link import LaunchDialog
 
@@ -259,9 +259,10 @@ class MainWindow(QtWidgets.QMainWindow):
             if dlg.exec() != QtWidgets.QDialog.Accepted or not dlg.server.text().strip():
                 return
             server, loras = dlg.server.text().strip(), dlg.lora_specs()
+            merge_mode = dlg.merge_mode()
             self.settings.setValue("scope/loras", "\n".join(loras))
         self.settings.setValue("scope/server", server)
-        self.scope.launch(server, loras)
+        self.scope.launch(server, loras, merge_mode=merge_mode)
 
     def _scope_linked(self, pid: str) -> None:
         self.scope_unlink_action.setEnabled(bool(pid))

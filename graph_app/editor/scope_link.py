@@ -107,7 +107,7 @@ class ScopeLink(QtCore.QObject):
         self._submit(work, done)
 
     def launch(self, server: str, loras: list[str] | None = None, *,
-               merge_mode: str = "runtime_peft") -> None:
+               merge_mode: str = "permanent_merge") -> None:
         """``cagraph scope launch`` for the graph being edited (off the UI thread, progress
         in the status bar), then link to the session it started.  The graph is exported
         as it is now, saved or not; LoRAs are ``PATH[:SCALE]`` as on the command line."""
@@ -247,9 +247,12 @@ class LaunchDialog(QtWidgets.QDialog):
         col.addWidget(self.loras)
         col.addWidget(add, 0, QtCore.Qt.AlignLeft)
         lay.addRow("LoRAs", col)
+        self.live_scales = QtWidgets.QCheckBox(
+            "Change LoRA scales live (runtime PEFT: about half Krea's frame rate)")
+        lay.addRow("", self.live_scales)
         note = QtWidgets.QLabel(
             "Exports the graph as it is now, installs it on the server if needed, loads it "
-            "with Krea Realtime (LoRAs live-scalable) and starts the session; then your "
+            "with Krea Realtime and the LoRAs and starts the session; then your "
             "published-parameter edits follow live.")
         note.setWordWrap(True)
         note.setObjectName("dim")
@@ -267,6 +270,9 @@ class LaunchDialog(QtWidgets.QDialog):
                                                           "LoRA (*.safetensors)")
         for p in paths:
             self.loras.appendPlainText(f"{p}:1.0")
+
+    def merge_mode(self) -> str:
+        return "runtime_peft" if self.live_scales.isChecked() else "permanent_merge"
 
     def lora_specs(self) -> list[str]:
         return [ln.strip() for ln in self.loras.toPlainText().splitlines() if ln.strip()]

@@ -517,7 +517,7 @@ def test_scope_launch_from_the_editor_then_edits_follow(make_window, qtbot, tmp_
     with FakeScope() as fake:
         out = (tmp_path / "scope-plugins" / "amoeba").resolve()
         fake.installable[str(out)] = {pid: {"id": pid, "config_schema": {"properties": {}}}}
-        win.scope_launch_dialog(fake.url, [f"{lora}:0.8"])
+        win.scope_launch_dialog(fake.url, [f"{lora}:0.8"], merge_mode="runtime_peft")
         qtbot.waitUntil(lambda: win.scope.connected or any(e for _, e in msgs), timeout=60000)
         assert win.scope.connected, msgs
         assert not win.scope.busy and pid in win.scope_label.text()
