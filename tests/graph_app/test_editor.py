@@ -542,3 +542,10 @@ def test_scope_launch_from_the_editor_then_edits_follow(make_window, qtbot, tmp_
         # an unpublished edit says why it does not reach the session
         win.doc.set_param("engine", "warmup", 100)
         assert "not published" in msgs[-1][0]
+        # another graph in the editor (New/Open) is not that session: the link closes
+        n = len(fake.params)
+        _new_doc(win)
+        assert not win.scope.connected and win.scope_label.text() == ""
+        win.doc.set_param("engine", "mu", 0.2)
+        qtbot.wait(300)
+        assert len(fake.params) == n
