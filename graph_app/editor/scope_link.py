@@ -76,7 +76,6 @@ class ScopeLink(QtCore.QObject):
         url = normalise_url(server)
         pid = self.expected_pipeline()
         client = ScopeClient(url, timeout=10.0)
-        values = self.published_values()
         self.status.emit(f"Scope: connecting to {url} …", False)
 
         def work():
@@ -88,21 +87,14 @@ class ScopeLink(QtCore.QObject):
                     + (f" (it has {', '.join(ours)})" if ours else "")
                     + f": start it with `cagraph scope launch {self.doc.path or 'GRAPH'} "
                       f"--server {url}`")
-            body = {"node_id": pid, **values}
-            if values:
-                client.update_parameters(body)
-            return body
+            return pid
 
         def done(result):
             if isinstance(result, Exception):
                 self.status.emit(f"Scope: {result}", True)
                 return
-            self.server, self.pipeline_id, self.client = url, pid, client
-            if result.get("node_id") and len(result) > 1:
-                self.sent.append(result)
-            self.linked.emit(pid)
-            self.status.emit(f"Scope: linked to {pid} on {url}; published parameters follow "
-                             "your edits", False)
+            self._linked(url, result, client, f"Scope: linked to {result} on {url}; "
+                                              "published parameters follow your edits")
 
         self._submit(work, done)
 
@@ -142,18 +134,22 @@ class ScopeLink(QtCore.QObject):
             if isinstance(result, Exception):
                 self.status.emit(f"Scope: launch failed: {result}", True)
                 return
-            self.server, self.pipeline_id, self.client = url, result, client
-            self.linked.emit(result)
-            self.status.emit(f"Scope: {result} runs on {url}, linked: published parameters "
-                             "follow your edits", False)
-            # edits made while it launched: the session has the values exported at the start
-            self._pending = self.published_values()
-            self._timer.start()
+            self._linked(url, result, client, f"Scope: {result} runs on {url}, linked: "
+                                              "published parameters follow your edits")
 
         def always():
             self.busy = False
 
         self._submit(work, done, always)
+
+    def _linked(self, url: str, pid: str, client, message: str) -> None:
+        """Start forwarding, and send every published value once: the session then matches
+        the editor (edits made while connecting or launching included)."""
+        self.server, self.pipeline_id, self.client = url, pid, client
+        self.linked.emit(pid)
+        self.status.emit(message, False)
+        self._pending = self.published_values()
+        self._flush()
 
     def disconnect(self, quiet: bool = False) -> None:
         was = self.connected
@@ -199,8 +195,8 @@ class ScopeLink(QtCore.QObject):
 
         def done(result):
             if isinstance(result, Exception):
-                self.status.emit(f"Scope: could not send {', '.join(k for k in body if k != 'node_id')}"
-                                 f" ({result})", True)
+                names = ", ".join(k for k in body if k != "node_id")
+                self.status.emit(f"Scope: could not send {names} ({result})", True)
                 return
             self.sent.append(result)
             self.status.emit("Scope: " + ", ".join(f"{k}={_fmt(v)}" for k, v in result.items()
