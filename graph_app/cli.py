@@ -59,8 +59,12 @@ def _runtime(args, graph_path: Path, *, size=None, width=None, height=None):
     graph = nodes.load(graph_path)
     rt = nodes.Runtime(graph, backend=args.backend, size=size, width=width, height=height,
                        seed=getattr(args, "seed", None), source=str(graph_path))
-    for name, value in _parse_sets(getattr(args, "set", None)):
-        rt.set_published(name, parse_value(value))
+    for name, text in _parse_sets(getattr(args, "set", None)):
+        value = parse_value(text)
+        got = rt.set_published(name, value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and got != value:
+            _console().print(f"[yellow]warning:[/] --set {name}={text} is outside the published "
+                             f"range; using {got:g}")
     return rt
 
 
@@ -190,7 +194,8 @@ def cmd_info(args) -> int:
     from rich.table import Table
 
     g = nodes.load(args.graph)
-    con = Console(highlight=False)
+    # piped into a file or grep: wide enough that no name is cut short
+    con = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     m = g.meta
     con.print(f"[bold]{m.name}[/]  {m.description}")
     con.print(f"size {m.size}  fps {m.fps:g}  seed {m.seed}")
@@ -234,6 +239,20 @@ def cmd_edit(args) -> int:
 
 # -- parser -------------------------------------------------------------------------
 
+def _count(minimum: int):
+    """An argparse type: a whole number >= minimum."""
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if v < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {v}")
+        return v
+    parse.__name__ = "count"
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="cagraph", description="Living cellular-automata graphs: "
                                  "render, benchmark, validate, edit, export to Daydream Scope.")
@@ -245,10 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="render frames to an MP4 (H.264) or a folder of PNGs")
     p.add_argument("graph", nargs="?", help="a .graph file (default: the bundled amoeba)")
-    p.add_argument("--frames", type=int, default=300)
-    p.add_argument("--size", type=int, help="simulation grid size (multiple of 16)")
-    p.add_argument("--width", type=int)
-    p.add_argument("--height", type=int)
+    p.add_argument("--frames", type=_count(1), default=300)
+    p.add_argument("--size", type=_count(16), help="simulation grid size (multiple of 16)")
+    p.add_argument("--width", type=_count(1))
+    p.add_argument("--height", type=_count(1))
     p.add_argument("--seed", type=int)
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="set a published parameter (repeatable)")
@@ -258,11 +277,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="steady-state frames per second (warm-up excluded)")
     p.add_argument("graph", nargs="?")
-    p.add_argument("--size", type=int)
-    p.add_argument("--frames", type=int, default=60)
-    p.add_argument("--warmup", type=int, default=10,
+    p.add_argument("--size", type=_count(16))
+    p.add_argument("--frames", type=_count(1), default=60)
+    p.add_argument("--warmup", type=_count(0), default=10,
                    help="untimed frames first (at least the engines' warm-up frames)")
-    p.add_argument("--steps", type=int, default=1,
+    p.add_argument("--steps", type=_count(0), default=1,
                    help="engine steps per frame (default 1; 0 = the graph's scheduler)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE")
     backend(p)

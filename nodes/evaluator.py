@@ -50,12 +50,17 @@ class Runtime:
         self.source = source
         self.be = backend if isinstance(backend, Backend) else get_backend(backend)
         m = graph.meta
-        self.size = int(size or m.size)
+        self.size = int(m.size if size is None else size)
         if self.size % 16 or not 16 <= self.size <= 8192:
             raise GraphError(Issue(Code.BAD_PARAM, f"size {self.size} must be a multiple of 16 "
                                    "between 16 and 8192", file=source))
-        self.width = int(width or (m.width if size is None else None) or self.size)
-        self.height = int(height or (m.height if size is None else None) or self.size)
+        # the output frame: given, else the file's (unless the size was overridden), else square
+        own = size is None
+        self.width = int(width if width is not None else (own and m.width) or self.size)
+        self.height = int(height if height is not None else (own and m.height) or self.size)
+        if not (1 <= self.width <= 8192 and 1 <= self.height <= 8192):
+            raise GraphError(Issue(Code.BAD_PARAM, f"output frame {self.width}x{self.height}: "
+                                   "width and height must be between 1 and 8192", file=source))
         self.seed = int(m.seed if seed is None else seed)
         self.fps = float(fps or m.fps)
         self.ctx = Context(self.be, self.size, self.width, self.height, self.fps,
@@ -121,6 +126,8 @@ class Runtime:
         return self.graph.set_param(node_id, name, value)
 
     def set_published(self, name: str, value: Any) -> Any:
+        """Set a published parameter the way Scope's slider does: a number is clamped
+        to the published range (ints rounded). Returns the value set."""
         for pub in self.graph.published:
             if pub.name == name:
                 spec = self.graph.nodes[pub.node].spec
@@ -128,7 +135,13 @@ class Runtime:
                 if p.numeric:
                     lo = p.min if pub.min is None else pub.min
                     hi = p.max if pub.max is None else pub.max
-                    value = min(max(float(value), lo), hi)
+                    if (isinstance(value, bool) or not isinstance(value, (int, float))
+                            or value != value):  # NaN
+                        raise GraphError(Issue(
+                            Code.BAD_PARAM, f"published parameter '{name}' takes a number "
+                            f"in [{lo:g}, {hi:g}], got {value!r}", file=self.source,
+                            node_id=pub.node, node_type=spec.type_id, param=pub.param))
+                    value = min(max(float(value), lo), hi)  # a slider's range: clamp
                     if p.type is ParamType.INT:
                         value = int(round(value))
                 return self.set_param(pub.node, pub.param, value)

@@ -1,0 +1,121 @@
+"""The headless command line: render, bench, validate, info, schema (exit codes,
+files written, and the messages a user reads)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graph_app.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+REEF = ROOT / "graphs" / "reef.graph"
+AMOEBA = ROOT / "graphs" / "amoeba.graph"
+
+
+def _pngs(folder: Path) -> list[np.ndarray]:
+    from PIL import Image
+
+    return [np.asarray(Image.open(p)) for p in sorted(folder.glob("frame_*.png"))]
+
+
+def test_render_png_folder_is_deterministic_per_seed(tmp_path):
+    args = ["render", str(REEF), "--size", "32", "--frames", "3"]
+    assert main([*args, "--seed", "5", "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--seed", "5", "--out", str(tmp_path / "b")]) == 0
+    assert main([*args, "--seed", "6", "--out", str(tmp_path / "c")]) == 0
+    a, b, c = (_pngs(tmp_path / k) for k in "abc")
+    assert len(a) == 3 and a[0].shape == (32, 32, 3) and a[0].dtype == np.uint8
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert not all(np.array_equal(x, y) for x, y in zip(a, c))
+
+
+def test_render_mp4_has_the_frames_and_frame_size(tmp_path):
+    av = pytest.importorskip("av")
+    out = tmp_path / "clip.mp4"
+    assert main(["render", str(AMOEBA), "--size", "32", "--width", "48", "--height", "32",
+                 "--frames", "5", "--out", str(out)]) == 0
+    with av.open(str(out)) as box:
+        frames = [f.to_ndarray(format="rgb24") for f in box.decode(video=0)]
+    assert len(frames) == 5
+    assert frames[0].shape == (32, 48, 3)
+
+
+def test_render_odd_frame_to_mp4_is_refused(tmp_path, capsys):
+    assert main(["render", str(REEF), "--size", "32", "--width", "33", "--height", "32",
+                 "--frames", "1", "--out", str(tmp_path / "x.mp4")]) == 2
+    assert "even width and height" in capsys.readouterr().err
+
+
+def test_set_clamps_to_the_published_range_with_a_warning(tmp_path, capsys):
+    assert main(["render", str(REEF), "--size", "32", "--frames", "1", "--set", "speed=1e9",
+                 "--out", str(tmp_path / "f")]) == 0
+    err = capsys.readouterr().err
+    assert "warning" in err and "speed=1e9" in err and "outside the published range" in err
+
+
+@pytest.mark.parametrize("value", ["abc", "nan", "true"])
+def test_set_rejects_a_non_number_naming_file_node_and_param(tmp_path, capsys, value):
+    assert main(["render", str(REEF), "--size", "32", "--frames", "1", "--set",
+                 f"speed={value}", "--out", str(tmp_path / "f")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert str(REEF) in err and "'scheduler'" in err and "speed" in err
+
+
+def test_set_unknown_name(tmp_path, capsys):
+    assert main(["render", str(REEF), "--size", "32", "--frames", "1", "--set", "nope=1",
+                 "--out", str(tmp_path / "f")]) == 2
+    assert "no published parameter named 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["render", "--frames", "0"], ["render", "--size", "0"], ["render", "--width", "-5",
+                                                             "--height", "8"],
+    ["render", "--height", "0", "--width", "8"], ["bench", "--frames", "0"],
+    ["bench", "--warmup", "-1"], ["render", "--frames", "ten"]])
+def test_counts_are_checked_before_anything_runs(argv, capsys):
+    with pytest.raises(SystemExit) as ei:
+        main(argv)
+    assert ei.value.code == 2
+    assert "argument --" in capsys.readouterr().err
+
+
+def test_frame_larger_than_the_limit_is_a_named_error(tmp_path, capsys):
+    assert main(["render", str(REEF), "--size", "32", "--width", "9000", "--height", "16",
+                 "--frames", "1", "--out", str(tmp_path / "f")]) == 2
+    assert "9000x16" in capsys.readouterr().err
+
+
+def test_bench_prints_fps(capsys):
+    assert main(["bench", str(REEF), "--size", "32", "--frames", "3", "--warmup", "0"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1].startswith("fps: ") and float(lines[-1].split()[1]) > 0
+
+
+def test_validate_ok_and_broken(tmp_path, capsys):
+    g = json.loads(REEF.read_text())
+    g["nodes"][[n["id"] for n in g["nodes"]].index("engine")]["params"]["kill"] = "lots"
+    bad = tmp_path / "bad.graph"
+    bad.write_text(json.dumps(g))
+    assert main(["validate", str(REEF)]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+    assert main(["validate", str(REEF), str(bad)]) == 1
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("error:"))
+    assert str(bad) in line and "'engine'" in line and "kill" in line
+
+
+def test_info_lists_the_published_parameters(capsys):
+    assert main(["info", str(REEF)]) == 0
+    out = capsys.readouterr().out
+    assert "published parameters" in out and "speed" in out and "scheduler.speed" in out
+
+
+def test_schema_is_json_schema_of_the_format(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["type"] == "object" and "nodes" in schema["properties"]
