@@ -211,11 +211,15 @@ def from_dict(doc: Any, *, source: str | None = None, strict: bool = True) -> Gr
         params = dict(nm.params)
         version = nm.version
         if spec is not None:
-            if version > spec.version:
-                issues.append(Issue(Code.UNSUPPORTED_VERSION,
-                                    f"node version {version} is newer than this cagraph's "
-                                    f"{type_id} (v{spec.version})", node_id=nm.id,
-                                    node_type=type_id))
+            if version > spec.version:  # saved by a newer cagraph
+                if strict:
+                    issues.append(Issue(Code.UNSUPPORTED_VERSION,
+                                        f"node version {version} is newer than this cagraph's "
+                                        f"{type_id} (v{spec.version})", node_id=nm.id,
+                                        node_type=type_id))
+                # else kept untouched as a placeholder (NodeData.spec is None), so an
+                # editor that opens and saves the file does not drop it
+                g.nodes[nm.id] = NodeData(nm.id, type_id, version, params, nm.title)
                 continue
             if version < spec.version:
                 params = spec.upgrade_params(params, version)

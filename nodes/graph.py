@@ -42,7 +42,20 @@ class NodeData:
 
     @property
     def spec(self) -> type[Node] | None:
-        return registry.get(self.type)
+        """The node's class; None for a placeholder: an unknown type, or a node saved by a
+        newer cagraph whose version of the type this build cannot read."""
+        spec = registry.get(self.type)
+        return None if spec is None or self.version > spec.version else spec
+
+    @property
+    def placeholder_reason(self) -> str | None:
+        spec = registry.get(self.type)
+        if spec is None:
+            return f"unknown node type '{self.type}'"
+        if self.version > spec.version:
+            return (f"{self.type} version {self.version} is newer than this cagraph's "
+                    f"(v{spec.version})")
+        return None
 
 
 @dataclass(frozen=True)

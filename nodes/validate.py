@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import registry
 from .errors import Code, Issue, Severity
 from .graph import Graph, find_cycle, port_kind
 from .spec import Kind, ParamType, kinds_compatible
@@ -16,8 +17,10 @@ def validate(graph: Graph, *, file: str | None = None) -> list[Issue]:
     for nd in graph.nodes.values():
         spec = nd.spec
         if spec is None:
-            add(Code.UNKNOWN_TYPE, f"unknown node type '{nd.type}' (kept as a placeholder)",
-                node_id=nd.id, node_type=nd.type)
+            newer = registry.get(nd.type) is not None
+            add(Code.UNSUPPORTED_VERSION if newer else Code.UNKNOWN_TYPE,
+                f"{nd.placeholder_reason} (kept as a placeholder)", node_id=nd.id,
+                node_type=nd.type)
             continue
         for k, v in nd.params.items():
             try:

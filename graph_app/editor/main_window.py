@@ -35,7 +35,7 @@ class MainWindow(QtWidgets.QMainWindow):
         sys.setswitchinterval(0.0005)
         self.settings = settings or QtCore.QSettings("cagraph", "editor")
         #: ask(kind, text) -> answer; replaced in tests. kinds: "save_changes"
-        #: ("save"/"discard"/"cancel"), "restore" (True/False)
+        #: ("save"/"discard"/"cancel"), "restore" and "revert" (True/False)
         self.ask = ask or self._ask_dialog
         self.doc = Document()
         self.setWindowTitle("cagraph")
@@ -359,16 +359,25 @@ class MainWindow(QtWidgets.QMainWindow):
         elif path:
             # a new file at this path
             self.doc.set_graph(Graph(), path)
+        self._offer_recovery()
+
+    def _offer_recovery(self) -> None:
+        """After opening a file: offer back unsaved work a crash left for it."""
         rec = recovery.pending(self.doc.path)
         if rec is not None and self.ask(
-                "restore", f"cagraph found unsaved work from {recovery.age_text(rec)} ago "
-                f"(probably a crash). Restore it?"):
+                "restore", f"cagraph found unsaved work on {self.doc.display_name} from "
+                f"{recovery.age_text(rec)} ago (probably a crash). Restore it?"):
             self._restore(rec)
 
     def _restore(self, rec: Path) -> None:
         from nodes import fileformat
 
-        g = fileformat.load(rec, strict=False)
+        try:
+            g = fileformat.load(rec, strict=False)
+        except (GraphError, OSError) as exc:
+            kept = recovery.set_aside(rec)
+            self.status(f"The recovery copy cannot be read ({exc}); kept as {kept}", 15000)
+            return
         self.doc.set_graph(g, self.doc.path, dirty=True)
         self.status("Restored unsaved work from the recovery copy")
 
@@ -387,7 +396,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self._add_recent(path)
         n_ph = sum(1 for nd in self.doc.graph.nodes.values() if nd.spec is None)
         if n_ph:
-            self.status(f"{n_ph} node(s) of unknown type kept as placeholders")
+            self.status(f"{n_ph} node(s) this cagraph cannot run (unknown type or newer "
+                        "version) kept as placeholders")
         return True
 
     def _after_reset(self) -> None:
@@ -417,7 +427,10 @@ class MainWindow(QtWidgets.QMainWindow):
             if not path:
                 return False
         recovery.discard(self.doc.path)
-        return self._load(path)
+        if not self._load(path):
+            return False
+        self._offer_recovery()
+        return True
 
     def file_save(self) -> bool:
         if not self.doc.path:
@@ -454,9 +467,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def file_revert(self) -> None:
         if self.doc.path and os.path.exists(self.doc.path):
-            if self.doc.dirty and self.ask("save_changes",
-                                           "Discard all changes and reload from disk?") \
-                    not in ("discard", True):
+            if self.doc.dirty and not self.ask(
+                    "revert", f"Discard all changes and reload {self.doc.display_name} "
+                    "from disk?"):
                 return
             recovery.discard(self.doc.path)
             self._load(self.doc.path)
@@ -490,9 +503,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def _ask_dialog(self, kind: str, text: str):
-        if kind == "restore":
-            return QtWidgets.QMessageBox.question(
-                self, "Recover unsaved work", text) == QtWidgets.QMessageBox.Yes
+        if kind in ("restore", "revert"):
+            title = "Recover unsaved work" if kind == "restore" else "Revert"
+            return QtWidgets.QMessageBox.question(self, title, text) == QtWidgets.QMessageBox.Yes
         B = QtWidgets.QMessageBox.StandardButton
         r = QtWidgets.QMessageBox.question(self, "Unsaved changes", text,
                                            B.Save | B.Discard | B.Cancel, B.Save)

@@ -248,8 +248,9 @@ class ParamsPanel(QtWidgets.QWidget):
         lay.addWidget(sub)
         if spec is None:
             warn = QtWidgets.QLabel(
-                f"⚠ Unknown node type '{nd.type}'. This cagraph doesn't have it, so it can't "
-                "run, but its parameters and links are kept and saved back unchanged.")
+                f"⚠ {nd.placeholder_reason[0].upper()}{nd.placeholder_reason[1:]}. This "
+                "cagraph can't run it, but its parameters and links are kept and saved back "
+                "unchanged.")
             warn.setWordWrap(True)
             warn.setStyleSheet(f"color: {theme.WARN};")
             lay.addWidget(warn)

@@ -38,6 +38,17 @@ def discard(doc_path: str | None) -> None:
         pass
 
 
+def set_aside(p: Path) -> Path:
+    """Rename a recovery copy that cannot be restored, so it is not offered again but
+    stays on disk for a person to look at."""
+    bad = p.with_name(f"{p.stem}.unreadable-{int(time.time())}{p.suffix}.txt")
+    try:
+        os.replace(p, bad)
+    except OSError:
+        return p
+    return bad
+
+
 def pending(doc_path: str | None) -> Path | None:
     """A recovery copy newer than the file itself (i.e. work lost in a crash), or None."""
     p = recovery_path(doc_path)

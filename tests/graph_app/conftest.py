@@ -24,6 +24,7 @@ class Answers:
     def __init__(self):
         self.save_changes = "cancel"
         self.restore = True
+        self.revert = True
         self.asked = []
 
     def __call__(self, kind, text):

@@ -261,6 +261,25 @@ def test_placeholder_survives_save(make_window, tmp_path):
     assert win.doc.graph.nodes["mystery"].params == ph["params"]
 
 
+def test_node_from_a_newer_cagraph_survives_save(make_window, tmp_path):
+    doc_dict = fileformat.to_dict(small_graph())
+    engine = next(n for n in doc_dict["nodes"] if n["id"] == "engine")
+    engine["version"] = 99
+    engine["params"]["future_knob"] = 3
+    src = tmp_path / "newer.graph"
+    src.write_text(json.dumps(doc_dict))
+    win = make_window(str(src))
+    assert win.doc.graph.nodes["engine"].spec is None
+    assert win.canvas.view_node("engine") is not None
+    assert any(i.code.value == "unsupported_version" and i.node_id == "engine"
+               for i in win.validation.issues)
+    win.doc.set_param("seed", "density", 0.5)  # edit something else
+    assert win.file_save_as(str(tmp_path / "out.graph"))
+    saved = json.loads((tmp_path / "out.graph").read_text())
+    assert next(n for n in saved["nodes"] if n["id"] == "engine") == engine
+    assert saved["links"] == doc_dict["links"]
+
+
 def test_unsaved_prompt_recovery_and_revert(make_window, answers, tmp_path):
     path = tmp_path / "r.graph"
     fileformat.save(small_graph(), path)
@@ -277,11 +296,48 @@ def test_unsaved_prompt_recovery_and_revert(make_window, answers, tmp_path):
     win2 = make_window(str(path))
     assert "restore" in answers.asked
     assert win2.doc.graph.nodes["engine"].params["mu"] == 0.3 and win2.doc.dirty
+    # revert asks, and a "no" keeps the edits
+    answers.revert = False
+    win2.file_revert()
+    assert answers.asked[-1] == "revert" and win2.doc.graph.nodes["engine"].params["mu"] == 0.3
     # revert drops the edits
-    answers.save_changes = "discard"
+    answers.revert = True
     win2.file_revert()
     assert "mu" not in win2.doc.graph.nodes["engine"].params and not win2.doc.dirty
     assert not rec.exists()
+
+
+def test_recovery_is_offered_when_opening_a_file_from_the_menu(make_window, answers, tmp_path):
+    path = tmp_path / "crashed.graph"
+    fileformat.save(small_graph(), path)
+    win = make_window(str(path))
+    win.doc.set_param("engine", "mu", 0.31)
+    win.write_recovery()  # then the editor "crashes"; a new one starts on another file
+    other = tmp_path / "other.graph"
+    fileformat.save(small_graph(), other)
+    answers.asked.clear()
+    win2 = make_window(str(other))
+    assert answers.asked == []
+    assert win2.file_open(str(path))  # Open… / Open Recent
+    assert answers.asked == ["restore"]
+    assert win2.doc.graph.nodes["engine"].params["mu"] == 0.31 and win2.doc.dirty
+
+
+def test_an_unreadable_recovery_copy_is_set_aside(make_window, answers, tmp_path):
+    from graph_app.editor import recovery
+
+    path = tmp_path / "r.graph"
+    fileformat.save(small_graph(), path)
+    rec = recovery.write(str(path), '{"format": "cagraph", "format_vers')  # cut short
+    win = make_window(str(path))  # starts, offers the copy, cannot read it
+    assert "restore" in answers.asked and not win.doc.dirty
+    assert not rec.exists()
+    (kept,) = rec.parent.glob("*unreadable*")
+    assert kept.read_text().startswith('{"format"')
+    assert "cannot be read" in win.statusBar().currentMessage()
+    answers.asked.clear()
+    make_window(str(path))
+    assert answers.asked == []  # not offered again
 
 
 def test_publish_panel_reorder_rename(make_window):

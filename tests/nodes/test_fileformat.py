@@ -138,6 +138,19 @@ def test_newer_node_version_is_refused(with_upgraded):
     assert (issue.node_id, issue.node_type, issue.file) == ("u", "test.upgraded", "new.graph")
 
 
+def test_non_strict_load_keeps_a_newer_node_as_it_was_saved(with_upgraded):
+    text = _doc(3, {"gain": 0.4, "shimmer": "lots"})  # v3: a param this build does not know
+    g = nodes.loads(text, strict=False, source="new.graph")
+    nd = g.nodes["u"]
+    assert nd.spec is None and nd.version == 3  # a placeholder, not dropped
+    assert "newer" in nd.placeholder_reason
+    (issue,) = [i for i in nodes.validate(g, file="new.graph") if i.node_id == "u"]
+    assert issue.code is Code.UNSUPPORTED_VERSION and issue.file == "new.graph"
+    saved = json.loads(nodes.dumps(g))["nodes"][0]
+    assert saved == {"id": "u", "type": "test.upgraded", "version": 3,
+                     "params": {"gain": 0.4, "shimmer": "lots"}}
+
+
 def test_non_strict_load_keeps_unknown_nodes_as_placeholders():
     doc = json.loads((DATA_DIR / "v2_grayscott.graph").read_text())
     doc["nodes"].append({"id": "future", "type": "fx.future_thing", "params": {"x": [1, 2]}})
