@@ -38,12 +38,14 @@ def nvrtc_compile(src: str, name: str, arch: str = "compute_90") -> tuple[bool, 
         opts = [f"--gpu-architecture={arch}".encode(), b"--std=c++14"]
         (res,) = nvrtc.nvrtcCompileProgram(prog, len(opts), opts)
         _, size = nvrtc.nvrtcGetProgramLogSize(prog)
-        log = b" " * size
+        # a fresh mutable buffer: NVRTC writes into it, and `b" " * 1` would be CPython's
+        # shared one-byte object (overwriting it corrupts every b" " in the process)
+        log = bytearray(size)
         nvrtc.nvrtcGetProgramLog(prog, log)
         ok = res == nvrtc.nvrtcResult.NVRTC_SUCCESS
         if ok:
             _, psize = nvrtc.nvrtcGetPTXSize(prog)
-            ptx = b" " * psize
+            ptx = bytearray(psize)
             nvrtc.nvrtcGetPTX(prog, ptx)
             ok = f".entry {name}".encode() in ptx
         return ok, log.decode(errors="replace").rstrip("\x00 ")

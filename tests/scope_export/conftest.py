@@ -68,7 +68,16 @@ def plugin_venv(wheels, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def plugin_results(plugin_venv, tmp_path_factory):
+def _needs_torch():
+    # the plugins hand Scope torch tensors; pyproject pins a CPU torch for Python 3.11 only
+    # (elsewhere PyPI's default torch is a multi-GB CUDA build)
+    pytest.importorskip("torch", reason="the plugin checks need torch; on Python 3.12+ install "
+                        "a CPU build: pip install torch --index-url "
+                        "https://download.pytorch.org/whl/cpu")
+
+
+@pytest.fixture(scope="session")
+def plugin_results(_needs_torch, plugin_venv, tmp_path_factory):
     out = tmp_path_factory.mktemp("plugin_results")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["CAGRAPH_BACKEND"] = "numpy"
