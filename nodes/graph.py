@@ -253,6 +253,20 @@ def port_kind(spec: type[Node], name: str, *, output: bool):
     return None
 
 
+def coerce_known(spec: type[Node] | None, node_id: str, params: dict) -> dict:
+    """``params`` with every value ``spec`` accepts in its saved form, and the rest kept
+    as given: what a non-strict load or a paste keeps of a node (validation reports
+    what it cannot read, and nothing the user made is dropped)."""
+    out = copy.deepcopy(params)
+    if spec is not None:
+        for k, v in params.items():
+            try:
+                out[k] = _coerce_param(spec, node_id, k, v)
+            except GraphError:
+                pass
+    return out
+
+
 def _coerce_param(spec: type[Node], node_id: str, name: str, value: Any) -> Any:
     try:
         p = spec.param(name)

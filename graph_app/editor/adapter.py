@@ -148,20 +148,26 @@ class Canvas(QtCore.QObject):
             names = list(dict.fromkeys(lk.dst_port for lk in g.links if lk.dst == nid))
             return [(n, None) for n in names]
         ports = [(p.name, p.kind) for p in spec.inputs]
-        linked = {lk.dst_port for lk in g.links if lk.dst == nid}
+        linked = list(dict.fromkeys(lk.dst_port for lk in g.links if lk.dst == nid))
         for p in spec.params:
             if p.modulatable and (self.show_param_ports or p.name in linked):
                 ports.append((p.name, Kind.SCALAR))
+        # a link into a port this type lacks (hand edit, renamed port) gets its port shown,
+        # so the user sees the link the Problems panel names and can drag it off
+        known = {name for name, _ in ports}
+        ports += [(name, None) for name in linked if name not in known]
         return ports
 
     def output_ports_for(self, nid: str) -> list[tuple[str, Kind | None]]:
         g = self.doc.graph
         nd = g.nodes[nid]
         spec = nd.spec
+        linked = list(dict.fromkeys(lk.src_port for lk in g.links if lk.src == nid))
         if spec is None:
-            names = list(dict.fromkeys(lk.src_port for lk in g.links if lk.src == nid))
-            return [(n, None) for n in names]
-        return [(p.name, p.kind) for p in spec.outputs]
+            return [(n, None) for n in linked]
+        ports = [(p.name, p.kind) for p in spec.outputs]
+        known = {name for name, _ in ports}
+        return ports + [(name, None) for name in linked if name not in known]
 
     def _title(self, nid: str) -> str:
         nd = self.doc.graph.nodes[nid]
@@ -465,10 +471,7 @@ class Canvas(QtCore.QObject):
 
     def auto_layout(self) -> None:
         """Lay the graph out by rank, left to right; one undo step."""
-        new = self.layout_positions()
-        self.doc.undo.beginMacro("auto layout")
-        self.doc.move_nodes(new)
-        self.doc.undo.endMacro()
+        self.doc.move_nodes(self.layout_positions(), "auto layout")  # nothing if in place
         self.frame_all()
 
     def layout_positions(self) -> dict[str, list[float]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from PySide6 import QtCore, QtGui
 
 from nodes import fileformat
 from nodes.errors import GraphError
-from nodes.graph import NAME_RE, Graph, Link, Published
+from nodes.graph import NAME_RE, Graph, Link, Published, coerce_known
 
 _merge_tokens = itertools.count(1)
 
@@ -25,6 +27,74 @@ _merge_tokens = itertools.count(1)
 def new_merge_token() -> int:
     """A token that makes consecutive param edits (one slider drag) one undo step."""
     return next(_merge_tokens)
+
+
+def _xy(v, positive: bool = False) -> list[float] | None:
+    """[x, y] from a JSON value, or None when it is not two finite numbers."""
+    if not (isinstance(v, (list, tuple)) and len(v) == 2):
+        return None
+    try:
+        out = [float(v[0]), float(v[1])]
+    except (TypeError, ValueError):
+        return None
+    if not all(math.isfinite(x) and (x > 0 or not positive) for x in out):
+        return None
+    return out
+
+
+def sanitize_ui(ui: dict) -> int:
+    """Repair, in place, the parts of a file's ``ui`` block the editor reads (node
+    positions, backdrops); the block is free-form JSON to the runtime, so a hand edit
+    or another tool can leave anything there.  Returns how many entries were dropped
+    or repaired.  Keys the editor does not know are left alone."""
+    fixed = 0
+    nodes = ui.get("nodes")
+    if nodes is not None and not isinstance(nodes, dict):
+        ui.pop("nodes")
+        fixed += 1
+    for nid, ent in list((ui.get("nodes") or {}).items()):
+        if not isinstance(ent, dict):
+            del ui["nodes"][nid]
+            fixed += 1
+        elif "pos" in ent and _xy(ent["pos"]) is None:
+            del ent["pos"]
+            fixed += 1
+    bds = ui.get("backdrops")
+    if bds is not None and not isinstance(bds, list):
+        ui.pop("backdrops")
+        fixed += 1
+    clean, seen = [], set()
+    for rec in ui.get("backdrops") or []:
+        if not isinstance(rec, dict):
+            fixed += 1
+            continue
+        rec = dict(rec)
+        if not isinstance(rec.get("id"), str) or rec["id"] in seen:
+            i = 1
+            while f"backdrop{i}" in seen or any(isinstance(r, dict) and r.get("id") ==
+                                                f"backdrop{i}" for r in ui["backdrops"]):
+                i += 1
+            rec["id"] = f"backdrop{i}"
+            fixed += 1
+        seen.add(rec["id"])
+        for key, default, positive in (("pos", [0.0, 0.0], False), ("size", [400.0, 300.0], True)):
+            if key in rec and _xy(rec[key], positive) is None:
+                rec[key] = default
+                fixed += 1
+        col = rec.get("color")
+        if col is not None and not (isinstance(col, (list, tuple)) and len(col) >= 3 and all(
+                isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255
+                for c in col[:3])):
+            rec["color"] = [40, 52, 70]
+            fixed += 1
+        for key in ("title", "text"):
+            if key in rec and not isinstance(rec[key], str):
+                rec[key] = str(rec[key])
+                fixed += 1
+        clean.append(rec)
+    if ui.get("backdrops"):
+        ui["backdrops"] = clean
+    return fixed
 
 
 def node_pos(graph: Graph, nid: str) -> list[float] | None:
@@ -72,6 +142,7 @@ class Document(QtCore.QObject):
         self.graph: Graph = Graph()
         self.path: str | None = None
         self._unsub = None
+        self.last_paste_skipped = 0  # what the last paste left out (bad records or links)
         self.set_graph(graph or Graph(), path)
 
     # -- document lifecycle -------------------------------------------------------
@@ -101,10 +172,13 @@ class Document(QtCore.QObject):
     def display_name(self) -> str:
         return Path(self.path).name if self.path else "untitled.graph"
 
-    def load(self, path: str) -> None:
-        """Open ``path`` in editor mode (unknown node types become placeholders)."""
+    def load(self, path: str) -> int:
+        """Open ``path`` in editor mode (unknown node types become placeholders).
+        Returns how many broken layout entries of its ``ui`` block were repaired."""
         g = fileformat.load(path, strict=False)
+        fixed = sanitize_ui(g.ui)
         self.set_graph(g, path)
+        return fixed
 
     def save(self, path: str | None = None) -> str:
         path = str(path or self.path)
@@ -192,12 +266,15 @@ class Document(QtCore.QObject):
         if self.graph.nodes[nid].title != title:
             self.undo.push(TitleCmd(self, nid, self.graph.nodes[nid].title, title))
 
-    def move_nodes(self, new_pos: dict[str, list[float]]) -> None:
+    def move_nodes(self, new_pos: dict[str, list[float]], text: str | None = None) -> None:
         old = {nid: node_pos(self.graph, nid) for nid in new_pos}
         changed = {k: v for k, v in new_pos.items()
                    if old.get(k) is None or any(abs(a - b) > 0.01 for a, b in zip(old[k], v))}
         if changed:
-            self.undo.push(MoveCmd(self, {k: old[k] for k in changed}, changed))
+            cmd = MoveCmd(self, {k: old[k] for k in changed}, changed)
+            if text:
+                cmd.setText(text)
+            self.undo.push(cmd)
 
     def set_published(self, pubs: list[Published], text: str = "edit published") -> str | None:
         names = set()
@@ -207,6 +284,15 @@ class Document(QtCore.QObject):
             if p.name in names:
                 return f"published name {p.name!r} used twice"
             names.add(p.name)
+            nd = self.graph.nodes.get(p.node)
+            spec = nd.spec if nd is not None else None
+            if spec is not None and p.param in {q.name for q in spec.params}:
+                sp = spec.param(p.param)
+                if sp.numeric:
+                    lo = sp.min if p.min is None else p.min
+                    hi = sp.max if p.max is None else p.max
+                    if lo > hi:
+                        return f"published {p.name!r}: min {lo:g} is above max {hi:g}"
         new = [copy.deepcopy(p) for p in pubs]
         for i, p in enumerate(new):
             p.order = i
@@ -263,10 +349,22 @@ class Document(QtCore.QObject):
                           if lk.src in idset and lk.dst in idset]}
 
     def paste_records(self, clip: dict, offset=(40.0, 40.0)) -> list[str]:
-        recs, rename = [], {}
+        """Insert a clipboard's nodes (from :meth:`copy_records`, maybe of another
+        cagraph) and the links among them, renamed to free ids, as one undo step.
+        Records or links this graph cannot take are left out (``self.last_paste_skipped``
+        counts them) rather than failing halfway."""
+        recs, rename, skipped = [], {}, 0
         taken = set(self.graph.nodes)
-        for r in clip.get("nodes", []):
-            base = r["id"].rstrip("0123456789") or "node"
+        nodes_in = clip.get("nodes")
+        for r in nodes_in if isinstance(nodes_in, list) else []:
+            if not (isinstance(r, dict) and isinstance(r.get("id"), str)
+                    and isinstance(r.get("type"), str) and isinstance(r.get("params", {}), dict)
+                    and isinstance(r.get("version", 1) or 1, int)):
+                skipped += 1
+                continue
+            base = re.sub(r"[^A-Za-z0-9_]", "_", r["id"])[:48].rstrip("0123456789") or "node"
+            if not base[0].isalpha() and base[0] != "_":
+                base = f"n_{base}"
             nid, i = base, 2
             while nid in taken:
                 nid, i = f"{base}{i}", i + 1
@@ -274,11 +372,26 @@ class Document(QtCore.QObject):
             rename[r["id"]] = nid
             r = copy.deepcopy(r)
             r["id"] = nid
-            pos = (r.get("ui") or {}).get("pos", [0, 0])
+            pos = _xy((r.get("ui") or {}).get("pos") if isinstance(r.get("ui"), dict) else None)
+            pos = pos or [0.0, 0.0]
             r["ui"] = {"pos": [pos[0] + offset[0], pos[1] + offset[1]]}
             recs.append(r)
-        links = [Link(rename[s], sp, rename[d], dp) for s, sp, d, dp in clip.get("links", [])
-                 if s in rename and d in rename]
+        # links are checked among the pasted nodes alone (a pasted input is fed by nothing
+        # else), on a scratch graph, so InsertCmd only replays links that connect
+        scratch = Graph()
+        for r in recs:
+            scratch.add_node(r["type"], r["id"], version=r.get("version"))
+        links = []
+        raw_links = clip.get("links")
+        for lk in raw_links if isinstance(raw_links, list) else []:
+            try:
+                s_, sp, d, dp = lk
+                link = scratch.connect(rename[s_], sp, rename[d], dp)
+            except (GraphError, KeyError, TypeError, ValueError):
+                skipped += 1
+                continue
+            links.append(link)
+        self.last_paste_skipped = skipped
         if recs:
             self.insert(recs, links, "paste")
         return [r["id"] for r in recs]
@@ -312,11 +425,9 @@ class InsertCmd(QtGui.QUndoCommand):
                 g.ui.setdefault("nodes", {})[rec["id"]] = copy.deepcopy(rec["ui"])
             nd = g.add_node(rec["type"], rec["id"], None, version=rec.get("version"))
             nd.title = rec.get("title")
-            for k, v in rec.get("params", {}).items():
-                if nd.spec is None:
-                    nd.params[k] = copy.deepcopy(v)
-                else:
-                    g.set_param(nd.id, k, v)
+            # a copy keeps what the original had, including values this build rejects
+            # (the Problems panel shows them), so the command cannot fail halfway
+            nd.params.update(coerce_known(nd.spec, nd.id, rec.get("params", {})))
             rec["version"] = nd.version
         for lk in self.links:
             g.connect(lk.src, lk.src_port, lk.dst, lk.dst_port)

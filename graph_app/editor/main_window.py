@@ -292,6 +292,9 @@ class MainWindow(QtWidgets.QMainWindow):
             nid, name = payload["node_id"], payload["name"]
             self.worker.set_param(nid, name, g.nodes[nid].params.get(name, payload["value"]))
         elif event in ("node_added", "node_removed", "linked", "unlinked"):
+            probe = getattr(self.preview, "probe", None)
+            if event == "node_removed" and probe and probe[0] == payload["node_id"]:
+                self.preview.set_probe(None)  # its node is gone: show the output again
             self._structural.start()  # one graph copy per burst of edits
 
     def _on_frame(self) -> None:
@@ -332,17 +335,23 @@ class MainWindow(QtWidgets.QMainWindow):
         except (json.JSONDecodeError, TypeError):
             return
         if isinstance(clip, dict) and clip.get("cagraph_clip"):
-            ids = self.doc.paste_records(clip)
-            self.canvas.select(ids)
+            self._insert_clip(clip)
 
     def duplicate(self) -> None:
-        clip = self.doc.copy_records(self.canvas.selected_ids())
+        self._insert_clip(self.doc.copy_records(self.canvas.selected_ids()))
+
+    def _insert_clip(self, clip: dict) -> None:
         ids = self.doc.paste_records(clip)
         self.canvas.select(ids)
+        if self.doc.last_paste_skipped:
+            self.status(f"Pasted {len(ids)} node(s); left out {self.doc.last_paste_skipped} "
+                        "node(s) or link(s) this graph cannot take")
 
     def delete_selected(self) -> None:
         ids = self.canvas.selected_ids()
         bds = [bid for bid, bd in self.canvas._backdrops.items() if bd.selected()]
+        if not ids and not bds:
+            return  # an empty macro would still be an undo step (and mark the file unsaved)
         self.doc.undo.beginMacro("delete")
         if ids:
             self.doc.remove_nodes(ids)
@@ -378,12 +387,15 @@ class MainWindow(QtWidgets.QMainWindow):
             kept = recovery.set_aside(rec)
             self.status(f"The recovery copy cannot be read ({exc}); kept as {kept}", 15000)
             return
+        from .document import sanitize_ui
+
+        sanitize_ui(g.ui)
         self.doc.set_graph(g, self.doc.path, dirty=True)
         self.status("Restored unsaved work from the recovery copy")
 
     def _load(self, path: str, template: bool = False) -> bool:
         try:
-            self.doc.load(path)
+            fixed = self.doc.load(path)
         except GraphError as exc:
             QtWidgets.QMessageBox.critical(self, "Cannot open", str(exc)) if self.isVisible() \
                 else None
@@ -398,10 +410,14 @@ class MainWindow(QtWidgets.QMainWindow):
         if n_ph:
             self.status(f"{n_ph} node(s) this cagraph cannot run (unknown type or newer "
                         "version) kept as placeholders")
+        elif fixed:
+            self.status(f"Repaired {fixed} broken layout entr{'y' if fixed == 1 else 'ies'} "
+                        "(node positions, backdrops) in the file's ui block")
         return True
 
     def _after_reset(self) -> None:
         self.params.show_node(None)
+        self.preview.set_probe(None)  # a probe names a node of the previous document
         QtCore.QTimer.singleShot(0, self.canvas.frame_all)
 
     def maybe_save(self) -> bool:

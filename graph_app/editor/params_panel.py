@@ -122,10 +122,11 @@ class NumericRow(QtWidgets.QWidget):
         return float(min(max(round(v, 6), p.min), p.max))
 
     def value(self):
-        return self.panel.doc.graph.param_value(self.nid, self.p.name)
+        return self.panel.shown_value(self.nid, self.p)[0]
 
     def refresh(self):
         v = self.value()
+        self.panel.mark_invalid(self.label, self.nid, self.p)
         for w in (self.slider, self.spin):
             w.blockSignals(True)
         self.slider.setValue(self._to_slider(v))
@@ -289,18 +290,24 @@ class ParamsPanel(QtWidgets.QWidget):
         label.customContextMenuRequested.connect(
             lambda pos: self.param_menu(nid, p, label.mapToGlobal(pos)))
         lay.addWidget(label, 1)
-        v = self.doc.graph.param_value(nid, p.name)
+        v = self.shown_value(nid, p)[0]
+        self.mark_invalid(label, nid, p)
+
+        def shown():
+            self.mark_invalid(label, nid, p)
+            return self.shown_value(nid, p)[0]
+
         if p.type is ParamType.BOOL:
             ed = QtWidgets.QCheckBox()
             ed.setChecked(bool(v))
             ed.toggled.connect(lambda on: self.edit(nid, p.name, bool(on), None))
-            w.refresh = lambda: _quiet(ed, ed.setChecked, bool(self.doc.graph.param_value(nid, p.name)))
+            w.refresh = lambda: _quiet(ed, ed.setChecked, bool(shown()))
         elif p.type is ParamType.ENUM:
             ed = QtWidgets.QComboBox()
             ed.addItems(list(p.choices))
             ed.setCurrentText(str(v))
             ed.currentTextChanged.connect(lambda t: self.edit(nid, p.name, t, None))
-            w.refresh = lambda: _quiet(ed, ed.setCurrentText, str(self.doc.graph.param_value(nid, p.name)))
+            w.refresh = lambda: _quiet(ed, ed.setCurrentText, str(shown()))
         elif p.type is ParamType.VEC3:
             ed = QtWidgets.QWidget()
             el = QtWidgets.QHBoxLayout(ed)
@@ -324,7 +331,7 @@ class ParamsPanel(QtWidgets.QWidget):
                 s.valueChanged.connect(vec_changed)
 
             def vec_refresh(spins=spins):
-                cur = self.doc.graph.param_value(nid, p.name)
+                cur = shown()
                 for s, x in zip(spins, cur):
                     _quiet(s, s.setValue, float(x))
 
@@ -342,10 +349,29 @@ class ParamsPanel(QtWidgets.QWidget):
                 self.edit(nid, p.name, val, None)
 
             ed.editingFinished.connect(list_done)
-            w.refresh = lambda ed=ed: _quiet(ed, ed.setText, json.dumps(
-                _listify(self.doc.graph.param_value(nid, p.name))))
+            w.refresh = lambda ed=ed: _quiet(ed, ed.setText, json.dumps(_listify(shown())))
         lay.addWidget(ed, 2)
         return w
+
+    def shown_value(self, nid: str, p: Param):
+        """(value for the widgets, problem): a saved value this build rejects (a hand
+        edit, another version) shows the default until the user edits it; the file keeps
+        the saved value until then."""
+        v = self.doc.graph.param_value(nid, p.name)
+        try:
+            return p.coerce(v), None
+        except (ValueError, TypeError) as exc:
+            return p.default, f"the saved value {v!r} is not valid ({exc})"
+
+    def mark_invalid(self, label: QtWidgets.QLabel, nid: str, p: Param) -> None:
+        err = self.shown_value(nid, p)[1]
+        base = label.property("base_tip")
+        if base is None:
+            base = label.toolTip()
+            label.setProperty("base_tip", base)
+        label.setStyleSheet(f"color: {theme.ERROR};" if err else "")
+        label.setToolTip(f"⚠ {err}: the default is shown; set a value to replace it.\n{base}"
+                         if err else base)
 
     # edits
     def edit(self, nid: str, name: str, value, merge) -> None:

@@ -536,6 +536,7 @@ class PreviewPanel(QtWidgets.QWidget):
         self.worker.restart()
 
     def set_probe(self, probe):
+        self.probe = probe
         self.worker.set_probe(probe)
         self.probe_label.setText(f"previewing {probe[0]}.{probe[1]}" if probe else "")
         self.probe_clear.setVisible(probe is not None)
@@ -550,9 +551,10 @@ class PreviewPanel(QtWidgets.QWidget):
             return
         img, rgb8, info = got
         self.last_info = info
-        if img is not None:
-            self.view.image = img
-            self.last_rgb8 = rgb8
+        # no picture (no Output node, a probe without a value): an empty view, so neither
+        # the screen nor a snapshot shows a stale frame of something else
+        self.view.image = img
+        self.last_rgb8 = rgb8 if img is not None else None
         self.frames_shown += 1
         rec = info.get("recording")
         rec_txt = f"   ● REC {rec[0]}/{rec[1]}" if rec else ""

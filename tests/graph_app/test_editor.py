@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from nodes import fileformat
+from nodes import fileformat, validate
 from nodes.graph import Link, Published
 
 
@@ -396,6 +396,112 @@ def test_copy_paste_duplicate_delete_layout(make_window):
     assert xs["seed"] < xs["engine"] < xs["gray"] < xs["output"]
 
 
+def test_delete_or_layout_with_nothing_to_do_leaves_the_file_saved(make_window, tmp_path):
+    path = tmp_path / "clean.graph"
+    fileformat.save(small_graph(), path)
+    win = make_window(str(path))
+    win.canvas.auto_layout()
+    win.file_save()
+    assert not win.doc.dirty
+    win.canvas.select([])
+    win.delete_selected()
+    win.canvas.auto_layout()  # already laid out
+    assert not win.doc.dirty and win.doc.undo.count() == 0
+
+
+def test_duplicate_keeps_values_this_build_rejects_and_is_one_clean_step(make_window, tmp_path):
+    d = fileformat.to_dict(small_graph())
+    eng = next(n for n in d["nodes"] if n["id"] == "engine")
+    eng["params"] = {"mu": 99, "sigma": 0.02}  # mu is out of range (hand edit)
+    path = tmp_path / "stale.graph"
+    path.write_text(json.dumps(d))
+    win = make_window(str(path))
+    win.canvas.select(["seed", "engine"])
+    win.duplicate()
+    assert set(win.doc.graph.nodes) == {"seed", "engine", "gray", "output", "seed2", "engine2"}
+    assert win.doc.graph.nodes["engine2"].params == {"mu": 99, "sigma": 0.02}
+    assert Link("seed2", "seed", "engine2", "seed") in win.doc.graph.links
+    assert any(i.node_id == "engine2" and i.param == "mu" for i in validate(win.doc.graph))
+    win.doc.undo.undo()
+    assert set(win.doc.graph.nodes) == {"seed", "engine", "gray", "output"}
+    win.doc.undo.redo()
+    assert win.doc.graph.nodes["engine2"].params == {"mu": 99, "sigma": 0.02}
+
+
+def test_paste_leaves_out_what_cannot_be_taken(make_window):
+    win = make_window()
+    doc = _new_doc(win)
+    clip = {"cagraph_clip": 1,
+            "nodes": [{"id": "a", "type": "seed.pattern", "version": 1, "params": {},
+                       "ui": {"pos": "left"}},
+                      {"id": "b", "type": "engine.lenia", "version": 1, "params": {}},
+                      {"type": "engine.lenia"}, "junk"],
+            "links": [["a", "seed", "b", "seed"], ["a", "seed", "b", "no_port"], ["x"]]}
+    ids = doc.paste_records(clip)
+    assert ids == ["a", "b"] and doc.last_paste_skipped == 4
+    assert doc.graph.links[-1] == Link("a", "seed", "b", "seed")
+    assert doc.graph.ui["nodes"]["a"]["pos"] == [40.0, 40.0]
+
+
+def test_a_saved_value_of_the_wrong_type_shows_in_the_panel(make_window, tmp_path):
+    d = fileformat.to_dict(small_graph())
+    next(n for n in d["nodes"] if n["id"] == "engine")["params"]["mu"] = "0.2"
+    path = tmp_path / "typo.graph"
+    path.write_text(json.dumps(d))
+    win = make_window(str(path))
+    win.params.show_node("engine")
+    row = win.params.rows["mu"]
+    assert set(win.params.rows) >= {"mu", "sigma", "R"}  # the panel is built
+    assert "not valid" in row.label.toolTip() and row.spin.value() == pytest.approx(
+        row.p.default)
+    win.params.edit("engine", "mu", 0.2, None)
+    assert win.doc.graph.nodes["engine"].params["mu"] == 0.2
+    assert "not valid" not in win.params.rows["mu"].label.toolTip()
+
+
+def test_broken_layout_entries_are_repaired_on_open(make_window, tmp_path):
+    d = fileformat.to_dict(small_graph())
+    d["ui"] = {"nodes": {"seed": {"pos": [5]}, "engine": "here", "gray": {"pos": [1, 2]}},
+               "backdrops": [{"title": 7, "size": [-1, 2]}, "x", {"id": "b", "pos": [0, 0]}],
+               "theirs": {"kept": True}}
+    path = tmp_path / "ui.graph"
+    path.write_text(json.dumps(d))
+    win = make_window(str(path))
+    assert all(win.canvas.view_node(n) is not None for n in ("seed", "engine", "gray", "output"))
+    ui = win.doc.graph.ui
+    assert ui["nodes"]["gray"]["pos"] == [1, 2] and "pos" not in ui["nodes"]["seed"]
+    assert "engine" not in ui["nodes"] and ui["theirs"] == {"kept": True}
+    assert [b["id"] for b in ui["backdrops"]] == ["backdrop1", "b"]
+    assert ui["backdrops"][0]["title"] == "7" and ui["backdrops"][0]["size"] == [400.0, 300.0]
+    assert len(win.canvas._backdrops) == 2
+    assert "Repaired" in win.statusBar().currentMessage()
+
+
+def test_published_min_above_max_is_refused(make_window):
+    win = make_window()
+    doc = _new_doc(win)
+    assert win.params.publish("engine", "mu", "growth") is None
+    before = [vars(p).copy() for p in doc.graph.published]
+    pubs = [Published(**{**vars(p), "min": 0.4, "max": 0.1}) for p in doc.graph.published]
+    err = doc.set_published(pubs)
+    assert err and "above max" in err
+    assert [vars(p) for p in doc.graph.published] == before
+
+
+def test_a_link_into_a_port_the_type_lacks_is_shown_and_can_be_removed(make_window, tmp_path):
+    d = fileformat.to_dict(small_graph())
+    d["links"].append({"src": {"node": "seed", "port": "seed"},
+                       "dst": {"node": "engine", "port": "mu_old"}})
+    path = tmp_path / "dangling.graph"
+    path.write_text(json.dumps(d))
+    win = make_window(str(path))
+    assert "mu_old" in [p.name() for p in win.canvas.view_node("engine").input_ports()]
+    bad = Link("seed", "seed", "engine", "mu_old")
+    win.doc.disconnect([bad])
+    assert bad not in win.doc.graph.links
+    assert not [i for i in validate(win.doc.graph) if i.severity.value == "error"]
+
+
 # -- preview -----------------------------------------------------------------------------
 
 def test_preview_thread_delivers_frames_and_stops(make_window, qtbot):
@@ -423,6 +529,11 @@ def test_preview_thread_delivers_frames_and_stops(make_window, qtbot):
     qtbot.waitUntil(lambda: win.worker.frames_delivered == f0 + 1, timeout=5000)
     qtbot.wait(200)
     assert win.worker.frames_delivered == f0 + 1
+    # a probe belongs to its document: opening another one shows the output again
+    win.preview_port("engine", "field")
+    win.doc.set_graph(small_graph())
+    assert win.preview.probe is None
+    qtbot.waitUntil(lambda: win.preview.last_info.get("label") == "output", timeout=10000)
     t = time.perf_counter()
     assert win.worker.stop(5)
     assert time.perf_counter() - t < 5 and not win.worker.running
