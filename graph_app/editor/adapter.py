@@ -416,13 +416,32 @@ class Canvas(QtCore.QObject):
             self.doc.undo.endMacro()
         self.ng.undo_stack().clear()
 
+    def _sync_title(self, nid: str) -> None:
+        node = self._view.get(nid)
+        if node is None or nid not in self.doc.graph.nodes:
+            return
+        title = self._title(nid)
+        if node.name() != title:
+            node.set_name(title)
+            self.ng.undo_stack().clear()
+        node.view.name = title  # the label too (a blank edit leaves the name unchanged)
+
     def _backdrops_by_view(self, vid: str) -> BackdropNode:
         return next(bd for bd in self._backdrops.values() if bd.id == vid)
 
     def _view_renamed(self, view_id: str, name: str) -> None:
         nid = self._mid.get(view_id)
         if nid is not None:
-            self.doc.set_title(nid, name)
+            want = (name or "").strip()
+            if want:  # names on the canvas are unique (NodeGraphQt's rule): say which here
+                taken = {self._title(o) for o in self.doc.graph.nodes if o != nid}
+                base, k = want, 2
+                while want in taken:
+                    want, k = f"{base} {k}", k + 1
+            self.doc.set_title(nid, want or None)
+            # the view shows the model's title: NodeGraphQt makes names unique ("Colorize 1")
+            # and an empty or blank edit means "the type's title"
+            QtCore.QTimer.singleShot(0, lambda: self._sync_title(nid))
         else:
             for bd in self._backdrops.values():
                 if bd.id == view_id:

@@ -477,6 +477,21 @@ def test_broken_layout_entries_are_repaired_on_open(make_window, tmp_path):
     assert "Repaired" in win.statusBar().currentMessage()
 
 
+def test_renaming_on_the_canvas_keeps_model_and_view_alike(make_window, qtbot):
+    win = make_window()
+    doc = _new_doc(win)
+    cv = win.canvas
+    eng = cv.view_node("engine")
+    cv.viewer.node_name_changed.emit(eng.id, cv.view_node("gray").name())  # a taken name
+    qtbot.wait(20)
+    title = doc.graph.nodes["engine"].title
+    assert title and title != cv.view_node("gray").name() and eng.name() == title
+    cv.viewer.node_name_changed.emit(eng.id, "   ")  # blank: back to the type's title
+    qtbot.wait(20)
+    assert doc.graph.nodes["engine"].title is None
+    assert eng.name() == eng.view.name == "Lenia"
+
+
 def test_published_min_above_max_is_refused(make_window):
     win = make_window()
     doc = _new_doc(win)
