@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=_count(16), help="simulation grid size (multiple of 16)")
     p.add_argument("--width", type=_count(1))
     p.add_argument("--height", type=_count(1))
-    p.add_argument("--seed", type=int)
+    p.add_argument("--seed", type=_count(0))
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="set a published parameter (repeatable)")
     p.add_argument("--out", default="out/render.mp4", help=".mp4 path or a folder for PNGs")

@@ -37,7 +37,12 @@ class _Step:
 
 
 def node_seed(graph_seed: int, node_id: str) -> int:
-    return (int(graph_seed) * 1_000_003 + zlib.crc32(node_id.encode())) & 0xFFFFFFFF
+    """A node's own seed: mixed from the graph seed and its id.  Seeds below 2**32 give
+    the values they always gave (saved takes stay reproducible); the bits above are kept
+    too, so seeds that differ only there do not collide."""
+    s = int(graph_seed)
+    low = (s * 1_000_003 + zlib.crc32(node_id.encode())) & 0xFFFFFFFF
+    return low | ((s >> 32) << 32)
 
 
 class Runtime:
@@ -62,6 +67,9 @@ class Runtime:
             raise GraphError(Issue(Code.BAD_PARAM, f"output frame {self.width}x{self.height}: "
                                    "width and height must be between 1 and 8192", file=source))
         self.seed = int(m.seed if seed is None else seed)
+        if not 0 <= self.seed <= 2**63 - 1:
+            raise GraphError(Issue(Code.BAD_PARAM, f"seed {self.seed} must be between 0 and "
+                                   "2**63 - 1", file=source))
         self.fps = float(fps or m.fps)
         self.ctx = Context(self.be, self.size, self.width, self.height, self.fps,
                            dt=1.0 / self.fps)

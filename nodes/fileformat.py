@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import registry
 from .errors import Code, GraphError, Issue, Severity
@@ -34,17 +34,25 @@ MAX_BYTES = 16 * 1024 * 1024
 # -- schema (documents the format; `cagraph schema` prints it) ----------------
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and infinities are not numbers a file may hold (a NaN bound passes every check)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class MetaModel(_Strict):
     name: str = Field("untitled", max_length=200)
     description: str = Field("", max_length=10_000)
-    size: int = Field(512, ge=16, le=8192, description="simulation grid (size x size)")
-    fps: float = Field(30.0, gt=0, le=240)
+    size: int = Field(512, ge=16, le=8192, multiple_of=16,
+                      description="simulation grid (size x size), a multiple of 16")
+    fps: float = Field(30.0, ge=1, le=240)
     seed: int = Field(0, ge=0, le=2**63 - 1)
     width: int | None = Field(None, ge=16, le=8192, description="output width; default size")
     height: int | None = Field(None, ge=16, le=8192, description="output height; default size")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self):
+        if (self.width is None) != (self.height is None):
+            raise ValueError("give both width and height of the output frame, or neither")
+        return self
 
 
 class NodeModel(_Strict):
@@ -150,7 +158,7 @@ def loads(text: str | bytes, *, source: str | None = None, strict: bool = True) 
         if isinstance(text, bytes):
             if len(text) > MAX_BYTES:
                 raise GraphError(Issue(Code.MALFORMED_JSON, "file is larger than 16 MiB"))
-            text = text.decode("utf-8")
+            text = text.decode("utf-8-sig")  # a BOM (some Windows editors) is not an error
         doc = json.loads(text)
     except GraphError as exc:
         raise GraphError([i.with_file(source) for i in exc.issues]) from None
@@ -205,7 +213,10 @@ def from_dict(doc: Any, *, source: str | None = None, strict: bool = True) -> Gr
         if nm.id in g.nodes:
             issues.append(Issue(Code.DUPLICATE_ID, "node id used twice", node_id=nm.id,
                                 node_type=nm.type))
-            continue
+            if strict:
+                continue
+            # the editor keeps the second node under a fresh id (links keep the first)
+            nm = nm.model_copy(update={"id": _free_id(g, nm.id)})
         type_id = RENAMED_TYPES.get(nm.type, nm.type)
         spec = registry.get(type_id)
         params = dict(nm.params)
@@ -256,6 +267,14 @@ def from_dict(doc: Any, *, source: str | None = None, strict: bool = True) -> Gr
     if issues and strict:
         raise GraphError(issues)
     return g
+
+
+def _free_id(g: Graph, base: str) -> str:
+    base = f"{base[:56]}_dup"
+    nid, i = base, 2
+    while nid in g.nodes:
+        nid, i = f"{base}{i}", i + 1
+    return nid
 
 
 def _node_id_at(doc: dict, loc: tuple) -> str | None:

@@ -187,6 +187,14 @@ def _field_code(f: FieldSpec) -> str:
             f"    )\n")
 
 
+def inline_text(text: str) -> str:
+    """``text`` made safe inside a Python string or docstring and a TOML comment: one line,
+    quotes and backslashes escaped, no control characters (a graph's name is the user's
+    own text and must never become code)."""
+    out = json.dumps(text, ensure_ascii=False)[1:-1]
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in out)
+
+
 def _render(template: str, **values) -> str:
     text = resources.files("scope_export").joinpath("templates", template).read_text("utf-8")
     return string.Template(text).substitute(values)
@@ -297,7 +305,7 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     pkg = out / names.module
     pkg.mkdir()
     values = dict(
-        graph_name=graph.meta.name, dist_name=names.dist_name, version=version,
+        graph_name=inline_text(graph.meta.name), dist_name=names.dist_name, version=version,
         version_r=repr(version), module=names.module, pipeline_id=names.pipeline_id,
         pipeline_id_r=repr(names.pipeline_id), pipeline_name=names.pipeline_name,
         pipeline_name_r=repr(names.pipeline_name), class_prefix=names.class_prefix,

@@ -365,3 +365,56 @@ def test_check_spec_refuses_bad_specs(over, words):
     with pytest.raises(SpecError) as ei:
         check_spec(_spec(**over))
     assert words in str(ei.value)
+
+
+@pytest.mark.parametrize("where, value", [
+    (("published", 0, "min"), float("nan")), (("published", 0, "max"), float("inf")),
+    (("meta", "fps"), float("nan")), (("meta", "size"), 100), (("meta", "fps"), 0.5)])
+def test_non_numbers_and_impossible_sizes_are_schema_errors(bad, where, value):
+    doc = base_doc()
+    doc["published"] = [{"name": "growth", "node": "engine", "param": "mu"}]
+    target = doc
+    for k in where[:-1]:
+        target = target[k]
+    target[where[-1]] = value
+    err, _ = bad(doc)
+    one(err, Code.SCHEMA)
+
+
+def test_output_width_without_height_is_a_schema_error(bad):
+    doc = base_doc()
+    doc["meta"]["width"] = 576
+    err, _ = bad(doc)
+    assert "both width and height" in one(err, Code.SCHEMA).message
+
+
+def test_a_byte_order_mark_is_not_an_error(tmp_path):
+    p = tmp_path / "bom.graph"
+    p.write_bytes(b"\xef\xbb\xbf" + json.dumps(base_doc()).encode())
+    assert "engine" in nodes.load(p).nodes
+
+
+def test_duplicate_id_kept_under_a_new_id_by_the_editor_load(bad):
+    doc = base_doc()
+    doc["nodes"].append({"id": "engine", "type": "engine.lenia", "version": 1,
+                         "params": {"mu": 0.3}})
+    one(bad(doc)[0], Code.DUPLICATE_ID)  # strict (render, export, validate)
+    g = nodes.loads(json.dumps(doc), strict=False)
+    assert g.nodes["engine"].params == {"mu": 0.15}
+    assert g.nodes["engine_dup"].params == {"mu": 0.3}  # nothing the user made is dropped
+
+
+def test_seeds_above_32_bits_differ_and_low_seeds_keep_their_values():
+    from nodes.evaluator import node_seed
+
+    assert node_seed(7, "engine") == (7 * 1_000_003 + __import__("zlib").crc32(b"engine")) \
+        & 0xFFFFFFFF
+    g = nodes.loads(json.dumps(base_doc()))
+    outs = []
+    for s in (0, 2**32):
+        rt = Runtime(g, backend="numpy", size=32, seed=s)
+        rt.step()
+        outs.append(rt.output_host().copy())
+    assert not np.array_equal(outs[0], outs[1])
+    with pytest.raises(GraphError):
+        Runtime(g, backend="numpy", size=32, seed=-1)

@@ -44,3 +44,31 @@ def test_workflow_chains_ca_into_krea(tmp_path, monkeypatch):
     # to copy it there (Scope's import resolver would report it missing otherwise)
     [warn] = [w for w in res.warnings if "LoRA" in w]
     assert str(b) in warn and "'elsewhere.safetensors'" in warn and str(ldir) in warn
+
+
+def _named_graph(tmp_path, name):
+    doc = json.loads(GRAPH.read_text())
+    doc["meta"]["name"] = name
+    p = tmp_path / "named.graph"
+    p.write_text(json.dumps(doc))
+    return p
+
+
+def test_a_graph_name_never_becomes_code(tmp_path, monkeypatch):
+    import ast
+    import tomllib
+
+    monkeypatch.setenv("DAYDREAM_SCOPE_LORA_DIR", str(tmp_path / "lora"))
+    for i, name in enumerate(['x"""; print("INJECTED"); """', "back\\xslash", "two\nlines",
+                              "it's \"quoted\" \x7f", "Gelée ✨"]):
+        res = export(_named_graph(tmp_path, name), tmp_path / f"pkg{i}")
+        toml = tomllib.loads((res.out_dir / "pyproject.toml").read_text())
+        assert toml["project"]["name"].startswith("scope-cagraph-")
+        for py in (res.out_dir / res.names.module).glob("*.py"):
+            tree = ast.parse(py.read_text(), str(py))  # a SyntaxError fails the test
+            doc = ast.get_docstring(tree)
+            # the docstring holds the name as text; the module body is only our own code
+            assert not any(isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
+                           for n in tree.body), py
+            if "graph '" in doc:
+                assert name.replace("\x7f", "") in doc.replace("\x7f", ""), (py, doc)
