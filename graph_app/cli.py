@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -31,11 +32,21 @@ def _console():
     return Console(stderr=True, highlight=False)
 
 
+def _e(text) -> str:
+    """User text (file names, graph names, labels) printed as is, never read as markup."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def _parse_size(args) -> tuple[int | None, int | None, int | None]:
     size = args.size
     width, height = getattr(args, "width", None), getattr(args, "height", None)
     if (width is None) != (height is None):
         raise CLIError("give both --width and --height (or neither)")
+    for flag, v in (("--width", width), ("--height", height)):
+        if v is not None and v > 8192:
+            raise CLIError(f"{flag} {v}: at most 8192")
     if size is None and width is not None:
         size = max(width, height)
         size = ((size + 15) // 16) * 16
@@ -63,7 +74,7 @@ def _runtime(args, graph_path: Path, *, size=None, width=None, height=None):
         value = parse_value(text)
         got = rt.set_published(name, value)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and got != value:
-            _console().print(f"[yellow]warning:[/] --set {name}={text} is outside the published "
+            _console().print(f"[yellow]warning:[/] --set {_e(name)}={_e(text)} is outside the published "
                              f"range; using {got:g}")
     return rt
 
@@ -81,19 +92,33 @@ def cmd_render(args) -> int:
 
     graph_path = Path(args.graph) if args.graph else _default_graph()
     size, width, height = _parse_size(args)
-    rt = _runtime(args, graph_path, size=size, width=width, height=height)
+    if not args.out.strip():
+        raise CLIError("--out is empty: give an .mp4 path or a folder for PNG frames")
     out = Path(args.out)
-    video = out.suffix.lower() in (".mp4", ".mov", ".mkv")
+    suffix = out.suffix.lower()
+    video = suffix in VIDEO_SUFFIXES
+    if suffix in NOT_WRITTEN:
+        raise CLIError(f"--out {out}: cagraph writes {', '.join(VIDEO_SUFFIXES)} video (H.264) "
+                       "or a folder of PNG frames; give a folder name for PNGs")
+    rt = _runtime(args, graph_path, size=size, width=width, height=height)
+    if not rt.has_output:
+        raise CLIError(f"{graph_path}: the graph has no Output node, so there is nothing to "
+                       "render")
+    con = _console()
     writer = VideoWriter(out, rt.width, rt.height, rt.fps) if video else None
     if not video:
         out.mkdir(parents=True, exist_ok=True)
-    con = _console()
+        stale = sorted(out.glob("frame_[0-9][0-9][0-9][0-9][0-9].png"))
+        for p in stale:  # an earlier render's frames: this take replaces them all
+            p.unlink()
+        if stale:
+            con.print(f"replaced {len(stale)} frame(s) of an earlier render in {_e(out)}")
     t0 = time.perf_counter()
     try:
         with Progress(TextColumn("[bold]rendering[/] {task.description}"), BarColumn(),
                       TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
                       console=con, transient=False) as prog:
-            task = prog.add_task(graph_path.name, total=args.frames)
+            task = prog.add_task(_e(graph_path.name), total=args.frames)
             for i in range(args.frames):
                 rt.step()
                 frame = _to_uint8(rt.output_host())
@@ -108,9 +133,15 @@ def cmd_render(args) -> int:
         if writer:
             writer.close()
     dt = time.perf_counter() - t0
-    con.print(f"wrote {args.frames} frames ({rt.width}x{rt.height}, {rt.be.name}) to {out} "
+    con.print(f"wrote {args.frames} frames ({rt.width}x{rt.height}, {rt.be.name}) to {_e(out)} "
               f"in {dt:.1f} s")
     return 0
+
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv")
+#: names that look like a file cagraph does not write (not a folder for PNGs)
+NOT_WRITTEN = frozenset({".gif", ".png", ".jpg", ".jpeg", ".webp", ".webm", ".avi", ".tif",
+                         ".tiff", ".exr", ".m4v", ".mpg", ".mpeg"})
 
 
 class VideoWriter:
@@ -122,8 +153,13 @@ class VideoWriter:
 
         if width % 2 or height % 2:
             raise CLIError(f"H.264 needs even width and height, got {width}x{height}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.container = av.open(str(path), mode="w")
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.container = av.open(str(path), mode="w")
+        except (OSError, av.error.FFmpegError) as exc:
+            raise CLIError(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") \
+                from None
         self.stream = self.container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
         self.stream.width, self.stream.height = width, height
         self.stream.pix_fmt = "yuv420p"
@@ -133,13 +169,26 @@ class VideoWriter:
         import av
 
         vf = av.VideoFrame.from_ndarray(frame_u8, format="rgb24")
-        for pkt in self.stream.encode(vf):
-            self.container.mux(pkt)
+        with self._named():
+            for pkt in self.stream.encode(vf):
+                self.container.mux(pkt)
 
     def close(self) -> None:
-        for pkt in self.stream.encode():
-            self.container.mux(pkt)
-        self.container.close()
+        with self._named():
+            for pkt in self.stream.encode():
+                self.container.mux(pkt)
+            self.container.close()
+
+    @contextlib.contextmanager
+    def _named(self):
+        """FFmpeg opens the file at the first frame: its errors name the path here."""
+        import av
+
+        try:
+            yield
+        except (OSError, av.error.FFmpegError) as exc:
+            raise CLIError(f"cannot write {self.path}: "
+                           f"{getattr(exc, 'strerror', None) or exc}") from None
 
 
 def cmd_bench(args) -> int:
@@ -149,7 +198,7 @@ def cmd_bench(args) -> int:
         rt.ctx.steps_override = args.steps
     con = _console()
     warm = max(args.warmup, rt.warmup_frames + 1)  # engine warm-up is not steady state
-    con.print(f"{graph_path.name}: {rt.size}x{rt.size} on {rt.be.name}, warm-up {warm} "
+    con.print(f"{_e(graph_path.name)}: {rt.size}x{rt.size} on {rt.be.name}, warm-up {warm} "
               f"frames, timing {args.frames}")
     for _ in range(warm):
         rt.step()
@@ -171,6 +220,7 @@ def cmd_validate(args) -> int:
     bad = 0
     for path in args.graphs:
         try:
+            nodes.load(path)  # what render and export load: every error, all at once
             g = nodes.load(path, strict=False)
         except nodes.GraphError as exc:
             for issue in exc.issues:
@@ -180,12 +230,27 @@ def cmd_validate(args) -> int:
         issues = nodes.validate(g, file=str(path))
         for issue in issues:
             print(f"{issue.severity.value}: {issue}")
+        for note in _export_notes(g, str(path)):
+            print(f"warning: {note}")
         if any(i.severity is Severity.ERROR for i in issues):
             bad += 1
         else:
             print(f"ok: {path} ({len(g.nodes)} nodes, {len(g.links)} links, "
                   f"{len(g.published)} published)")
     return 1 if bad else 0
+
+
+def _export_notes(graph, source: str) -> list[str]:
+    """What `cagraph export` would refuse in a graph that otherwise runs."""
+    try:
+        from scope_export.exporter import ExportError, published_fields
+    except ImportError:  # pragma: no cover - the exporter ships with cagraph
+        return []
+    try:
+        published_fields(graph, source)
+    except ExportError as exc:
+        return [f"export to Scope would fail: {exc}"]
+    return []
 
 
 def cmd_info(args) -> int:
@@ -197,11 +262,12 @@ def cmd_info(args) -> int:
     # piped into a file or grep: wide enough that no name is cut short
     con = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     m = g.meta
-    con.print(f"[bold]{m.name}[/]  {m.description}")
+    con.print(f"[bold]{_e(m.name)}[/]  {_e(m.description)}")
     con.print(f"size {m.size}  fps {m.fps:g}  seed {m.seed}")
     t = Table("id", "type", "params set", title="nodes")
     for nd in g.nodes.values():
-        t.add_row(nd.id, nd.type, ", ".join(f"{k}={_short(v)}" for k, v in nd.params.items()))
+        t.add_row(nd.id, _e(nd.type), _e(", ".join(f"{k}={_short(v)}"
+                                                 for k, v in nd.params.items())))
     con.print(t)
     t = Table("#", "name", "label", "node.param", "value", "range", title="published parameters")
     for pub in g.published:
@@ -209,8 +275,8 @@ def cmd_info(args) -> int:
         rng = (f"{pub.min if pub.min is not None else spec.min:g}.."
                f"{pub.max if pub.max is not None else spec.max:g}" if spec.numeric
                else "|".join(spec.choices) if spec.choices else spec.type.value)
-        t.add_row(str(pub.order), pub.name, pub.label, f"{pub.node}.{pub.param}",
-                  _short(g.param_value(pub.node, pub.param)), rng)
+        t.add_row(str(pub.order), pub.name, _e(pub.label), f"{pub.node}.{pub.param}",
+                  _e(_short(g.param_value(pub.node, pub.param))), _e(rng))
     con.print(t)
     return 0
 
@@ -331,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

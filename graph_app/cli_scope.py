@@ -17,6 +17,13 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def _e(text) -> str:
+    """User text (paths, names, server messages) printed as is, never read as markup."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def _fail(msg: str, code: int = 2) -> int:
     print(f"error: {msg}", file=sys.stderr)
     return code
@@ -125,10 +132,10 @@ def cmd_export(args) -> int:
                  prompt=args.prompt)
     con = _console()
     for w in res.warnings:
-        _console(stderr=True).print(f"[yellow]warning:[/] {w}")
+        _console(stderr=True).print(f"[yellow]warning:[/] {_e(w)}")
     con.print(f"exported [bold]{res.names.pipeline_id}[/] ({res.width}x{res.height}, "
-              f"{len(res.fields)} parameters) to {res.out_dir}")
-    con.print(f"  workflow: {res.workflow_path}")
+              f"{len(res.fields)} parameters) to {_e(res.out_dir)}")
+    con.print(f"  workflow: {_e(res.workflow_path)}")
     if args.wheel:
         import importlib.util
         import subprocess
@@ -141,8 +148,8 @@ def cmd_export(args) -> int:
         if proc.returncode:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["?"]
             return _fail(f"building the wheel in {res.out_dir} failed: {tail[0]}")
-        con.print(f"  wheel: {next((res.out_dir / 'dist').glob('*.whl'))}")
-    con.print(f"  install: daydream-scope install {res.out_dir}")
+        con.print(f"  wheel: {_e(next((res.out_dir / 'dist').glob('*.whl')))}")
+    con.print(f"  install: daydream-scope install {_e(res.out_dir)}")
     return 0
 
 
@@ -155,8 +162,8 @@ def cmd_scope_launch(args) -> int:
     warn = _console(stderr=True)
     with con.status("talking to Scope ...") as status:
         def progress(msg: str) -> None:
-            con.log(msg)
-            status.update(msg)
+            con.log(_e(msg))
+            status.update(_e(msg))
 
         res = launch_graph(
             client, args.graph, out=args.out, name=args.name, size=args.size, fps=args.fps,
@@ -165,12 +172,11 @@ def cmd_scope_launch(args) -> int:
             package_spec=args.package_spec,
             quantization=None if args.quantization == "none" else args.quantization,
             vace_context_scale=args.vace_context_scale, load_timeout_s=args.timeout,
-            progress=progress, warn=lambda m: warn.print(f"[yellow]warning:[/] {m}"))
-    con.print(f"[green]running[/]: {res.names.pipeline_id} -> krea-realtime-video on "
-              f"{client.server}")
-    con.print(f"  preview: {client.server}/api/v1/session/frame   stream: "
-              f"{client.server}/api/v1/session/output.ts")
-    con.print(f"  tweak:   cagraph scope set --server {client.server} "
+            progress=progress, warn=lambda m: warn.print(f"[yellow]warning:[/] {_e(m)}"))
+    srv = _e(client.server)
+    con.print(f"[green]running[/]: {res.names.pipeline_id} -> krea-realtime-video on {srv}")
+    con.print(f"  preview: {srv}/api/v1/session/frame   stream: {srv}/api/v1/session/output.ts")
+    con.print(f"  tweak:   cagraph scope set --server {srv} "
               f"{res.fields[0].name + '=...' if res.fields else 'name=value'}")
     return 0
 
@@ -182,7 +188,7 @@ def cmd_scope_set(args) -> int:
     con = _console()
     set_parameters(ScopeClient(args.server), args.assignments, lora_scales=args.lora_scale,
                    pipeline_id=args.pipeline, vace_context_scale=args.vace_context_scale,
-                   progress=lambda m: con.print(m))
+                   progress=lambda m: con.print(_e(m)))
     return 0
 
 
@@ -196,9 +202,9 @@ def cmd_lora_check(args) -> int:
         rep = check(f)
         problem = rep.problem_for_krea()
         colour = "green" if not problem else ("red" if not rep.ok else "yellow")
-        con.print(f"[{colour}]{f}[/]: {rep.summary()}")
+        con.print(f"[{colour}]{_e(f)}[/]: {_e(rep.summary())}")
         if problem:
             bad += 1
             if rep.ok:
-                con.print(f"  {problem}")
+                con.print(f"  {_e(problem)}")
     return 1 if bad else 0

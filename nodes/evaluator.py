@@ -152,7 +152,10 @@ class Runtime:
                     value = min(max(float(value), lo), hi)  # a slider's range: clamp
                     if p.type is ParamType.INT:
                         value = int(round(value))
-                return self.set_param(pub.node, pub.param, value)
+                try:
+                    return self.set_param(pub.node, pub.param, value)
+                except GraphError as exc:  # e.g. a choice that is not one
+                    raise GraphError([i.with_file(self.source) for i in exc.issues]) from None
         raise GraphError(Issue(Code.BAD_PUBLISHED, f"no published parameter named '{name}'",
                                file=self.source))
 
@@ -229,6 +232,11 @@ class Runtime:
         self._prev_values = dict(values)
         self.frame += 1
         return values.get(self._output) if self._output else None
+
+    @property
+    def has_output(self) -> bool:
+        """Whether the graph has an Output node (a frame to show or render)."""
+        return self._output is not None
 
     def output_host(self):
         """The last frame's output as a host float32 (H, W, 3) array."""

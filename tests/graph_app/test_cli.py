@@ -87,7 +87,8 @@ def test_counts_are_checked_before_anything_runs(argv, capsys):
 def test_frame_larger_than_the_limit_is_a_named_error(tmp_path, capsys):
     assert main(["render", str(REEF), "--size", "32", "--width", "9000", "--height", "16",
                  "--frames", "1", "--out", str(tmp_path / "f")]) == 2
-    assert "9000x16" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--width 9000" in err and "8192" in err
 
 
 def test_bench_prints_fps(capsys):
@@ -119,3 +120,76 @@ def test_schema_is_json_schema_of_the_format(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["type"] == "object" and "nodes" in schema["properties"]
+
+
+def _variant(tmp_path, name="v.graph", **change):
+    g = json.loads(REEF.read_text())
+    for key, fn in change.items():
+        fn(g)
+    p = tmp_path / name
+    p.write_text(json.dumps(g))
+    return p
+
+
+def test_render_without_an_output_node_is_one_line(tmp_path, capsys):
+    def drop_output(g):
+        g["nodes"] = [n for n in g["nodes"] if n["type"] != "out.output"]
+        g["links"] = [lk for lk in g["links"] if lk["dst"]["node"] != "output"]
+        g["published"] = [p for p in g["published"] if p["node"] != "output"]
+
+    p = _variant(tmp_path, drop_output=drop_output)
+    assert main(["render", str(p), "--size", "32", "--frames", "1",
+                 "--out", str(tmp_path / "f")]) == 2
+    assert "no Output node" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("out", ["clip.gif", "still.png", ""])
+def test_render_refuses_outputs_it_does_not_write(tmp_path, capsys, out):
+    target = str(tmp_path / out) if out else ""
+    assert main(["render", str(REEF), "--size", "32", "--frames", "1", "--out", target]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert not (tmp_path / out).exists() or not out
+
+
+def test_render_into_a_used_folder_replaces_the_earlier_take(tmp_path):
+    args = ["render", str(REEF), "--size", "32", "--out", str(tmp_path / "take")]
+    assert main([*args, "--frames", "4"]) == 0
+    (tmp_path / "take" / "notes.txt").write_text("mine")
+    assert main([*args, "--frames", "2"]) == 0
+    assert sorted(p.name for p in (tmp_path / "take").iterdir()) == [
+        "frame_00000.png", "frame_00001.png", "notes.txt"]
+
+
+def test_unwritable_video_path_is_named(tmp_path, capsys):
+    (tmp_path / "dir.mp4").mkdir()
+    assert main(["render", str(REEF), "--size", "32", "--frames", "1",
+                 "--out", str(tmp_path / "dir.mp4")]) == 2
+    assert f"cannot write {tmp_path / 'dir.mp4'}" in capsys.readouterr().err
+
+
+def test_names_with_brackets_are_printed_as_written(tmp_path, capsys):
+    def rename(g):
+        g["meta"]["name"] = "reef [v2]"
+        g["meta"]["description"] = "units: [/s] per frame"
+
+    p = _variant(tmp_path, "take [final].graph", rename=rename)
+    assert main(["info", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert "reef [v2]" in out and "units: [/s] per frame" in out
+    assert main(["render", str(p), "--size", "32", "--frames", "1",
+                 "--out", str(tmp_path / "out [a]")]) == 0
+    assert "out [a]" in capsys.readouterr().err
+
+
+def test_validate_reports_what_render_and_export_would_refuse(tmp_path, capsys):
+    def dup(g):
+        g["nodes"].append(dict(g["nodes"][0]))
+
+    def reserved(g):
+        g["published"][0]["name"] = "width"
+
+    assert main(["validate", str(_variant(tmp_path, "d.graph", dup=dup))]) == 1
+    assert "node id used twice" in capsys.readouterr().out
+    assert main(["validate", str(_variant(tmp_path, "r.graph", reserved=reserved))]) == 0
+    out = capsys.readouterr().out
+    assert "warning: export to Scope would fail" in out and "'width'" in out
