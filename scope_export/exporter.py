@@ -252,6 +252,13 @@ def resolve_loras(specs: list[str] | None, *, allow_incompatible: bool = False,
             entry.sha256 = sha256_of(p)
             entry.path = str(p.resolve())
         entries.append(entry)
+    seen: dict[str, str] = {}
+    for e, spec in zip(entries, specs or []):
+        if e.filename in seen:
+            raise lora_mod.LoraError(
+                f"LoRAs {seen[e.filename]} and {spec} would both be named {e.filename!r} in the "
+                "workflow (Scope finds LoRAs by their name in its LoRA folder); rename one")
+        seen[e.filename] = spec
     return entries, warnings
 
 

@@ -113,6 +113,8 @@ def read_header(path: str | os.PathLike) -> tuple[dict, int, int]:
             continue
         try:
             dtype, shape, (a, b) = info["dtype"], info["shape"], info["data_offsets"]
+            if not all(type(x) is int for x in (a, b)):
+                raise TypeError("data_offsets must be whole numbers")
             need = _DTYPE_BYTES.get(dtype)
             count = 1
             for d in shape:
@@ -192,13 +194,19 @@ def infer_base(shapes: dict[str, list[int]]) -> tuple[str | None, int | None]:
 def parse_spec(spec: str) -> tuple[str, float]:
     """``PATH[:SCALE]`` -> (path, scale); a Windows drive colon is not a scale."""
     path, scale = spec, 1.0
-    if ":" in spec:
+    if ":" in spec and not Path(spec).expanduser().exists():
         head, tail = spec.rsplit(":", 1)
         try:
             scale = float(tail)
             path = head
         except ValueError:
+            # "C:\\loras\\x.safetensors" is a Windows path; "x.safetensors:abc" a bad scale
+            if head and len(head) > 1 and not any(c in tail for c in "/\\"):
+                raise LoraError(f"LoRA {head}: scale {tail!r} is not a number "
+                                "(PATH[:SCALE], e.g. style.safetensors:0.8)") from None
             path, scale = spec, 1.0
+        if scale != scale or scale in (float("inf"), float("-inf")):
+            raise LoraError(f"LoRA {path}: scale {tail!r} is not a number")
     if not path:
         raise LoraError(f"LoRA spec {spec!r}: missing path")
     if not -10.0 <= scale <= 10.0:

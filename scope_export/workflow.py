@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,12 +47,16 @@ class LoraEntry:
 
 
 def relative_to_lora_dir(path: str | Path, lora_dir: Path) -> str | None:
-    """``path`` relative to the LoRA folder (POSIX), or None when it is not inside it."""
-    try:
-        return (Path(path).expanduser().resolve()
-                .relative_to(lora_dir.expanduser().resolve()).as_posix())
-    except (ValueError, OSError):
-        return None
+    """``path`` relative to the LoRA folder (POSIX), or None when it is not inside it.
+    The path as written counts first (a subfolder that is a symlink keeps its name),
+    then the path with links resolved."""
+    p, d = Path(path).expanduser(), lora_dir.expanduser()
+    for a, b in ((os.path.abspath(p), os.path.abspath(d)), (p.resolve(), d.resolve())):
+        try:
+            return Path(a).relative_to(b).as_posix()
+        except (ValueError, OSError):
+            continue
+    return None
 
 
 def filename_in_lora_dir(path: str | Path, lora_dir: Path) -> str:

@@ -82,3 +82,41 @@ def test_export_refuses_bad_loras(files, tmp_path, capsys, monkeypatch):
     assert "not found" in capsys.readouterr().err
     assert main(["export", str(g), "--out", str(out), "--lora", f"{files['1.3b']}:0.7",
                  "--allow-incompatible-lora"]) == 0
+
+
+def test_offsets_that_are_not_numbers_are_a_broken_file(tmp_path, capsys):
+    header = b'{"a": {"dtype": "F16", "shape": [2], "data_offsets": ["0", "4"]}}'
+    p = tmp_path / "offsets.safetensors"
+    p.write_bytes(len(header).to_bytes(8, "little") + header + b"\0" * 4)
+    r = lora.check(p)
+    assert not r.ok and "malformed" in r.error
+    assert main(["lora", "check", str(p)]) == 1
+    assert "BROKEN" in capsys.readouterr().out
+
+
+def test_a_scale_that_is_not_a_number_says_so(files):
+    with pytest.raises(lora.LoraError, match="scale 'abc' is not a number"):
+        lora.parse_spec(f"{files['14b']}:abc")
+    with pytest.raises(lora.LoraError, match="not a number"):
+        lora.parse_spec(f"{files['14b']}:nan")
+    assert lora.parse_spec(r"C:\loras\x.safetensors") == (r"C:\loras\x.safetensors", 1.0)
+
+
+def test_loras_are_named_as_found_in_the_lora_folder(tmp_path, monkeypatch):
+    from scope_export.exporter import resolve_loras
+
+    ldir = tmp_path / "lora"
+    ldir.mkdir()
+    (tmp_path / "shared").mkdir()
+    lora_14b(tmp_path / "shared" / "ink.safetensors")
+    (ldir / "styles").symlink_to(tmp_path / "shared")  # a linked subfolder
+    monkeypatch.setenv("DAYDREAM_SCOPE_LORA_DIR", str(ldir))
+    (entry,), warnings = resolve_loras([str(ldir / "styles" / "ink.safetensors")])
+    assert entry.filename == "styles/ink.safetensors" and not warnings
+    # two different files with one base name outside the folder would share a name
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = lora_14b(tmp_path / "a" / "w.safetensors")
+    b = lora_14b(tmp_path / "b" / "w.safetensors")
+    with pytest.raises(lora.LoraError, match="both be named 'w.safetensors'"):
+        resolve_loras([str(a), str(b)])
