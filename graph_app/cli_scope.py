@@ -24,6 +24,17 @@ def _e(text) -> str:
     return escape(str(text))
 
 
+def _vace_scale(text: str) -> float:
+    """argparse type: Krea's VACE context scale, a number in 0..2."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0.0 <= v <= 2.0:  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2, got {text}")
+    return v
+
+
 def _fail(msg: str, code: int = 2) -> int:
     print(f"error: {msg}", file=sys.stderr)
     return code
@@ -97,7 +108,7 @@ def add_subcommands(sub) -> None:
                         "path on the server or a git URL for remote servers)")
     p.add_argument("--quantization", choices=("none", "fp8_e4m3fn"), default="none",
                    help="Krea weights: fp8_e4m3fn for GPUs under 40 GB")
-    p.add_argument("--vace-context-scale", type=float, default=1.0,
+    p.add_argument("--vace-context-scale", type=_vace_scale, default=1.0,
                    help="how strongly the CA video steers Krea (0..2, default 1)")
     p.add_argument("--timeout", type=float, default=1200.0,
                    help="seconds to wait for the pipelines to load (default 1200)")
@@ -109,7 +120,7 @@ def add_subcommands(sub) -> None:
     p.add_argument("--lora-scale", action="append", default=[], metavar="PATH=SCALE",
                    help="runtime scale of a loaded runtime_peft LoRA (repeatable)")
     p.add_argument("--pipeline", help="cagraph pipeline id when several are installed")
-    p.add_argument("--vace-context-scale", type=float, default=1.0,
+    p.add_argument("--vace-context-scale", type=_vace_scale, default=1.0,
                    help="resent with LoRA updates (Scope's REST injects 1.0 otherwise)")
     p.set_defaults(fn=cmd_scope_set)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import socket
 import time
 import urllib.error
@@ -41,7 +42,11 @@ def normalise_url(url: str) -> str:
         raise ScopeError("--server is empty; expected e.g. http://127.0.0.1:8000")
     if "://" not in url:
         url = "http://" + url
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number in 0..65535
+    except ValueError as exc:
+        raise ScopeError(f"--server {url!r}: {exc}; expected http://HOST:PORT") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ScopeError(f"--server {url!r}: expected http://HOST:PORT")
     return url.rstrip("/")
@@ -462,11 +467,14 @@ def check_value(pid: str, name: str, raw: str, props: dict) -> Any:
             raise ScopeError(f"{pid}.{name}: expected true or false, got {raw!r}")
         return value
     if typ in ("number", "integer"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value)):
             raise ScopeError(f"{pid}.{name}: expected a number, got {raw!r}")
         lo, hi = prop.get("minimum"), prop.get("maximum")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise ScopeError(f"{pid}.{name}: {value:g} is outside {lo:g} .. {hi:g}")
+            rng = (f"{lo:g} .. {hi:g}" if lo is not None and hi is not None
+                   else f">= {lo:g}" if lo is not None else f"<= {hi:g}")
+            raise ScopeError(f"{pid}.{name}: {value:g} is outside {rng}")
         if typ == "integer":
             if float(value) != int(value):
                 raise ScopeError(f"{pid}.{name}: expected a whole number, got {raw!r}")

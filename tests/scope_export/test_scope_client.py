@@ -172,3 +172,26 @@ def test_set_addresses_the_running_pipeline_when_several_are_installed(tmp_path,
         assert main(["scope", "set", "--server", fake.url, "--pipeline", "cagraph-reef",
                      "speed=1"]) == 0
         assert fake.params[-1] == {"node_id": "cagraph-reef", "speed": 1.0}
+
+
+def test_check_value_refuses_non_numbers_and_open_ranges_print():
+    from scope_export.scope_client import ScopeError, check_value
+
+    props = {"seed": {"type": "integer", "minimum": 0, "ui": {"category": "input"}},
+             "speed": {"type": "number", "minimum": 0, "maximum": 8, "ui": {"category": "input"}}}
+    with pytest.raises(ScopeError, match=">= 0"):
+        check_value("p", "seed", "-1", props)
+    for raw in ("nan", "inf"):
+        with pytest.raises(ScopeError, match="expected a number"):
+            check_value("p", "speed", raw, props)
+    with pytest.raises(ScopeError, match="expected a number"):
+        check_value("p", "seed", "nan", props)
+    assert check_value("p", "seed", "12", props) == 12
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:abc", "http://127.0.0.1:99999"])
+def test_a_malformed_server_url_is_a_scope_error(url):
+    from scope_export.scope_client import ScopeError, normalise_url
+
+    with pytest.raises(ScopeError, match="--server"):
+        normalise_url(url)
