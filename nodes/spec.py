@@ -285,6 +285,13 @@ class Node:
         """Migrate params saved by an older version of this node type."""
         return params
 
+    @classmethod
+    def check_params(cls, params: dict) -> list[tuple[str, str]]:
+        """Problems between params that are each valid: ``(param, message)`` pairs,
+        reported as warnings (the node still runs).  ``params`` holds every param,
+        defaults filled in."""
+        return []
+
     # -- runtime ------------------------------------------------------------
     def memo(self, name: str, key: Any, build):
         """Return cached static work ``name``; rebuild it when ``key`` changes."""

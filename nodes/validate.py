@@ -22,17 +22,25 @@ def validate(graph: Graph, *, file: str | None = None) -> list[Issue]:
                 f"{nd.placeholder_reason} (kept as a placeholder)", node_id=nd.id,
                 node_type=nd.type)
             continue
+        ok = True
         for k, v in nd.params.items():
             try:
                 p = spec.param(k)
             except KeyError:
                 add(Code.UNKNOWN_PARAM, f"{spec.type_id} has no parameter '{k}'", node_id=nd.id,
                     node_type=nd.type, param=k)
+                ok = False
                 continue
             try:
                 p.coerce(v)
             except ValueError as exc:
                 add(Code.BAD_PARAM, str(exc), node_id=nd.id, node_type=nd.type, param=k)
+                ok = False
+        if ok:
+            full = {**spec.defaults(), **{k: spec.param(k).coerce(v) for k, v in nd.params.items()}}
+            for k, msg in spec.check_params(full):
+                add(Code.BAD_PARAM, msg, node_id=nd.id, node_type=nd.type, param=k,
+                    severity=Severity.WARNING)
 
     connected: dict[tuple[str, str], int] = {}
     for lk in graph.links:

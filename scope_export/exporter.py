@@ -14,6 +14,7 @@ import keyword
 import re
 import shutil
 import string
+import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -218,10 +219,22 @@ def _prepare_out(out: Path, module: str) -> None:
     if pyproject.exists() and MARKER not in pyproject.read_text("utf-8", errors="replace"):
         raise ExportError(f"--out {out}: holds a pyproject.toml that cagraph did not write; "
                           "choose an empty folder")
+    stale = [out / module, out / "build", out / "dist"]
+    if pyproject.exists():  # an earlier export here, maybe of another graph: drop its files
+        try:
+            old = tomllib.loads(pyproject.read_text("utf-8"))
+            packages = old["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+        except (tomllib.TOMLDecodeError, KeyError, TypeError):
+            packages = []
+        stale += [out / m for m in packages if isinstance(m, str) and re.fullmatch(
+            r"scope_cagraph_\w+", m)]
+        stale += list(out.glob("*.scope-workflow.json"))
     out.mkdir(parents=True, exist_ok=True)
-    for stale in (out / module, out / "build", out / "dist"):
-        if stale.is_dir():
-            shutil.rmtree(stale)
+    for p in stale:
+        if p.is_dir():
+            shutil.rmtree(p)
+        elif p.is_file():
+            p.unlink()
 
 
 def resolve_loras(specs: list[str] | None, *, allow_incompatible: bool = False,
@@ -317,7 +330,8 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
         pipeline_id_r=repr(names.pipeline_id), pipeline_name=names.pipeline_name,
         pipeline_name_r=repr(names.pipeline_name), class_prefix=names.class_prefix,
         description=graph.meta.description or f"Cellular-automata organism '{graph.meta.name}'",
-        height=height, width=width, grid_size=grid, fps=repr(fps), fps_max=repr(max(60.0, fps)),
+        height=height, width=width, grid_size=grid, grid_max=max(2048, grid), fps=repr(fps),
+        fps_max=repr(max(60.0, fps)),
         seed=int(graph.meta.seed),
     )
     values["description_r"] = repr(values["description"])

@@ -211,6 +211,15 @@ class Lenia(Engine):
     )
     default_seed = SeedRecipe("blobs", density=0.6)
 
+    @classmethod
+    def check_params(cls, params):
+        peaks, widths = params["peaks"], params["widths"]
+        if len(peaks) != len(widths):
+            n = min(len(peaks), len(widths))
+            return [("widths", f"{len(peaks)} shell peaks but {len(widths)} widths: each shell "
+                               f"needs one of each, so only the first {n} shell(s) are used")]
+        return []
+
     def prepare(self, ctx, params):
         peaks, widths = params["peaks"], params["widths"]
         nshell = min(len(peaks), len(widths))

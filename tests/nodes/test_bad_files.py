@@ -418,3 +418,14 @@ def test_seeds_above_32_bits_differ_and_low_seeds_keep_their_values():
     assert not np.array_equal(outs[0], outs[1])
     with pytest.raises(GraphError):
         Runtime(g, backend="numpy", size=32, seed=-1)
+
+
+def test_mismatched_lenia_shells_are_a_warning_that_names_the_param():
+    doc = base_doc()
+    node(doc, "engine")["params"].update(peaks=[0.5, 1.0, 0.7], widths=[0.15, 0.1])
+    g = nodes.loads(json.dumps(doc), source="shells.graph")  # it still runs
+    (issue,) = [i for i in nodes.validate(g, file="shells.graph") if i.node_id == "engine"]
+    assert issue.severity is nodes.Severity.WARNING and issue.param == "widths"
+    assert "3 shell peaks but 2 widths" in issue.message
+    node(doc, "engine")["params"]["widths"] = [0.15, 0.1, 0.2]
+    assert not [i for i in nodes.validate(nodes.loads(json.dumps(doc))) if i.node_id == "engine"]

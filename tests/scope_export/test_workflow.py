@@ -72,3 +72,36 @@ def test_a_graph_name_never_becomes_code(tmp_path, monkeypatch):
                            for n in tree.body), py
             if "graph '" in doc:
                 assert name.replace("\x7f", "") in doc.replace("\x7f", ""), (py, doc)
+
+
+def _grid_field(schema_py: Path) -> dict:
+    import ast
+
+    for node in ast.walk(ast.parse(schema_py.read_text())):
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "grid_size":
+            return {k.arg: ast.literal_eval(k.value) for k in node.value.keywords
+                    if k.arg in ("default", "ge", "le")}
+    raise AssertionError("no grid_size field")
+
+
+def test_the_plugin_accepts_the_graphs_own_grid(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYDREAM_SCOPE_LORA_DIR", str(tmp_path / "lora"))
+    for size in (16, 32, 4096):
+        doc = json.loads(GRAPH.read_text())
+        doc["meta"]["size"] = size
+        p = tmp_path / f"g{size}.graph"
+        p.write_text(json.dumps(doc))
+        res = export(p, tmp_path / f"pkg{size}")
+        f = _grid_field(res.out_dir / res.names.module / "schema.py")
+        assert f["default"] == size and f["ge"] <= size <= f["le"], f
+
+
+def test_exporting_another_graph_into_a_folder_replaces_the_earlier_export(tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setenv("DAYDREAM_SCOPE_LORA_DIR", str(tmp_path / "lora"))
+    out = tmp_path / "pkg"
+    export(GRAPH, out)
+    (out / "my_notes.txt").write_text("mine")
+    res = export(GRAPH.parent / "coral.graph", out)
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        "README.md", "pyproject.toml", res.names.module, res.workflow_path.name, "my_notes.txt"])
