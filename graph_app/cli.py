@@ -295,7 +295,23 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def _display_problem() -> str | None:
+    """Why Qt could not open a window here (it aborts the process instead of raising)."""
+    import os
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("the editor needs a display, and DISPLAY and WAYLAND_DISPLAY are unset (over SSH "
+            "use `ssh -X`; for a headless check set QT_QPA_PLATFORM=offscreen); `cagraph "
+            "render` works without one")
+
+
 def cmd_edit(args) -> int:
+    problem = _display_problem()
+    if problem:
+        raise CLIError(problem)
     try:
         from graph_app.editor import run
     except ImportError as exc:

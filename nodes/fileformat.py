@@ -170,7 +170,9 @@ def loads(text: str | bytes, *, source: str | None = None, strict: bool = True) 
                                f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
                                file=source)) from None
     except ValueError as exc:  # e.g. an integer literal longer than Python's 4300-digit limit
-        raise GraphError(Issue(Code.MALFORMED_JSON, f"invalid JSON: {exc}", file=source)) from None
+        msg = ("a number has more digits than any parameter can hold"
+               if "integer string conversion" in str(exc) else str(exc))
+        raise GraphError(Issue(Code.MALFORMED_JSON, f"invalid JSON: {msg}", file=source)) from None
     except RecursionError:
         raise GraphError(Issue(Code.MALFORMED_JSON, "JSON is nested too deeply",
                                file=source)) from None

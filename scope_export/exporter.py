@@ -9,6 +9,7 @@ a README and a ``.scope-workflow.json`` that chains it into Krea Realtime.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import keyword
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import nodes
+from nodes import fileformat
 from nodes.graph import Graph
 from nodes.spec import ParamType
 
@@ -87,6 +89,24 @@ class ExportResult:
     height: int
     loras: list[LoraEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    version: str = DEFAULT_VERSION  #: the plugin's version, ending in +g<build id>
+
+
+def build_id(graph: Graph, width: int, height: int, fps: float, names: Names) -> str:
+    """A digest of what an exported plugin runs: the graph (its layout left out), the
+    frame settings, the names and cagraph's own runtime and templates."""
+    h = hashlib.sha256()
+    doc = fileformat.to_dict(graph)
+    doc.pop("ui", None)
+    h.update(json.dumps(doc, sort_keys=True).encode())
+    h.update(repr((width, height, float(fps), names)).encode())
+    for pkg in ("nodes", "scope_export"):
+        root = Path(resources.files(pkg))
+        for f in sorted(root.rglob("*")):
+            if f.suffix in (".py", ".tmpl") and "__pycache__" not in f.parts:
+                h.update(f.relative_to(root).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:10]
 
 
 def slugify(text: str) -> str:
@@ -320,6 +340,10 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     except Exception as exc:
         raise ExportError(f"{src}: the graph does not run: {exc}") from None
 
+    # the plugin's version carries what it runs (PEP 440 local label), so a server that
+    # has another export of this graph (edited since, other size, older cagraph) can tell
+    version = f"{version}+g{build_id(graph, width, height, fps, names)}"
+
     out = Path(out_dir).expanduser().resolve()
     _prepare_out(out, names.module)
     pkg = out / names.module
@@ -371,4 +395,5 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
         "README.md.tmpl", **values, package_dir=str(out), folder_name=out.name,
         workflow_file=wf_path.name, graph_file=graph_path.name, lora_list=lora_list,
         param_table="\n".join(table)), "utf-8")
-    return ExportResult(out, names, wf_path, fields, width, height, lora_entries, warnings)
+    return ExportResult(out, names, wf_path, fields, width, height, lora_entries, warnings,
+                        version)

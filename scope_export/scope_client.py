@@ -114,9 +114,9 @@ class ScopeClient:
     def plugins(self) -> dict:
         return self.get("/api/v1/plugins") or {}
 
-    def install_plugin(self, package: str) -> dict:
+    def install_plugin(self, package: str, *, upgrade: bool = False) -> dict:
         return self.post("/api/v1/plugins", {"package": package, "editable": False,
-                                             "upgrade": False, "force": False, "pre": False},
+                                             "upgrade": upgrade, "force": False, "pre": False},
                          timeout=max(self.timeout, 600.0)) or {}
 
     def loras(self) -> list[dict]:
@@ -163,11 +163,21 @@ def _detail(raw: bytes) -> str:
 # -- plugin install -----------------------------------------------------------------------
 
 def ensure_plugin(client: ScopeClient, pipeline_id: str, dist_name: str, package_spec: str, *,
-                  progress: Progress, wait_s: float = 300.0, poll_s: float = 1.0) -> bool:
-    """Install the plugin when the server does not list ``pipeline_id``; True if installed."""
-    if pipeline_id in client.schemas():
-        progress(f"{pipeline_id} is already installed on {client.server}")
-        return False
+                  progress: Progress, wait_s: float = 300.0, poll_s: float = 1.0,
+                  version: str | None = None) -> bool:
+    """Install the plugin when the server does not list ``pipeline_id``, or lists it at
+    another ``version`` (another export of the graph: edited since, other frame size,
+    older cagraph); True if installed."""
+    have = client.schemas().get(pipeline_id)
+    upgrade = False
+    if have is not None:
+        installed = have.get("version")
+        if version is None or installed is None or installed == version:
+            progress(f"{pipeline_id} is already installed on {client.server}")
+            return False
+        progress(f"{pipeline_id} on {client.server} is another export ({installed}); "
+                 f"replacing it with this one ({version})")
+        upgrade = True
     info = client.plugins()
     failed = [f for f in info.get("failed_plugins", []) or []
               if f.get("package_name") == dist_name]
@@ -176,15 +186,17 @@ def ensure_plugin(client: ScopeClient, pipeline_id: str, dist_name: str, package
         progress(f"{dist_name} failed to load before ({f.get('error_type')}: "
                  f"{f.get('error_message')}); reinstalling")
     progress(f"installing {dist_name} from {package_spec} ...")
-    res = client.install_plugin(package_spec)
+    res = client.install_plugin(package_spec, upgrade=upgrade)
     if res and res.get("success") is False:
         raise ScopeError(f"Scope server {client.server}: installing {package_spec} failed: "
                          f"{res.get('message')}")
     # Scope restarts (or re-fires the hooks) after an install: wait for the pipeline
     deadline = time.monotonic() + wait_s
+    now = None
     while True:
         try:
-            if pipeline_id in client.schemas():
+            now = client.schemas().get(pipeline_id)
+            if now is not None and (version is None or now.get("version") in (None, version)):
                 progress(f"{pipeline_id} is registered")
                 return True
             failed = [f for f in client.plugins().get("failed_plugins", []) or []
@@ -196,7 +208,9 @@ def ensure_plugin(client: ScopeClient, pipeline_id: str, dist_name: str, package
         except ScopeUnreachable:
             pass  # the server is restarting
         if time.monotonic() > deadline:
-            raise ScopeError(f"Scope server {client.server}: {pipeline_id} did not appear "
+            what = "did not appear" if now is None else \
+                f"still runs {now.get('version')} (restart Scope to load {version})"
+            raise ScopeError(f"Scope server {client.server}: {pipeline_id} {what} "
                              f"{wait_s:.0f}s after installing {package_spec}")
         time.sleep(poll_s)
 
@@ -319,9 +333,9 @@ def launch(client: ScopeClient, *, pipeline_id: str, dist_name: str, package_spe
            prompt: str, ca_params: dict | None = None, quantization: str | None = None,
            vace_context_scale: float = 1.0, progress: Progress = print,
            load_timeout_s: float = 1200.0, poll_s: float = 1.0,
-           install_wait_s: float = 300.0) -> dict:
+           install_wait_s: float = 300.0, plugin_version: str | None = None) -> dict:
     ensure_plugin(client, pipeline_id, dist_name, package_spec, progress=progress,
-                  wait_s=install_wait_s, poll_s=poll_s)
+                  wait_s=install_wait_s, poll_s=poll_s, version=plugin_version)
     if KREA_ID not in client.schemas():
         raise ScopeError(f"Scope server {client.server} has no {KREA_ID} pipeline (it is only "
                          "registered on a machine with a CUDA GPU)")
@@ -395,7 +409,7 @@ def launch_graph(client: ScopeClient, graph_path: str | Path, *, out: str | Path
            loras=server_loras, merge_mode=merge_mode,
            prompt=prompt or default_prompt(names.slug), quantization=quantization,
            vace_context_scale=vace_context_scale, progress=progress,
-           load_timeout_s=load_timeout_s)
+           load_timeout_s=load_timeout_s, plugin_version=res.version)
     return res
 
 

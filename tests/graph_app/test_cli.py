@@ -193,3 +193,11 @@ def test_validate_reports_what_render_and_export_would_refuse(tmp_path, capsys):
     assert main(["validate", str(_variant(tmp_path, "r.graph", reserved=reserved))]) == 0
     out = capsys.readouterr().out
     assert "warning: export to Scope would fail" in out and "'width'" in out
+
+
+def test_edit_without_a_display_says_so(monkeypatch, capsys):
+    monkeypatch.setattr("sys.platform", "linux")
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["edit"]) == 2  # Qt would abort the process instead
+    assert "needs a display" in capsys.readouterr().err

@@ -429,3 +429,10 @@ def test_mismatched_lenia_shells_are_a_warning_that_names_the_param():
     assert "3 shell peaks but 2 widths" in issue.message
     node(doc, "engine")["params"]["widths"] = [0.15, 0.1, 0.2]
     assert not [i for i in nodes.validate(nodes.loads(json.dumps(doc))) if i.node_id == "engine"]
+
+
+def test_a_number_too_long_for_python_is_a_plain_message(bad):
+    text = json.dumps(base_doc()).replace('"mu": 0.15', '"mu": ' + "9" * 5000)
+    err, _ = bad(text)
+    msg = one(err, Code.MALFORMED_JSON).message
+    assert "more digits" in msg and "sys." not in msg

@@ -31,17 +31,18 @@ def fast_polls(monkeypatch):
     monkeypatch.setattr(scope_client, "launch", quick)
 
 
-def amoeba_schema(tmp_path):
+def amoeba_schema(tmp_path, **export_kw):
+    """The schema Scope lists once the export (with these options) is installed."""
     from scope_export.exporter import export
 
-    res = export(GRAPH, tmp_path / "schema_src")
+    res = export(GRAPH, tmp_path / "schema_src", **export_kw)
     props = {f.name: {"type": {"float": "number", "int": "integer", "bool": "boolean",
                                "enum": "string"}[f.kind], "default": f.default,
                       "ui": {"category": "input"},
                       **({"minimum": f.ge, "maximum": f.le} if f.ge is not None else {}),
                       **({"enum": list(f.choices)} if f.choices else {})} for f in res.fields}
     props["height"] = {"type": "integer", "ui": {"category": "configuration"}}
-    return {"id": PID, "config_schema": {"properties": props}}
+    return {"id": PID, "version": res.version, "config_schema": {"properties": props}}
 
 
 def test_launch_installs_loads_and_starts(tmp_path, capsys):
@@ -49,7 +50,7 @@ def test_launch_installs_loads_and_starts(tmp_path, capsys):
     server_path = "/workspace/models/lora/style.safetensors"
     with FakeScope(loras=[server_path]) as fake:
         out = tmp_path / "plugin"
-        fake.installable[str(out.resolve())] = {PID: amoeba_schema(tmp_path)}
+        fake.installable[str(out.resolve())] = {PID: amoeba_schema(tmp_path, size="512x512")}
         rc = main(["scope", "launch", str(GRAPH), "--server", fake.url, "--out", str(out),
                    "--lora", f"{big}:0.8", "--lora-merge-mode", "runtime_peft",
                    "--size", "512x512", "--prompt", "glowing jellyfish"])
@@ -86,6 +87,30 @@ def test_launch_skips_install_when_present(tmp_path):
                      "--out", str(tmp_path / "p")]) == 0
         assert ("POST", "/api/v1/plugins") not in [(m, p) for m, p, _ in fake.requests]
         assert "loras" not in fake.loaded["pipelines"][1]["load_params"]
+
+
+def test_launch_replaces_another_export_of_the_graph(tmp_path, capsys):
+    old = amoeba_schema(tmp_path)
+    new = dict(old)
+    old["version"] = "1.0.0+g0000000000"  # e.g. the graph before the artist's last edits
+    with FakeScope(installed={PID: old}) as fake:
+        out = tmp_path / "p"
+        fake.installable[str(out.resolve())] = {PID: new}
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url, "--out",
+                     str(out)]) == 0
+        install = [b for m, p, b in fake.requests if (m, p) == ("POST", "/api/v1/plugins")]
+        assert len(install) == 1 and install[0]["upgrade"] is True
+        assert "1.0.0+g0000000000" in capsys.readouterr().out  # said what it replaces
+        assert fake.schemas[PID]["version"] == new["version"]
+
+
+def test_launch_says_when_scope_keeps_running_the_old_export(tmp_path, capsys, monkeypatch):
+    old = amoeba_schema(tmp_path)
+    old["version"] = "1.0.0+g0000000000"
+    with FakeScope(installed={PID: old}) as fake:  # installs, but never reloads it
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url, "--out",
+                     str(tmp_path / "p")]) == 2
+        assert "still runs 1.0.0+g0000000000 (restart Scope" in capsys.readouterr().err
 
 
 def test_launch_local_lora_on_loopback(tmp_path):

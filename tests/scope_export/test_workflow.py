@@ -23,7 +23,8 @@ def test_workflow_chains_ca_into_krea(tmp_path, monkeypatch):
     ca, krea = wf["pipelines"]
     assert ca["role"] == "preprocessor" and ca["pipeline_id"] == "cagraph-amoeba"
     assert ca["source"] == {"type": "local", "plugin_name": "scope-cagraph-amoeba",
-                           "plugin_version": "1.0.0", "package_spec": str(res.out_dir)}
+                           "plugin_version": res.version, "package_spec": str(res.out_dir)}
+    assert res.version.startswith("1.0.0+g") and ca["pipeline_version"] == res.version
     assert ca["params"]["fps"] == 24 and ca["params"]["width"] == 832
     assert krea["role"] == "main" and krea["pipeline_id"] == "krea-realtime-video"
     assert krea["source"] == {"type": "builtin"}
@@ -105,3 +106,18 @@ def test_exporting_another_graph_into_a_folder_replaces_the_earlier_export(tmp_p
     res = export(GRAPH.parent / "coral.graph", out)
     assert sorted(p.name for p in out.iterdir()) == sorted([
         "README.md", "pyproject.toml", res.names.module, res.workflow_path.name, "my_notes.txt"])
+
+
+def test_the_plugin_version_follows_what_it_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYDREAM_SCOPE_LORA_DIR", str(tmp_path / "lora"))
+    a = export(GRAPH, tmp_path / "a").version
+    doc = json.loads(GRAPH.read_text())
+    doc["ui"] = {"nodes": {}}  # layout only: the same plugin
+    same = tmp_path / "same.graph"
+    same.write_text(json.dumps(doc))
+    assert export(same, tmp_path / "b").version == a
+    doc["nodes"][0]["params"]["speed"] = 2.0  # an edit: another plugin
+    edited = tmp_path / "edited.graph"
+    edited.write_text(json.dumps(doc))
+    assert export(edited, tmp_path / "c").version != a
+    assert export(GRAPH, tmp_path / "d", size="832x480").version != a
