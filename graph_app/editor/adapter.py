@@ -36,6 +36,10 @@ from .document import Document, node_pos  # noqa: E402
 MIME_PREFIX = "cagraph-node:"
 
 
+#: a node drawn narrower than this on screen loses its labels (NodeGraphQt's proxy mode)
+MIN_NODE_SCREEN_PX = 84.0
+
+
 class CgNode(BaseNode):
     """Every known node type is this one class with ports added from its spec."""
 
@@ -487,6 +491,19 @@ class Canvas(QtCore.QObject):
         v._update_scene()
         if v.get_zoom() > 0.0:  # never magnify past 1:1, just centre
             v.reset_zoom(rect.center())
+            return
+        # NodeGraphQt draws a node narrower than ~70 screen px as a blank box (no title, no
+        # port names): rather than fit a wide graph that small, zoom to readable nodes
+        # around its centre (pan or F to see the rest)
+        widths = sorted(n.view.width for n in nodes)
+        scale = v.transform().m11()
+        need = MIN_NODE_SCREEN_PX / max(widths[len(widths) // 2], 1.0)
+        if scale < need:
+            vp = v.viewport().rect()
+            c = rect.center()
+            w, h = vp.width() / need, vp.height() / need
+            v._scene_range = QtCore.QRectF(c.x() - w / 2, c.y() - h / 2, w, h)
+            v._update_scene()
 
     def auto_layout(self) -> None:
         """Lay the graph out by rank, left to right; one undo step."""

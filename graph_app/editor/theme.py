@@ -71,6 +71,7 @@ QToolButton {{ background: transparent; border: 1px solid transparent; border-ra
     padding: 3px 8px; color: {TEXT}; }}
 QToolButton:hover {{ background: {PANEL_2}; border-color: {BORDER}; }}
 QToolButton:checked {{ background: #24415c; border-color: {ACCENT}; }}
+QToolButton:disabled, QPushButton:disabled, QMenu::item:disabled {{ color: #4d5360; }}
 QPushButton {{ background: {PANEL_2}; border: 1px solid {BORDER}; border-radius: 4px;
     padding: 4px 10px; }}
 QPushButton:hover {{ border-color: {ACCENT}; }}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -731,3 +732,17 @@ def test_scope_launch_from_the_editor_then_edits_follow(make_window, qtbot, tmp_
         win.doc.set_param("engine", "mu", 0.2)
         qtbot.wait(300)
         assert len(fake.params) == n
+
+
+def test_framing_a_wide_graph_keeps_node_labels_readable(make_window, qtbot):
+    from graph_app.editor.adapter import MIN_NODE_SCREEN_PX
+
+    win = make_window(str(Path(__file__).resolve().parents[2] / "graphs" / "amoeba.graph"))
+    win.resize(900, 600)
+    win.show()
+    qtbot.waitExposed(win)
+    win.canvas.frame_all()
+    v = win.canvas.viewer
+    widths = sorted(n.view.width for n in win.canvas._view.values())
+    on_screen = widths[len(widths) // 2] * v.transform().m11()
+    assert on_screen >= MIN_NODE_SCREEN_PX - 1  # NodeGraphQt blanks nodes under ~70 px
