@@ -240,20 +240,29 @@ class Lenia(Engine):
 class SmoothLife(Engine):
     type_id = "engine.smoothlife"
     title = "SmoothLife"
+    # v2: defaults that stay alive on their own (the 'sl_elastic' preset's rule); v1's
+    # sparse rule died without life support, so a freshly added engine showed black
+    version = 2
     doc = ("Rafler's SmoothLife: inner disk radius ri (filling m), annulus to ra (neighbourhood "
            "n); birth interval [b1, b2], survival [d1, d2]; A += dt (2 S(n, m) - 1).")
     params = (
-        F("ri", 4.0, 1.0, 40.0, label="Inner radius (px @512)", structural=True),
-        F("ra", 12.0, 3.0, 120.0, label="Outer radius (px @512)", structural=True),
-        F("b1", 0.278, 0.05, 0.6, label="Birth"),
-        F("b2", 0.365, 0.05, 0.7, label="Spread"),
-        F("d1", 0.267, 0.05, 0.7, label="Survive low"),
-        F("d2", 0.445, 0.05, 0.9, label="Survive"),
-        F("alpha_n", 0.028, 0.002, 0.2, label="Sharpness n"),
-        F("alpha_m", 0.147, 0.01, 0.5, label="Sharpness m"),
-        F("dt", 0.1, 0.005, 1.0),
+        F("ri", 9.0, 1.0, 40.0, label="Inner radius (px @512)", structural=True),
+        F("ra", 27.0, 3.0, 120.0, label="Outer radius (px @512)", structural=True),
+        F("b1", 0.21, 0.05, 0.6, label="Birth"),
+        F("b2", 0.33, 0.05, 0.7, label="Spread"),
+        F("d1", 0.21, 0.05, 0.7, label="Survive low"),
+        F("d2", 0.5, 0.05, 0.9, label="Survive"),
+        F("alpha_n", 0.02, 0.002, 0.2, label="Sharpness n"),
+        F("alpha_m", 0.13, 0.01, 0.5, label="Sharpness m"),
+        F("dt", 0.12, 0.005, 1.0),
         *WARMUP,
     )
+    V1_DEFAULTS = {"ri": 4.0, "ra": 12.0, "b1": 0.278, "b2": 0.365, "d1": 0.267, "d2": 0.445,
+                   "alpha_n": 0.028, "alpha_m": 0.147, "dt": 0.1}
+
+    @classmethod
+    def upgrade_params(cls, params, from_version):
+        return {**cls.V1_DEFAULTS, **params} if from_version < 2 else params
     default_seed = SeedRecipe("blobs", density=0.6, count=10, radius=0.1, scatter=0.25,
                               combine="max", noise=0.03)
     cluster_disc = True
@@ -286,16 +295,32 @@ class SmoothLife(Engine):
 class MNCA(Engine):
     type_id = "engine.mnca"
     title = "MNCA"
+    version = 2  # v2: the 'mnca_worm' rule as defaults (v1's died on its own)
     doc = ("Multi-neighbourhood CA: ring kernels (r_in, r_out); each ring votes +delta when its "
            "average lies inside its [low, high] rule, else -delta.")
     params = (
-        L("rings", ((0, 5), (8, 15)), 0.0, 120.0, item_size=2, max_items=4,
+        L("rings", ((0, 3), (5, 10), (12, 18)), 0.0, 120.0, item_size=2, max_items=4,
           label="Rings (r_in, r_out px @512)"),
-        L("rules", ((0.20, 0.26), (0.26, 0.46)), 0.0, 1.0, item_size=2, max_items=4,
-          label="Rules (low, high)", structural=False),
-        F("delta", 0.05, 0.001, 0.2, label="Force (delta)"),
+        L("rules", ((0.18, 0.38), (0.12, 0.40), (0.04, 0.18)), 0.0, 1.0, item_size=2,
+          max_items=4, label="Rules (low, high)", structural=False),
+        F("delta", 0.045, 0.001, 0.2, label="Force (delta)"),
         *WARMUP,
     )
+    V1_DEFAULTS = {"rings": [[0.0, 5.0], [8.0, 15.0]], "rules": [[0.20, 0.26], [0.26, 0.46]],
+                   "delta": 0.05}
+
+    @classmethod
+    def upgrade_params(cls, params, from_version):
+        return {**cls.V1_DEFAULTS, **params} if from_version < 2 else params
+
+    @classmethod
+    def check_params(cls, params):
+        rings, rules = params["rings"], params["rules"]
+        if len(rings) != len(rules):
+            n = min(len(rings), len(rules))
+            return [("rules", f"{len(rings)} rings but {len(rules)} rules: each ring needs its "
+                              f"rule, so only the first {n} ring(s) take part")]
+        return []
     default_seed = SeedRecipe("blobs", density=0.6, count=12, radius=1 / 7, scatter=0.28)
 
     def prepare(self, ctx, params):
@@ -328,19 +353,25 @@ class MNCA(Engine):
 class GrayScott(Engine):
     type_id = "engine.grayscott"
     title = "Gray-Scott"
+    version = 2  # v2: the 'reef' feed/kill as defaults (v1's F 0.055, k 0.062 died out)
     doc = ("Reaction-diffusion: U + 2V -> 3V with feed F and kill k, 9-point Laplacian, "
            "explicit Euler substeps (dt = 1). Link a Feed Ramp to 'feed_map' to contain it.")
     inputs = ENGINE_INPUTS + (
         Port("feed_map", Kind.FIELD, optional=True, doc="per-pixel feed multiplier"),)
     outputs = (Port("field", Kind.FIELD, doc="V (activator)"), Port("u", Kind.FIELD))
     params = (
-        F("feed", 0.055, 0.005, 0.1, label="Feed (F)"),
-        F("kill", 0.062, 0.03, 0.08, label="Kill (k)"),
+        F("feed", 0.037, 0.005, 0.1, label="Feed (F)"),
+        F("kill", 0.06, 0.03, 0.08, label="Kill (k)"),
         F("du", 0.21, 0.02, 1.0, label="Diffusion U"),
         F("dv", 0.105, 0.01, 0.6, label="Diffusion V"),
-        I("substeps", 2, 1, 16),
+        I("substeps", 4, 1, 16),
         *WARMUP,
     )
+    V1_DEFAULTS = {"feed": 0.055, "kill": 0.062, "substeps": 2}
+
+    @classmethod
+    def upgrade_params(cls, params, from_version):
+        return {**cls.V1_DEFAULTS, **params} if from_version < 2 else params
     default_seed = SeedRecipe("superdisc", density=1.0, radius=0.15)
 
     def init_world(self, ctx, host):

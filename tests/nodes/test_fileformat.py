@@ -178,6 +178,12 @@ def test_from_dict_and_schema():
     assert (old_out["version"], new_out["version"]) == (1, 2)
     assert new_out["params"] == {**old_out["params"], "fit": "stretch"}
     old_out.update(version=2, params=new_out["params"])
+    # and the Gray-Scott v1 node comes back as v2 with the same params (all were saved)
+    old_gs = next(n for n in doc["nodes"] if n["type"] == "engine.grayscott")
+    new_gs = next(n for n in back["nodes"] if n["type"] == "engine.grayscott")
+    assert (old_gs["version"], new_gs["version"]) == (1, 2)
+    assert new_gs["params"] == old_gs["params"]
+    old_gs["version"] = 2
     assert back == doc
     assert to_dict(from_dict(back)) == back
     schema = json_schema()

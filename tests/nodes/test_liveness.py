@@ -50,3 +50,45 @@ def test_warmup_never_blocks():
         rt.reset()
         rt.step()
         assert eng.state["warm_done"] == per_frame, "warm-up restarts with the organism"
+
+
+@pytest.mark.parametrize("engine", ["engine.lenia", "engine.smoothlife", "engine.mnca",
+                                    "engine.grayscott"])
+@pytest.mark.parametrize("size", [64, 256])
+def test_a_freshly_added_engine_is_alive(engine, size):
+    """What an artist sees on dropping an engine with its defaults, no life support:
+    a living, moving field, not black (v1 defaults of three engines died out)."""
+    import numpy as np
+
+    import nodes
+
+    g = nodes.Graph()
+    g.add_node(engine, "e")
+    g.add_node("colour.gray", "gray")
+    g.add_node("out.output", "out")
+    g.connect("e", "field", "gray", "field")
+    g.connect("gray", "rgb", "out", "rgb")
+    rt = nodes.Runtime(g, backend="numpy", size=size, seed=0)
+    for _ in range(150):
+        rt.step()
+    a = np.array(rt.value("e", "field"))
+    rt.step()
+    b = np.asarray(rt.value("e", "field"))
+    assert a.max() > 0.2, f"{engine} at {size}: died out (max {a.max():.3g})"
+    assert np.abs(b - a).mean() > 1e-5, f"{engine} at {size}: frozen"
+
+
+def test_v1_engine_defaults_are_kept_for_files_that_relied_on_them():
+    import json
+
+    import nodes
+
+    doc = {"format": "cagraph", "format_version": 2, "meta": {"size": 64}, "nodes": [
+        {"id": "gs", "type": "engine.grayscott", "version": 1, "params": {"du": 0.2}},
+        {"id": "mn", "type": "engine.mnca", "version": 1, "params": {}},
+        {"id": "sl", "type": "engine.smoothlife", "version": 1, "params": {"ri": 5.0}}]}
+    g = nodes.loads(json.dumps(doc))
+    assert g.nodes["gs"].params == {"feed": 0.055, "kill": 0.062, "substeps": 2, "du": 0.2}
+    assert g.nodes["mn"].params["rules"] == [[0.2, 0.26], [0.26, 0.46]]
+    assert g.nodes["sl"].params["ri"] == 5.0 and g.nodes["sl"].params["b1"] == 0.278
+    assert all(nd.version == 2 for nd in g.nodes.values())

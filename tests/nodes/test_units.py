@@ -141,7 +141,8 @@ def test_uniform_field_smoothlife_closed_form(make_ctx):
 @pytest.mark.parametrize("value,expected", [(0.23, 0.23), (0.5, 0.4), (0.3, 0.3), (0.05, 0.0)])
 def test_uniform_field_mnca_votes(make_ctx, value, expected):
     ctx = make_ctx(64)
-    node, p = _start(MNCA, ctx, value, delta=0.05)  # rules (0.20, 0.26), (0.26, 0.46)
+    node, p = _start(MNCA, ctx, value, delta=0.05, rings=((0, 5), (8, 15)),
+                     rules=((0.20, 0.26), (0.26, 0.46)))
     node.process(ctx, {}, p)
     A = np.asarray(node.state["A"])
     assert A.std() < 1e-6
