@@ -70,10 +70,14 @@ class Runtime:
         if not 0 <= self.seed <= 2**63 - 1:
             raise GraphError(Issue(Code.BAD_PARAM, f"seed {self.seed} must be between 0 and "
                                    "2**63 - 1", file=source))
-        self.fps = float(fps or m.fps)
+        self.fps = float(m.fps if fps is None else fps)
+        if not 1.0 <= self.fps <= 240.0:  # also refuses NaN
+            raise GraphError(Issue(Code.BAD_PARAM, f"fps {self.fps:g} must be between 1 and "
+                                   "240", file=source))
         self.ctx = Context(self.be, self.size, self.width, self.height, self.fps,
                            dt=1.0 / self.fps)
         self.frame = 0
+        self._clock = (0.0, 0)  # (time, frame) since when the clock runs at 1 / fps
         self.values: dict[tuple[str, str], Any] = {}
         self._prev_values: dict[tuple[str, str], Any] = {}
         self._instances: dict[str, Node] = {}
@@ -179,7 +183,10 @@ class Runtime:
             if sig is None:
                 continue
             p = cls.param(name)
-            v = min(max(float(sig), p.min), p.max)
+            v = float(sig)
+            if v != v:  # NaN (e.g. inf - inf upstream): the param keeps its own value
+                continue
+            v = min(max(v, p.min), p.max)
             params[name] = int(round(v)) if p.type is ParamType.INT else v
         return params
 
@@ -191,9 +198,29 @@ class Runtime:
         self.values.clear()
         self._prev_values.clear()
         self.frame = 0
+        self._clock = (0.0, 0)
+
+    def set_fps(self, fps: float) -> None:
+        """Change the rate frames are delivered at.  The simulation clock (LFO time, the
+        Step Scheduler's steps per second) follows it, so the organism keeps its speed in
+        wall-clock time: a higher rate is smoother, not faster."""
+        fps = float(fps)
+        if not 1.0 <= fps <= 240.0:  # also refuses NaN
+            raise GraphError(Issue(Code.BAD_PARAM, f"fps {fps:g} must be between 1 and 240",
+                                   file=self.source))
+        if fps == self.fps:
+            return
+        ctx = self.ctx
+        self._clock = (self._clock[0] + (self.frame - self._clock[1]) * ctx.dt, self.frame)
+        self.fps = ctx.fps = fps
+        ctx.dt = 1.0 / fps
 
     def reseed(self, seed: int) -> None:
-        self.seed = int(seed)
+        seed = int(seed)
+        if not 0 <= seed <= 2**63 - 1:
+            raise GraphError(Issue(Code.BAD_PARAM, f"seed {seed} must be between 0 and "
+                                   "2**63 - 1", file=self.source))
+        self.seed = seed
         for nid, inst in self._instances.items():
             new_seed = node_seed(self.seed, nid)
             if new_seed != inst.seed:
@@ -204,10 +231,12 @@ class Runtime:
         self.reset()
 
     def step(self):
-        """Evaluate one frame; returns the Output node's RGB (backend array) or None."""
+        """Evaluate one frame; returns the Output node's RGB (a backend array the next
+        step overwrites: :meth:`output_host` gives a copy to keep) or None."""
         ctx = self.ctx
         ctx.frame = self.frame
-        ctx.time = self.frame * ctx.dt
+        t0, f0 = self._clock
+        ctx.time = t0 + (self.frame - f0) * ctx.dt  # frame * dt unless the rate changed
         values = self.values
         prof = self.profile
         for step in self._plan:
@@ -239,9 +268,13 @@ class Runtime:
         return self._output is not None
 
     def output_host(self):
-        """The last frame's output as a host float32 (H, W, 3) array."""
+        """The last frame's output as a host float32 (H, W, 3) array of its own (the
+        runtime's buffers are reused next frame, so a kept frame must not share them)."""
         rgb = self.values.get(self._output) if self._output else None
-        return None if rgb is None else self.be.to_host(rgb)
+        if rgb is None:
+            return None
+        host = self.be.to_host(rgb)
+        return host.copy() if host is rgb else host  # NumPy: the buffer itself
 
     def value(self, node_id: str, port: str):
         return self.values.get((node_id, port))

@@ -131,7 +131,12 @@ class Engine(Node):
         if A is None or A.shape != (ctx.size, ctx.size):
             self._start(ctx, inputs.get("seed"))
         steps = inputs.get("steps")
-        n = 1 if steps is None else max(0, int(steps))
+        if steps is None:
+            n = 1
+        else:  # fractions accumulate: 0.5 steps a frame is one step every other frame
+            carry = self.state.get("step_carry", 0.0) + (float(steps) if steps > 0 else 0.0)
+            n = int(carry)
+            self.state["step_carry"] = carry - n
         n += self._warmup_steps(params)
         flow, contain, perturb = inputs.get("flow"), inputs.get("contain"), inputs.get("perturb")
         self.prepare(ctx, params)
@@ -169,7 +174,10 @@ class Engine(Node):
 
     def _warmup_steps(self, params) -> int:
         """Extra steps on the first frames after a (re)start, spread so nothing blocks."""
-        total, frames = params.get("warmup", 0), max(1, params.get("warmup_frames", 1))
+        # the amounts in force at the (re)start: editing them mid-run applies at the next
+        # restart instead of fast-forwarding a running organism
+        total = self.state.setdefault("warm_total", params.get("warmup", 0))
+        frames = self.state.setdefault("warm_frames", max(1, params.get("warmup_frames", 1)))
         done = self.state.get("warm_done", 0)
         if done >= total:
             return 0

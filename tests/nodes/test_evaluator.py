@@ -262,3 +262,35 @@ def test_profile_times_every_node_with_or_without_device_syncs():
     rt.step()
     assert Counting.syncs == len(rt.nodes)  # host issue time only: no more syncs
     assert all(v > 0 for v in rt.profile.values())
+
+
+def test_frame_rate_changes_smoothness_not_speed():
+    """The Step Scheduler's steps per second and LFO/clock time follow the delivered frame
+    rate: one second of frames is one second of organism at 30 or 60 fps."""
+    import nodes
+
+    g = nodes.Graph()
+    g.add_node("signal.scheduler", "sched", {"speed": 1.0, "sps": 30.0, "max_steps": 8})
+    g.add_node("signal.clock", "clock")
+    rt = nodes.Runtime(g, backend="numpy", size=16, fps=30.0)
+    total30 = 0
+    for _ in range(30):  # one second at 30 fps
+        rt.step()
+        total30 += rt.value("sched", "steps")
+    t30 = rt.value("clock", "time")
+    rt2 = nodes.Runtime(g, backend="numpy", size=16, fps=30.0)
+    for _ in range(15):  # half a second at 30 fps, then half a second at 60
+        rt2.step()
+    first = rt2.value("clock", "time")
+    rt2.set_fps(60.0)
+    total = 0
+    for _ in range(30):
+        rt2.step()
+        total += rt2.value("sched", "steps")
+    assert total30 == 30 and total == pytest.approx(15, abs=1)
+    assert rt2.value("clock", "time") == pytest.approx(t30, abs=1 / 30)
+    assert rt2.value("clock", "time") > first  # continuous, no jump back
+    with pytest.raises(nodes.GraphError):
+        rt2.set_fps(float("nan"))
+    with pytest.raises(nodes.GraphError):
+        rt2.reseed(-1)

@@ -42,6 +42,12 @@ def frame_np(out):
     return v.detach().cpu().numpy().copy(), str(v.dtype), str(v.device), tuple(v.shape)
 
 
+def sturdy_kinds(cls):
+    import importlib
+
+    return importlib.import_module(cls.__module__).PUBLISHED
+
+
 def noise_kwargs():
     # what Scope sends besides our own fields: all must be ignored
     return {"prompts": [{"text": "x", "weight": 1}], "input_mode": "video", "noise_scale": 0.7,
@@ -73,6 +79,12 @@ for cls in registered:
             frames.append(f)
             info.append([dtype, dev, list(shape), float(f.min()), float(f.max())])
         rec["frames"] = info
+        # a returned frame is the caller's: Scope queues them (Krea samples 12 at once),
+        # so the next call must not write into it
+        kept = pipe()["video"]
+        snapshot = kept.detach().clone()
+        pipe()
+        rec["kept_frame_unchanged"] = bool(torch.equal(kept, snapshot))
         # init_cache restarts the organism
         restart, *_ = frame_np(pipe(init_cache=True))
         rec["restart_equals_first"] = bool(np.array_equal(restart, frames[0]))
@@ -103,6 +115,42 @@ for cls in registered:
         rec["seed_change_differs"] = not np.array_equal(s2, frames[0])
         np.savez(OUT / f"frames_{pid}.npz", *frames)
         if pid in PACED:
+            # what Scope (or a script over its REST API) may send: ignored, never raised
+            import logging
+
+            warned = []
+
+            class _Count(logging.Handler):
+                def emit(self, record):
+                    warned.append(record.getMessage())
+
+            logging.getLogger(cls.__module__).addHandler(_Count())
+            sturdy = cls(**{**schema_defaults, **load})
+            fnum = next(n for n, k in sturdy_kinds(cls).items() if k == "float")
+            raised = {}
+            for kw in ({"seed": float("inf")}, {"seed": -1}, {"seed": "7.5"},
+                       {"fps": float("nan")}, {"fps": 0}, {"fps": "abc"},
+                       {fnum: float("inf")}, {fnum: "1e400"}):
+                try:
+                    sturdy(**kw)
+                except Exception as exc:  # noqa: BLE001
+                    raised[repr(kw)] = repr(exc)
+            n0 = len(warned)
+            for _ in range(5):
+                sturdy(**{fnum: "abc"})
+            rec["sturdy"] = {"raised": raised, "seed": sturdy.seed, "fps": sturdy.fps,
+                             "warnings_for_5_same_bad": len(warned) - n0}
+            try:
+                cls(**{**schema_defaults, **load, "grid_size": 8208})
+                rec["sturdy"]["load_error"] = None
+            except ValueError as exc:
+                rec["sturdy"]["load_error"] = str(exc)
+            slow = cls(**{**schema_defaults, **load, "fps": 2.0})
+            slow()
+            slow()  # now due in 0.5 s
+            t0 = time.perf_counter()
+            slow(fps=60.0)
+            rec["sturdy"]["raise_fps_wait"] = time.perf_counter() - t0
             pace = cls(**{**schema_defaults, **load, "fps": 25.0})
             pace(init_cache=True)
             t0 = time.perf_counter()

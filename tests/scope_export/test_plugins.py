@@ -18,7 +18,7 @@ GRAPHS = sorted((ROOT / "graphs").glob("*.graph"))
 PACED = ("cagraph-amoeba",)  # as conftest.py
 
 STEMS = [g.stem for g in GRAPHS]
-H, W, GRID, SEED = 64, 96, 64, 7  # as plugin_check.py
+H, W, GRID, SEED, FPS = 64, 96, 64, 7, 240.0  # as plugin_check.py
 REAL_SCOPE_IMPORTS = {"scope.core.plugins.hookspecs", "scope.core.pipelines.interface",
                       "scope.core.pipelines.base_schema"}
 
@@ -84,7 +84,7 @@ def test_config(stem, plugin_results, exports):
     meta = rec["meta"]
     assert meta["id"] == res.names.pipeline_id
     assert meta["name"] == res.names.pipeline_name and meta["description"]
-    assert meta["version"] == "1.0.0"
+    assert meta["version"] == res.version and res.version.startswith("1.0.0+g")
     assert meta["usage"] == ["preprocessor"]
     assert meta["supported_modes"] == ["text", "video"] and meta["default_mode"] == "text"
     assert meta["supports_prompts"] is False
@@ -123,6 +123,7 @@ def test_pipeline_runs(stem, plugin_results, exports):
         assert shape == [1, H, W, 3]  # THWC at the requested size
         assert 0.0 <= lo <= hi <= 1.0
     assert rec["restart_equals_first"], "init_cache must restart the organism"
+    assert rec["kept_frame_unchanged"], "a returned frame must not alias the runtime's buffer"
     assert rec["seed_change_differs"]
     for name, value in rec["changed"].items():
         got = rec["applied"][name]
@@ -136,10 +137,20 @@ def test_frames_equal_runtime(stem, plugin_results, exports):
     pid = exports[stem].names.pipeline_id
     got = np.load(Path(plugin_results["dir"]) / f"frames_{pid}.npz")
     rt = nodes.Runtime(nodes.load(exports[stem].out_dir / exports[stem].names.module / "graph.graph"),
-                       backend="numpy", size=GRID, width=W, height=H, seed=SEED)
+                       backend="numpy", size=GRID, width=W, height=H, seed=SEED, fps=FPS)
     for i in range(len(got.files)):
         want = rt.step()
         np.testing.assert_array_equal(got[f"arr_{i}"][0], want, err_msg=f"frame {i}")
+
+
+@pytest.mark.parametrize("pid", PACED)
+def test_bad_values_from_scope_are_ignored_not_raised(pid, plugin_results):
+    st = plugin_results["plugins"][pid]["sturdy"]
+    assert st["raised"] == {}, st["raised"]  # inf, NaN, negative/fractional seeds, 0 fps...
+    assert st["seed"] == SEED and st["fps"] == FPS  # the good values are kept
+    assert st["warnings_for_5_same_bad"] == 1  # Scope resends values: one warning each
+    assert st["load_error"].startswith(pid + ": cannot load")
+    assert st["raise_fps_wait"] < 0.2  # a raised frame rate does not wait out the old one
 
 
 @pytest.mark.parametrize("pid", PACED)
