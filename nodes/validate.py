@@ -120,6 +120,13 @@ def validate(graph: Graph, *, file: str | None = None) -> list[Issue]:
             if lo > hi or lo < p.min or hi > p.max:
                 add(Code.BAD_PUBLISHED, f"published '{pub.name}': range [{lo:g}, {hi:g}] must lie "
                     f"within the parameter's [{p.min:g}, {p.max:g}]", node_type=nd.type, **where)
+        driver = next((lk for lk in graph.links
+                       if lk.dst == pub.node and lk.dst_port == pub.param), None)
+        if driver is not None:
+            add(Code.BAD_PUBLISHED, f"published '{pub.name}' has no effect: {pub.node}."
+                f"{pub.param} is driven by {driver.src}.{driver.src_port} (publish the "
+                "driver's own parameter instead, e.g. an LFO's centre)", node_type=nd.type,
+                severity=Severity.WARNING, **where)
     return issues
 
 

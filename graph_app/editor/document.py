@@ -331,6 +331,18 @@ class Document(QtCore.QObject):
         self.undo.beginMacro(f"modulate {nid}.{param}")
         self.undo.push(InsertCmd(self, [rec], [], "add LFO"))
         self.undo.push(LinkCmd(self, add=[link], remove=old, text="link LFO"))
+        # a published slider for the param would now do nothing: it moves to the LFO's
+        # centre (what the param swings around), under the same name and label
+        pubs = copy.deepcopy(self.graph.published)
+        moved = False
+        for pub in pubs:
+            if pub.node == nid and pub.param == param:
+                pub.node, pub.param, moved = lid, "center", True
+                pub.min = None if pub.min is None else min(max(pub.min, lo_c), hi_c)
+                pub.max = None if pub.max is None else min(max(pub.max, lo_c), hi_c)
+        if moved:
+            self.undo.push(PublishCmd(self, copy.deepcopy(self.graph.published), pubs,
+                                      "publish the LFO's centre"))
         self.undo.endMacro()
         return lid
 

@@ -409,33 +409,26 @@ def _logf(x):
 
 
 @njit(**_JIT)
-def _power(x, p, p_int, p_odd, out):
+def _power(x, p, out):
     h, w = x.shape
     zero = np.float32(0)
     at_zero = zero if p > zero else (np.float32(1) if p == zero else np.float32(np.inf))
-    nan = np.float32(np.nan)
     for i in prange(h):
         r = x[i]
         o = out[i]
         for j in range(w):
             v = r[j]
-            a = abs(v)
-            y = _expf(p * _logf(a))
-            y = at_zero if a == zero else y
-            ny = (-y if p_odd else y) if p_int else nan  # (-a)^p: real only for a whole p
-            o[j] = ny if v < zero else y
+            y = _expf(p * _logf(v)) if v > zero else zero
+            o[j] = at_zero if v <= zero else y  # max(x, 0) ** p, as ref.power
 
 
 @fast("numba")
 def power(x, p, out=None):
-    """``out = x ** p`` in float32 (vectorised log/exp; relative error ~1e-6 at worst)."""
+    """``out = max(x, 0) ** p`` in float32 (vectorised log/exp; relative error ~1e-6)."""
     x = _c(x)
     out = _out2(out, x.shape)
-    pf = _f32(p)
-    p_int = bool(np.floor(pf) == pf)
     x2 = x.reshape(x.shape[0], -1) if x.ndim != 2 else x
-    o2 = out.reshape(x2.shape)
-    _power(x2, pf, p_int, p_int and int(pf) % 2 == 1, o2)
+    _power(x2, _f32(p), out.reshape(x2.shape))
     return out
 
 
@@ -523,16 +516,12 @@ def _palette_map(t, a, lut, alut, out):
         ar = a[i]
         o = out[i].ravel()
         for j in range(w):
-            # the reference's indices: truncate, cap at the last entry, negative
-            # ones wrap (as NumPy indexing); what NumPy would reject is clamped
-            k = np.int32(tr[j] * fn)
-            k = k if k < n else n - 1
-            k = k + n if k < 0 else k
-            k = k if k > 0 else 0
-            q = np.int32(ar[j] * fm + half)
-            q = q if q < m else m - 1
-            q = q + m if q < 0 else q
-            q = q if q > 0 else 0
+            # the reference's indices: clamped to the table as floats, then truncated
+            # (a NaN fails "> 0" and reads entry 0)
+            tv = tr[j] * fn
+            k = np.int32(min(tv, fn - one)) if tv > zero else np.int32(0)
+            av = ar[j] * fm + half
+            q = np.int32(min(av, fm)) if av > zero else np.int32(0)
             x = alut[np.uint32(q)]
             b = np.uint32(k * 3)
             o[3 * j] = min(max(lf[b] * x, zero), one)

@@ -285,10 +285,10 @@ extern "C" __global__ void cag_palette_map(const float* __restrict__ t, const fl
                                            const float* __restrict__ alut, int na,
                                            float* __restrict__ out, long long n) {
     CAG_LOOP(i, n) {
-        int ti = (int)(t[i] * (float)nl);
-        int ai = (int)(a[i] * (float)(na - 1) + 0.5f);
-        ti = ti < 0 ? 0 : (ti > nl - 1 ? nl - 1 : ti);
-        ai = ai < 0 ? 0 : (ai > na - 1 ? na - 1 : ai);
+        /* clamped as floats before the cast (a NaN fails "> 0" and reads entry 0) */
+        const float tf = t[i] * (float)nl, af = a[i] * (float)(na - 1) + 0.5f;
+        const int ti = (int)(tf > 0.0f ? fminf(tf, (float)(nl - 1)) : 0.0f);
+        const int ai = (int)(af > 0.0f ? fminf(af, (float)(na - 1)) : 0.0f);
         const float g = alut[ai];
         out[3 * i + 0] = cag_clip01(lut[3 * ti + 0] * g);
         out[3 * i + 1] = cag_clip01(lut[3 * ti + 1] * g);
@@ -422,7 +422,7 @@ extern "C" __global__ void cag_deadzone(const float* __restrict__ x, float dead,
 SOURCES["cag_power"] = r"""
 extern "C" __global__ void cag_power(const float* __restrict__ x, float p,
                                      float* __restrict__ out, long long n) {
-    CAG_LOOP(i, n) out[i] = powf(x[i], p);
+    CAG_LOOP(i, n) out[i] = powf(fmaxf(x[i], 0.0f), p);  /* max(x, 0)^p: never NaN */
 }
 """
 

@@ -205,10 +205,12 @@ def deadzone(x, dead, gain, out=None):
 
 @reference
 def power(x, p, out=None):
-    """``out = x ** p`` in float32 (Pre-transform's power_blur shaping)."""
+    """``out = max(x, 0) ** p`` in float32 (Pre-transform's power_blur shaping: a field
+    below zero, e.g. with Colour Zones' offsets added, has no intensity, never NaN)."""
     xp = xp_of(x)
     out = _out(xp, out, x.shape)
-    xp.power(x, f32(p), out=out)
+    xp.maximum(x, f32(0), out=out)
+    xp.power(out, f32(p), out=out)
     return out
 
 
@@ -263,8 +265,10 @@ def palette_map(t, a, lut, alut, out=None):
     """
     xp = xp_of(t)
     n, m = lut.shape[0], alut.shape[0]
-    ti = xp.minimum((t * f32(n)).astype(np.int32), n - 1)
-    ai = xp.minimum((a * f32(m - 1) + f32(0.5)).astype(np.int32), m - 1)
+    # indices clamped to the tables (t below 0 reads the first entry); NaN, an upstream
+    # fault, reads entry 0 too, as the numba and CUDA twins do
+    ti = xp.clip(xp.nan_to_num(t * f32(n), nan=0.0), 0, n - 1).astype(np.int32)
+    ai = xp.clip(xp.nan_to_num(a * f32(m - 1) + f32(0.5), nan=0.0), 0, m - 1).astype(np.int32)
     out = _out(xp, out, (*t.shape, 3))
     out[...] = xp.clip(lut[ti] * alut[ai][..., None], f32(0), f32(1))
     return out

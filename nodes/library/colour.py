@@ -338,8 +338,10 @@ class Bloom(Node):
         if params["intensity"] <= 0:
             return {"rgb": rgb}
         xp, be = ctx.xp, ctx.backend
-        f = 8
         h, w = rgb.shape[:2]
+        f = 8  # the glow is computed 8x smaller; a frame whose sides are not multiples of 8
+        while f > 1 and (h % f or w % f):  # (bloom after an odd-sized Output) uses a finer
+            f //= 2  # scale that divides both, the same on every backend
         sigma = params["radius"] * ctx.res_scale / f
         gy = self.memo("gy", (h // f, sigma, be.name),
                        lambda: be.asarray(gaussian_matrix(h // f, sigma)))

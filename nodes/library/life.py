@@ -212,7 +212,9 @@ class CoveragePolicy:
         st["last_mass"] = mass
         stag = st.get("stag", 0)
         stag = stag + 1 if abs(mass - last) < 1e-4 else max(0, stag - 2)
-        if stag > self.stagnation_frames and 0.10 < alive < self.erode_above:
+        # nudge wherever nucleation does not act (the prototype's fixed 0.10 left a frozen
+        # organism between 5 and 10 % coverage alone for good)
+        if stag > self.stagnation_frames and self.nucleate_below <= alive < self.erode_above:
             drop()
             stag = 0
         st["stag"] = stag

@@ -228,6 +228,19 @@ def test_lfo_modulation_in_one_gesture(make_window):
     assert doc.modulation_source("engine", "mu") is None and src.src not in doc.graph.nodes
 
 
+def test_modulating_a_published_param_moves_its_slider_to_the_lfo(make_window):
+    win = make_window()
+    doc = _new_doc(win)
+    assert win.params.publish("engine", "mu", "growth") is None
+    lid = doc.modulate_with_lfo("engine", "mu")
+    (pub,) = doc.graph.published
+    assert (pub.name, pub.node, pub.param) == ("growth", lid, "center")
+    assert not [i for i in validate(doc.graph) if i.code.value == "bad_published"]
+    doc.undo.undo()  # one gesture, one step: the slider is back on the param
+    (pub,) = doc.graph.published
+    assert (pub.node, pub.param) == ("engine", "mu") and lid not in doc.graph.nodes
+
+
 def test_placeholder_survives_save(make_window, tmp_path):
     g = small_graph()
     doc_dict = fileformat.to_dict(g)

@@ -436,3 +436,13 @@ def test_a_number_too_long_for_python_is_a_plain_message(bad):
     err, _ = bad(text)
     msg = one(err, Code.MALFORMED_JSON).message
     assert "more digits" in msg and "sys." not in msg
+
+
+def test_a_published_parameter_driven_by_a_link_is_a_warning():
+    doc = base_doc()
+    doc["nodes"].append({"id": "lfo", "type": "signal.lfo", "version": 1, "params": {}})
+    doc["links"].append(link("lfo", "out", "engine", "mu"))
+    doc["published"] = [{"name": "growth", "node": "engine", "param": "mu"}]
+    g = nodes.loads(json.dumps(doc))  # still runs
+    (issue,) = [i for i in nodes.validate(g) if i.code is Code.BAD_PUBLISHED]
+    assert issue.severity is nodes.Severity.WARNING and "lfo.out" in issue.message

@@ -785,3 +785,44 @@ def test_colorize_lut_follows_drift_and_hue_without_rebuilding_its_buffer(make_c
         gain = (1 + 0.8 * (np.asarray(hue_tint(hue)) - 1)) * np.array([1.0, 0.9, 1.1]) * 1.3
         want = pal((np.arange(LUT_SIZE) + 0.5) / LUT_SIZE, drift) * gain[None]
         np.testing.assert_allclose(lut, want.astype(np.float32), rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("h, w", [(3, 7), (30, 50), (320, 576), (97, 333)])
+def test_bloom_on_any_frame_size_matches_across_kernels(monkeypatch, h, w):
+    """Bloom after an odd-sized Output: a scale that divides the frame, the same result
+    from the reference and the numba kernels (it crashed under 8 px, and the reference
+    kernels refused sides that are not multiples of 8)."""
+    from nodes.backend import Backend
+    from nodes.library.colour import Bloom
+    from nodes.spec import Context
+
+    rgb = np.random.default_rng(0).random((h, w, 3), dtype=np.float32)
+    outs = []
+    for kernels in ("fast", "reference"):
+        monkeypatch.setenv("CAGRAPH_KERNELS", kernels)
+        ctx = Context(Backend(), 64, w, h, 30.0)
+        node = Bloom("b", 1)
+        out = node.process(ctx, {"rgb": rgb}, params_of(Bloom, intensity=0.5))["rgb"]
+        assert out.shape == (h, w, 3) and np.isfinite(out).all()
+        outs.append(np.array(out))
+    np.testing.assert_allclose(outs[0], outs[1], atol=1e-5)
+    assert (outs[0] >= rgb - 1e-6).all()  # a glow adds light
+
+
+@pytest.mark.parametrize("alive, nudged", [(0.07, True), (0.5, True), (0.03, False)])
+def test_a_stagnant_organism_is_nudged_wherever_nucleation_does_not_act(make_ctx, alive,
+                                                                       nudged):
+    """Between nucleate_below (5 %) and 10 % coverage a frozen organism used to be left
+    alone for good; below nucleate_below nucleation acts instead."""
+    from nodes.library.life import Coverage, CoveragePolicy
+
+    ctx = make_ctx(64)
+    engine = Lenia("e", 1)
+    engine._start(ctx, None)
+    drops = []
+    engine.drop_patch = lambda ctx, y0, x0, patch: drops.append((y0, x0))
+    policy = CoveragePolicy(**params_of(Coverage, stagnation_frames=5, nucleate_every=1000))
+    engine.state["cov_frame"] = 1  # not a nucleation frame
+    for _ in range(7):  # the same mass frame after frame: stagnant
+        policy._act(engine, ctx, None, 0.2, alive)
+    assert bool(drops) is nudged
