@@ -133,7 +133,7 @@ def main(argv=None) -> int:
     cagraph = module.cagraph
     graph = cagraph.loads(module.GRAPH_FILE.read_bytes())
     rt = cagraph.Runtime(graph, backend=pipe.backend, size=pipe.grid_size, width=a.width,
-                         height=a.height, seed=pipe.seed)
+                         height=a.height, seed=pipe.seed, fps=pipe.fps)
     want = []
     for i in range(a.frames + 3):
         if i == a.frames and name:
