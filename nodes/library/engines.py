@@ -88,11 +88,28 @@ def ring_kernel(r_in: float, r_out: float) -> np.ndarray:
     return k
 
 
+def _paired(params, a: str, b: str, a_words: str, b_words: str, used: str):
+    """check_params for two list params read pairwise (zip): a warning when their
+    lengths differ, since the extra entries are ignored."""
+    na, nb = len(params[a]), len(params[b])
+    if na == nb:
+        return []
+    return [(b, f"{na} {a_words} but {nb} {b_words}: they are read in pairs, so only the "
+                f"first {min(na, nb)} {used}")]
+
+
 class Engine(Node):
     category = "Engines"
     inputs = ENGINE_INPUTS
     outputs = (Port("field", Kind.FIELD),)
     default_seed = SeedRecipe()
+    #: defaults of version 1 that version 2 changed: a v1 node gets them filled in on
+    #: load, so a file that relied on them runs as it did
+    V1_DEFAULTS: dict = {}
+
+    @classmethod
+    def upgrade_params(cls, params, from_version):
+        return {**cls.V1_DEFAULTS, **params} if from_version < 2 else params
 
     # -- state -------------------------------------------------------------------
     def _start(self, ctx: Context, seed: SeedRecipe | None):
@@ -221,12 +238,7 @@ class Lenia(Engine):
 
     @classmethod
     def check_params(cls, params):
-        peaks, widths = params["peaks"], params["widths"]
-        if len(peaks) != len(widths):
-            n = min(len(peaks), len(widths))
-            return [("widths", f"{len(peaks)} shell peaks but {len(widths)} widths: each shell "
-                               f"needs one of each, so only the first {n} shell(s) are used")]
-        return []
+        return _paired(params, "peaks", "widths", "shell peaks", "widths", "shell(s) are used")
 
     def prepare(self, ctx, params):
         peaks, widths = params["peaks"], params["widths"]
@@ -268,9 +280,6 @@ class SmoothLife(Engine):
     V1_DEFAULTS = {"ri": 4.0, "ra": 12.0, "b1": 0.278, "b2": 0.365, "d1": 0.267, "d2": 0.445,
                    "alpha_n": 0.028, "alpha_m": 0.147, "dt": 0.1}
 
-    @classmethod
-    def upgrade_params(cls, params, from_version):
-        return {**cls.V1_DEFAULTS, **params} if from_version < 2 else params
     default_seed = SeedRecipe("blobs", density=0.6, count=10, radius=0.1, scatter=0.25,
                               combine="max", noise=0.03)
     cluster_disc = True
@@ -317,18 +326,11 @@ class MNCA(Engine):
     V1_DEFAULTS = {"rings": [[0.0, 5.0], [8.0, 15.0]], "rules": [[0.20, 0.26], [0.26, 0.46]],
                    "delta": 0.05}
 
-    @classmethod
-    def upgrade_params(cls, params, from_version):
-        return {**cls.V1_DEFAULTS, **params} if from_version < 2 else params
 
     @classmethod
     def check_params(cls, params):
-        rings, rules = params["rings"], params["rules"]
-        if len(rings) != len(rules):
-            n = min(len(rings), len(rules))
-            return [("rules", f"{len(rings)} rings but {len(rules)} rules: each ring needs its "
-                              f"rule, so only the first {n} ring(s) take part")]
-        return []
+        return _paired(params, "rings", "rules", "rings", "rules", "ring(s) take part")
+
     default_seed = SeedRecipe("blobs", density=0.6, count=12, radius=1 / 7, scatter=0.28)
 
     def prepare(self, ctx, params):
@@ -377,9 +379,6 @@ class GrayScott(Engine):
     )
     V1_DEFAULTS = {"feed": 0.055, "kill": 0.062, "substeps": 2}
 
-    @classmethod
-    def upgrade_params(cls, params, from_version):
-        return {**cls.V1_DEFAULTS, **params} if from_version < 2 else params
     default_seed = SeedRecipe("superdisc", density=1.0, radius=0.15)
 
     def init_world(self, ctx, host):
