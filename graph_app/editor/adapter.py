@@ -106,6 +106,12 @@ class Canvas(QtCore.QObject):
         self.ng.set_grid_color(32, 35, 43)
         self.widget = self.ng.widget
         self.viewer = self.ng.viewer()
+        # NodeGraphQt's own undo/redo act on its view-level stack (kept empty: the model's
+        # stack is the one that undoes); their Ctrl+Z would make the editor's ambiguous
+        for act in (self.viewer.qaction_for_undo(), self.viewer.qaction_for_redo()):
+            if act is not None:
+                act.setShortcuts([])
+                act.setVisible(False)
         self.show_param_ports = False
         self._view: dict[str, BaseNode] = {}  # model id -> view node
         self._mid: dict[str, str] = {}  # view id -> model id
@@ -464,6 +470,7 @@ class Canvas(QtCore.QObject):
         nodes = [self._view[i] for i in ids if i in self._view]
         for n in nodes:
             n.set_selected(True)
+        self.ng.undo_stack().clear()  # selecting is not an edit
         if center and nodes:
             self.ng.center_on(nodes)
         self._emit_selection()

@@ -140,7 +140,11 @@ class MainWindow(QtWidgets.QMainWindow):
         a.setCheckable(checkable)
         a.triggered.connect(slot)
         menu.addAction(a)
-        self.addAction(a)
+        if context == QtCore.Qt.WindowShortcut:
+            # window-wide; a canvas-only action (WidgetWithChildrenShortcut) is added to the
+            # canvas by the caller: added here too, its keys (Delete, Space, Ctrl+D, Tab)
+            # would act on the graph while typing in the side panels
+            self.addAction(a)
         return a
 
     def _actions(self):

@@ -759,3 +759,41 @@ def test_framing_a_wide_graph_keeps_node_labels_readable(make_window, qtbot):
     widths = sorted(n.view.width for n in win.canvas._view.values())
     on_screen = widths[len(widths) // 2] * v.transform().m11()
     assert on_screen >= MIN_NODE_SCREEN_PX - 1  # NodeGraphQt blanks nodes under ~70 px
+
+
+def test_keys_reach_the_graph_from_the_canvas_only(make_window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    win = make_window()
+    doc = _new_doc(win)
+    win.resize(1200, 800)
+    win.show()
+    win.activateWindow()  # shortcuts go to the active window
+    qtbot.waitExposed(win)
+    qtbot.wait(200)
+    vp = win.canvas.viewer
+    win.canvas.select(["gray"])
+    # Ctrl+D then Ctrl+Z on the canvas: duplicated, then undone (NodeGraphQt's own
+    # Ctrl+Z no longer makes the shortcut ambiguous after a selection)
+    vp.setFocus()
+    QTest.keyClick(vp, Qt.Key_D, Qt.ControlModifier)
+    assert len(doc.graph.nodes) == 5
+    win.canvas.select(["gray"])
+    QTest.keyClick(vp, Qt.Key_Z, Qt.ControlModifier)
+    assert len(doc.graph.nodes) == 4
+    # typing in the params panel: Delete, Space and Ctrl+D edit the text, not the graph
+    win.canvas.select(["engine"])
+    win.params.show_node("engine")
+    field = win.params.rows["peaks"].findChild(QtWidgets.QLineEdit)
+    field.setFocus()
+    playing = win.preview.play_btn.isChecked()
+    for key, mod in ((Qt.Key_Delete, Qt.NoModifier), (Qt.Key_Space, Qt.NoModifier),
+                     (Qt.Key_D, Qt.ControlModifier)):
+        QTest.keyClick(field, key, mod)
+    assert set(doc.graph.nodes) == {"seed", "engine", "gray", "output"}
+    assert win.preview.play_btn.isChecked() == playing
+    # and on the canvas, Delete deletes
+    vp.setFocus()
+    QTest.keyClick(vp, Qt.Key_Delete)
+    assert "engine" not in doc.graph.nodes
