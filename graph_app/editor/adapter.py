@@ -252,6 +252,26 @@ class Canvas(QtCore.QObject):
         self.sync_links()
 
     # -- links: reconcile view with model --------------------------------------------
+    def _apply_link(self, lk: Link, connect: bool) -> None:
+        """Add or remove the one pipe of model link ``lk`` (both views exist as they are)."""
+        src, dst = self._view.get(lk.src), self._view.get(lk.dst)
+        if src is None or dst is None:
+            return
+        op, ip = src.get_output(lk.src_port), dst.get_input(lk.dst_port)
+        if op is None or ip is None:
+            return
+        self._sync += 1
+        try:
+            there = any(p.name() == lk.src_port and self._mid.get(p.node().id) == lk.src
+                        for p in ip.connected_ports())
+            if connect and not there:
+                op.connect_to(ip, push_undo=False, emit_signal=False)
+            elif not connect and there:
+                ip.disconnect_from(op, push_undo=False, emit_signal=False)
+        finally:
+            self._sync -= 1
+            self.ng.undo_stack().clear()
+
     def sync_links(self) -> None:
         g = self.doc.graph
         self._sync += 1
@@ -348,8 +368,12 @@ class Canvas(QtCore.QObject):
         elif event in ("linked", "unlinked"):
             lk = payload["link"]
             for nid in (lk.src, lk.dst):
-                self._ensure_ports(nid)
-            self.sync_links()
+                if self._ensure_ports(nid):  # rebuilt for its new ports: its pipes are gone
+                    for other in self.doc.graph.links:
+                        if nid in (other.src, other.dst):
+                            self._apply_link(other, True)
+            # one pipe at a time, so a big paste or delete stays linear in its links
+            self._apply_link(lk, event == "linked")
 
     def _on_ui_changed(self, what: str, ids) -> None:
         if what == "pos":

@@ -797,3 +797,35 @@ def test_keys_reach_the_graph_from_the_canvas_only(make_window, qtbot):
     vp.setFocus()
     QTest.keyClick(vp, Qt.Key_Delete)
     assert "engine" not in doc.graph.nodes
+
+
+def _view_links(win) -> set:
+    cv = win.canvas
+    out = set()
+    for nid, node in cv._view.items():
+        for ip in node.input_ports():
+            for op in ip.connected_ports():
+                out.add(Link(cv._mid[op.node().id], op.name(), nid, ip.name()))
+    return out
+
+
+def test_pipes_follow_links_one_by_one_through_paste_and_undo(make_window):
+    """The canvas adds and removes one pipe per model link (no full re-sync per link,
+    which made a 288-node paste take seconds), including param ports that appear and
+    disappear with their LFO links."""
+    win = make_window()
+    doc = _new_doc(win)
+    doc.modulate_with_lfo("engine", "mu")
+    win.canvas.select(list(doc.graph.nodes))
+    for _ in range(3):
+        win.duplicate()
+        win.canvas.select(list(doc.graph.nodes))
+        assert _view_links(win) == set(doc.graph.links)
+    n = len(doc.graph.links)
+    while doc.undo.canUndo():
+        doc.undo.undo()
+        assert _view_links(win) == set(doc.graph.links)
+    while doc.undo.canRedo():
+        doc.undo.redo()
+        assert _view_links(win) == set(doc.graph.links)
+    assert len(doc.graph.links) == n
