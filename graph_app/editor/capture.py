@@ -16,9 +16,32 @@ def save_png(rgb8: np.ndarray, path: str | os.PathLike) -> str:
 
     p = Path(path)
     tmp = p.with_name(f".{p.name}.tmp.png")
-    Image.fromarray(np.ascontiguousarray(rgb8), "RGB").save(tmp)
-    os.replace(tmp, p)
+    try:
+        Image.fromarray(np.ascontiguousarray(rgb8), "RGB").save(tmp)
+        os.replace(tmp, p)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)  # no stray temporary file next to the target
+        except OSError:
+            pass
+        raise OSError(exc.errno, f"cannot write {p}: {exc.strerror or exc}") from None
     return str(p)
+
+
+def fit_into(rgb8: np.ndarray, h: int, w: int) -> np.ndarray:
+    """``rgb8`` scaled to fit (h, w), centred on black (its shape kept): a recording whose
+    preview changes size mid-take keeps the picture instead of cropping it."""
+    from PIL import Image
+
+    sh, sw = rgb8.shape[:2]
+    scale = min(h / sh, w / sw)
+    nh, nw = max(1, round(sh * scale)), max(1, round(sw * scale))
+    img = np.asarray(Image.fromarray(np.ascontiguousarray(rgb8), "RGB").resize(
+        (nw, nh), Image.BILINEAR))
+    out = np.zeros((h, w, 3), np.uint8)
+    y0, x0 = (h - nh) // 2, (w - nw) // 2
+    out[y0:y0 + nh, x0:x0 + nw] = img
+    return out
 
 
 class Recorder:
@@ -76,6 +99,8 @@ class Recorder:
                 stream.options = {"crf": "18", "preset": "veryfast"}
             frame = first
             while frame is not None:
+                if frame.shape[:2] != (h, w):  # the preview's size or frame changed mid-take
+                    frame = fit_into(frame, h, w)
                 img = np.ascontiguousarray(frame[: stream.height, : stream.width])
                 vf = av.VideoFrame.from_ndarray(img, format="rgb24")
                 for pkt in stream.encode(vf):
@@ -87,6 +112,8 @@ class Recorder:
             container.close()
             container = None
             os.replace(tmp, self.path)
+        except OSError as exc:  # reported to the UI, naming the file the user chose
+            self.error = f"cannot write {self.path}: {exc.strerror or exc}"
         except Exception as exc:  # noqa: BLE001 - reported to the UI
             self.error = f"{type(exc).__name__}: {exc}"
         finally:

@@ -138,12 +138,16 @@ class Document(QtCore.QObject):
     def __init__(self, graph: Graph | None = None, path: str | None = None):
         super().__init__()
         self.undo = QtGui.QUndoStack(self)
-        self.undo.cleanChanged.connect(lambda _c: self.title_changed.emit())
+        # a bound method, not a lambda: Qt drops the connection with the document
+        self.undo.cleanChanged.connect(self._clean_changed)
         self.graph: Graph = Graph()
         self.path: str | None = None
         self._unsub = None
         self.last_paste_skipped = 0  # what the last paste left out (bad records or links)
         self.set_graph(graph or Graph(), path)
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.title_changed.emit()
 
     # -- document lifecycle -------------------------------------------------------
     def set_graph(self, graph: Graph, path: str | None = None, *, dirty: bool = False) -> None:

@@ -544,18 +544,33 @@ class MainWindow(QtWidgets.QMainWindow):
                                                             "PNG (*.png)")
             if not path:
                 return None
-        capture.save_png(rgb8, path)
+        try:
+            capture.save_png(rgb8, path)
+        except OSError as exc:
+            self.status(f"Snapshot failed: {exc.strerror or exc}", 10000)
+            return None
         self.status(f"Snapshot saved: {path}")
         return path
 
     def record(self, seconds: float, path: str | None = None):
+        rec = getattr(self, "_recording", None)
+        if rec is not None and rec.wants_more:
+            self.status(f"Already recording ({rec.received}/{rec.frames} frames to "
+                        f"{rec.path}); wait for it to finish")
+            return None
+        if not any(nd.type == "out.output" for nd in self.doc.graph.nodes.values()):
+            self.status("Nothing to record: the graph has no Output node")
+            return None
+        if not self.worker.running:
+            self.status("Nothing to record: the preview is not running")
+            return None
         if not path:
             default = self._last_dir() / f"{Path(self.doc.display_name).stem}.mp4"
             path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Record MP4", str(default),
                                                             "MP4 video (*.mp4)")
             if not path:
                 return None
-        rec = capture.Recorder(path, self.doc.graph.meta.fps, seconds)
+        rec = self._recording = capture.Recorder(path, self.doc.graph.meta.fps, seconds)
         self.worker.record(rec)
         if not self.preview.play_btn.isChecked():
             self.preview.play_btn.setChecked(True)
@@ -575,6 +590,10 @@ class MainWindow(QtWidgets.QMainWindow):
             ev.ignore()
             return
         self._recovery_timer.stop()
+        rec = getattr(self, "_recording", None)
+        if rec is not None and rec.wants_more:  # keep what was recorded so far
+            rec.cancel()
+            rec.wait(10)
         self.worker.stop()
         self.scope.close()
         recovery.discard(self.doc.path)

@@ -245,7 +245,10 @@ class PreviewWorker(QtCore.QObject):
     def _set_error(self, text: str) -> None:
         if text != self._error:
             self._error = text
-            self.status.emit(text, bool(text))
+            try:
+                self.status.emit(text, bool(text))
+            except RuntimeError:  # the window is gone (closed while this thread ran)
+                self._stop.set()
 
     def _ensure_runtime(self) -> bool:
         if self._rt is not None:

@@ -623,6 +623,32 @@ def test_capture_png_and_mp4(make_window, qtbot, tmp_path):
     assert n == rec.frames == 6
 
 
+def test_capture_failures_and_a_frame_change_mid_take(make_window, qtbot, tmp_path):
+    import av
+
+    win = make_window(size=64)
+    _new_doc(win)
+    win.worker.start(win.doc.graph)
+    qtbot.waitUntil(lambda: win.preview.last_rgb8 is not None, timeout=20000)
+    (tmp_path / "afile").write_text("x")
+    assert win.snapshot(str(tmp_path / "afile" / "s.png")) is None  # no exception
+    assert "Snapshot failed" in win.statusBar().currentMessage()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]  # no stray temp file
+    rec = win.record(1.0, str(tmp_path / "r.mp4"))
+    assert win.record(1.0, str(tmp_path / "r2.mp4")) is None  # one take at a time
+    assert "Already recording" in win.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: rec.received >= 5, timeout=20000)
+    win.preview.frame_box.setCurrentIndex(1)  # 576x320 mid-take: letterboxed into 64x64
+    assert rec.wait(60) and rec.error is None
+    with av.open(str(tmp_path / "r.mp4")) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert len(frames) == rec.frames and frames[-1].shape == (64, 64, 3)
+    assert frames[-1].max() > 50  # the picture (a corner crop was the black side bar)
+    win.doc.remove_nodes(["output"])
+    assert win.record(0.2, str(tmp_path / "r3.mp4")) is None
+    assert "no Output node" in win.statusBar().currentMessage()
+
+
 def test_main_window_screenshot_not_blank(make_window, qtbot, tmp_path):
     win = make_window(preview=True, size=64)
     win.resize(1400, 860)
