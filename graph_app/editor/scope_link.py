@@ -40,6 +40,8 @@ class ScopeLink(QtCore.QObject):
         #: so the folder must stay (default: the per-user data folder)
         self.plugins_dir: Path | None = None
         self.busy = False
+        #: the running pipeline's settable fields (None: not known, send every name)
+        self.fields: set[str] | None = None
         self._pending: dict[str, Any] = {}
         self._generation = 0  # bumps on connect/disconnect: late answers are dropped
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cagraph-scope")
@@ -87,14 +89,15 @@ class ScopeLink(QtCore.QObject):
                     + (f" (it has {', '.join(ours)})" if ours else "")
                     + f": start it with `cagraph scope launch {self.doc.path or 'GRAPH'} "
                       f"--server {url}`")
-            return pid
+            return pid, _input_fields(schemas[pid])
 
         def done(result):
             if isinstance(result, Exception):
                 self.status.emit(f"Scope: {result}", True)
                 return
-            self._linked(url, result, client, f"Scope: linked to {result} on {url}; "
-                                              "published parameters follow your edits")
+            pid, fields = result
+            self._linked(url, pid, client, f"Scope: linked to {pid} on {url}; published "
+                                           "parameters follow your edits", fields)
 
         self._submit(work, done)
 
@@ -128,27 +131,32 @@ class ScopeLink(QtCore.QObject):
                              loras=list(loras or []), merge_mode=merge_mode,
                              progress=lambda m: self.status.emit(f"Scope: {m}", False),
                              warn=lambda m: self.status.emit(f"Scope: warning: {m}", True))
-            return names.pipeline_id
+            schema = client.schemas().get(names.pipeline_id, {})
+            return names.pipeline_id, _input_fields(schema)
 
         def done(result):
             if isinstance(result, Exception):
                 self.status.emit(f"Scope: launch failed: {result}", True)
                 return
-            self._linked(url, result, client, f"Scope: {result} runs on {url}, linked: "
-                                              "published parameters follow your edits")
+            pid, fields = result
+            self._linked(url, pid, client, f"Scope: {pid} runs on {url}, linked: published "
+                                           "parameters follow your edits", fields)
 
         def always():
             self.busy = False
 
         self._submit(work, done, always)
 
-    def _linked(self, url: str, pid: str, client, message: str) -> None:
+    def _linked(self, url: str, pid: str, client, message: str,
+                fields: set[str] | None = None) -> None:
         """Start forwarding, and send every published value once: the session then matches
         the editor (edits made while connecting or launching included)."""
         self.server, self.pipeline_id, self.client = url, pid, client
+        self.fields = fields or None
         self.linked.emit(pid)
         self.status.emit(message, False)
-        self._pending = self.published_values()
+        self._pending = {k: v for k, v in self.published_values().items()
+                         if self.fields is None or k in self.fields}
         self._flush()
 
     def disconnect(self, quiet: bool = False) -> None:
@@ -157,6 +165,7 @@ class ScopeLink(QtCore.QObject):
         self._timer.stop()
         self._pending.clear()
         self.server = self.pipeline_id = self.client = None
+        self.fields = None
         if was:
             self.linked.emit("")
             if not quiet:
@@ -177,9 +186,15 @@ class ScopeLink(QtCore.QObject):
                              "published, so the session keeps its launched value (publish it, "
                              "or launch again)", False)
             return
+        new = [n for n in names if self.fields is not None and n not in self.fields]
+        if new:  # published (or renamed) after the session was launched
+            self.status.emit(f"Scope: {', '.join(new)} is not a field of the running "
+                             f"{self.pipeline_id} (published after it was launched): Launch on "
+                             "Scope again to use it", True)
         for n in names:
-            self._pending[n] = payload.get("value")
-        if not self._timer.isActive():
+            if n not in new:
+                self._pending[n] = payload.get("value")
+        if self._pending and not self._timer.isActive():
             self._timer.start()
 
     def _flush(self) -> None:
@@ -194,6 +209,14 @@ class ScopeLink(QtCore.QObject):
             return body
 
         def done(result):
+            from scope_export.scope_client import ScopeUnreachable
+
+            if isinstance(result, ScopeUnreachable):  # the server went away: say so, unlink
+                server = self.server
+                self.disconnect(quiet=True)
+                self.status.emit(f"Scope: {server} is not answering ({result}); link closed",
+                                 True)
+                return
             if isinstance(result, Exception):
                 names = ", ".join(k for k in body if k != "node_id")
                 self.status.emit(f"Scope: could not send {names} ({result})", True)
@@ -272,6 +295,14 @@ class LaunchDialog(QtWidgets.QDialog):
 
     def lora_specs(self) -> list[str]:
         return [ln.strip() for ln in self.loras.toPlainText().splitlines() if ln.strip()]
+
+
+def _input_fields(schema: dict) -> set[str]:
+    """The fields of a pipeline's config that a session takes at run time."""
+    props = (schema.get("config_schema") or {}).get("properties") or {}
+    return {k for k, v in props.items()
+            if isinstance(v, dict) and isinstance(v.get("ui"), dict)
+            and v["ui"].get("category") == "input"}
 
 
 def _data_dir() -> Path:

@@ -649,6 +649,36 @@ def test_capture_failures_and_a_frame_change_mid_take(make_window, qtbot, tmp_pa
     assert "no Output node" in win.statusBar().currentMessage()
 
 
+def test_scope_link_knows_the_fields_of_the_running_session(make_window, qtbot):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scope_export"))
+    from fake_server import FakeScope
+
+    win = make_window(str(Path(__file__).resolve().parents[2] / "graphs" / "amoeba.graph"))
+    pid = "cagraph-amoeba"
+    props = {p.name: {"type": "number", "ui": {"category": "input"}}
+             for p in win.doc.graph.published}
+    msgs = []
+    win.scope.status.connect(lambda text, err: msgs.append((text, err)))
+    with FakeScope(installed={pid: {"id": pid, "config_schema": {"properties": props}}}) as fake:
+        win.scope_link_dialog(fake.url)
+        qtbot.waitUntil(lambda: len(fake.params) == 1, timeout=10000)
+        # published after the launch: the session has no such field, so nothing is sent
+        assert win.params.publish("engine", "warmup", "warm") is None
+        win.doc.set_param("engine", "warmup", 77)
+        qtbot.wait(400)
+        assert len(fake.params) == 1
+        assert any(err and "warm is not a field" in t and "Launch on Scope again" in t
+                   for t, err in msgs)
+    # the server goes away mid-session: the next edit says so and closes the link
+    sp = next(p for p in win.doc.graph.published if p.name == "speed")
+    win.doc.set_param(sp.node, sp.param, 0.9)
+    qtbot.waitUntil(lambda: not win.scope.connected, timeout=20000)
+    assert any(err and "not answering" in t and "link closed" in t for t, err in msgs)
+    assert win.scope_label.text() == ""
+
+
 def test_main_window_screenshot_not_blank(make_window, qtbot, tmp_path):
     win = make_window(preview=True, size=64)
     win.resize(1400, 860)
