@@ -40,6 +40,8 @@ def normalise_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         raise ScopeError("--server is empty; expected e.g. http://127.0.0.1:8000")
+    if any(c.isspace() for c in url):
+        raise ScopeError(f"--server {url!r}: expected http://HOST:PORT (no spaces)")
     if "://" not in url:
         url = "http://" + url
     try:

@@ -214,7 +214,8 @@ def test_check_value_refuses_non_numbers_and_open_ranges_print():
     assert check_value("p", "seed", "12", props) == 12
 
 
-@pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:abc", "http://127.0.0.1:99999"])
+@pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:abc", "http://127.0.0.1:99999",
+                                 "not a url"])
 def test_a_malformed_server_url_is_a_scope_error(url):
     from scope_export.scope_client import ScopeError, normalise_url
 
