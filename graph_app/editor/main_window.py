@@ -128,7 +128,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resizeDocks([self.dock_palette], [190], QtCore.Qt.Horizontal)
         self.resizeDocks([self.dock_preview], [460], QtCore.Qt.Horizontal)
         self.resizeDocks([self.dock_preview, self.dock_params], [500, 420], QtCore.Qt.Vertical)
-        self.resizeDocks([self.dock_problems], [150], QtCore.Qt.Vertical)
+        self.resizeDocks([self.dock_problems], [210], QtCore.Qt.Vertical)  # ~4 published rows
 
     def _act(self, menu, text, slot, shortcut=None, tip="", checkable=False,
              context=QtCore.Qt.WindowShortcut):
