@@ -272,8 +272,7 @@ def cmd_info(args) -> int:
     t = Table("#", "name", "label", "node.param", "value", "range", title="published parameters")
     for pub in g.published:
         spec = g.nodes[pub.node].spec.param(pub.param)
-        rng = (f"{pub.min if pub.min is not None else spec.min:g}.."
-               f"{pub.max if pub.max is not None else spec.max:g}" if spec.numeric
+        rng = ("{:g}..{:g}".format(*pub.bounds(spec)) if spec.numeric
                else "|".join(spec.choices) if spec.choices else spec.type.value)
         t.add_row(str(pub.order), pub.name, _e(pub.label), f"{pub.node}.{pub.param}",
                   _e(_short(g.param_value(pub.node, pub.param))), _e(rng))

@@ -10,18 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from graph_app.cli import _e  # user text printed as is, never read as markup
+
 
 def _console(stderr: bool = False):
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
-
-
-def _e(text) -> str:
-    """User text (paths, names, server messages) printed as is, never read as markup."""
-    from rich.markup import escape
-
-    return escape(str(text))
 
 
 def _vace_scale(text: str) -> float:

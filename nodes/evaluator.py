@@ -66,14 +66,8 @@ class Runtime:
         if not (1 <= self.width <= 8192 and 1 <= self.height <= 8192):
             raise GraphError(Issue(Code.BAD_PARAM, f"output frame {self.width}x{self.height}: "
                                    "width and height must be between 1 and 8192", file=source))
-        self.seed = int(m.seed if seed is None else seed)
-        if not 0 <= self.seed <= 2**63 - 1:
-            raise GraphError(Issue(Code.BAD_PARAM, f"seed {self.seed} must be between 0 and "
-                                   "2**63 - 1", file=source))
-        self.fps = float(m.fps if fps is None else fps)
-        if not 1.0 <= self.fps <= 240.0:  # also refuses NaN
-            raise GraphError(Issue(Code.BAD_PARAM, f"fps {self.fps:g} must be between 1 and "
-                                   "240", file=source))
+        self.seed = self._checked_seed(m.seed if seed is None else seed)
+        self.fps = self._checked_fps(m.fps if fps is None else fps)
         self.ctx = Context(self.be, self.size, self.width, self.height, self.fps,
                            dt=1.0 / self.fps)
         self.frame = 0
@@ -145,8 +139,7 @@ class Runtime:
                 spec = self.graph.nodes[pub.node].spec
                 p = spec.param(pub.param)
                 if p.numeric:
-                    lo = p.min if pub.min is None else pub.min
-                    hi = p.max if pub.max is None else pub.max
+                    lo, hi = pub.bounds(p)
                     if (isinstance(value, bool) or not isinstance(value, (int, float))
                             or value != value):  # NaN
                         raise GraphError(Issue(
@@ -204,10 +197,7 @@ class Runtime:
         """Change the rate frames are delivered at.  The simulation clock (LFO time, the
         Step Scheduler's steps per second) follows it, so the organism keeps its speed in
         wall-clock time: a higher rate is smoother, not faster."""
-        fps = float(fps)
-        if not 1.0 <= fps <= 240.0:  # also refuses NaN
-            raise GraphError(Issue(Code.BAD_PARAM, f"fps {fps:g} must be between 1 and 240",
-                                   file=self.source))
+        fps = self._checked_fps(fps)
         if fps == self.fps:
             return
         ctx = self.ctx
@@ -215,12 +205,22 @@ class Runtime:
         self.fps = ctx.fps = fps
         ctx.dt = 1.0 / fps
 
-    def reseed(self, seed: int) -> None:
+    def _checked_fps(self, fps) -> float:
+        fps = float(fps)
+        if not 1.0 <= fps <= 240.0:  # also refuses NaN
+            raise GraphError(Issue(Code.BAD_PARAM, f"fps {fps:g} must be between 1 and 240",
+                                   file=self.source))
+        return fps
+
+    def _checked_seed(self, seed) -> int:
         seed = int(seed)
         if not 0 <= seed <= 2**63 - 1:
             raise GraphError(Issue(Code.BAD_PARAM, f"seed {seed} must be between 0 and "
                                    "2**63 - 1", file=self.source))
-        self.seed = seed
+        return seed
+
+    def reseed(self, seed: int) -> None:
+        self.seed = self._checked_seed(seed)
         for nid, inst in self._instances.items():
             new_seed = node_seed(self.seed, nid)
             if new_seed != inst.seed:

@@ -78,6 +78,11 @@ class Published:
     max: float | None = None
     order: int = 0
 
+    def bounds(self, p) -> tuple:
+        """The slider's range for parameter spec ``p``: the published min and max, else
+        the parameter's own."""
+        return (p.min if self.min is None else self.min, p.max if self.max is None else self.max)
+
 
 class Graph:
     def __init__(self, meta: Meta | None = None):

@@ -280,10 +280,14 @@ class Node:
     def defaults(cls) -> dict[str, Any]:
         return {p.name: p.default for p in cls.params}
 
+    #: defaults of version 1 that a later version changed (or params it added): a v1
+    #: node gets them filled in on load, so a file that relied on them runs as it did
+    V1_DEFAULTS: ClassVar[dict] = {}
+
     @classmethod
     def upgrade_params(cls, params: dict, from_version: int) -> dict:
         """Migrate params saved by an older version of this node type."""
-        return params
+        return {**cls.V1_DEFAULTS, **params} if from_version < 2 else params
 
     @classmethod
     def check_params(cls, params: dict) -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ def validate(graph: Graph, *, file: str | None = None) -> list[Issue]:
                 node_type=nd.type)
             continue
         ok = True
+        full = spec.defaults()  # every param, as the node runs with them
         for k, v in nd.params.items():
             try:
                 p = spec.param(k)
@@ -32,12 +33,11 @@ def validate(graph: Graph, *, file: str | None = None) -> list[Issue]:
                 ok = False
                 continue
             try:
-                p.coerce(v)
+                full[k] = p.coerce(v)
             except ValueError as exc:
                 add(Code.BAD_PARAM, str(exc), node_id=nd.id, node_type=nd.type, param=k)
                 ok = False
         if ok:
-            full = {**spec.defaults(), **{k: spec.param(k).coerce(v) for k, v in nd.params.items()}}
             for k, msg in spec.check_params(full):
                 add(Code.BAD_PARAM, msg, node_id=nd.id, node_type=nd.type, param=k,
                     severity=Severity.WARNING)
@@ -115,8 +115,7 @@ def validate(graph: Graph, *, file: str | None = None) -> list[Issue]:
             add(Code.BAD_PUBLISHED, f"published '{pub.name}': only number, bool and choice "
                 "parameters can be published", node_type=nd.type, **where)
         if p.numeric:
-            lo = p.min if pub.min is None else pub.min
-            hi = p.max if pub.max is None else pub.max
+            lo, hi = pub.bounds(p)
             if lo > hi or lo < p.min or hi > p.max:
                 add(Code.BAD_PUBLISHED, f"published '{pub.name}': range [{lo:g}, {hi:g}] must lie "
                     f"within the parameter's [{p.min:g}, {p.max:g}]", node_type=nd.type, **where)

@@ -9,6 +9,7 @@ a README and a ``.scope-workflow.json`` that chains it into Krea Realtime.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import keyword
@@ -100,13 +101,21 @@ def build_id(graph: Graph, width: int, height: int, fps: float, names: Names) ->
     doc.pop("ui", None)
     h.update(json.dumps(doc, sort_keys=True).encode())
     h.update(repr((width, height, float(fps), names)).encode())
+    h.update(_source_digest())
+    return h.hexdigest()[:10]
+
+
+@functools.lru_cache(maxsize=1)
+def _source_digest() -> bytes:
+    """cagraph's runtime and exporter sources (read once per process)."""
+    h = hashlib.sha256()
     for pkg in ("nodes", "scope_export"):
         root = Path(resources.files(pkg))
         for f in sorted(root.rglob("*")):
             if f.suffix in (".py", ".tmpl") and "__pycache__" not in f.parts:
                 h.update(f.relative_to(root).as_posix().encode())
                 h.update(f.read_bytes())
-    return h.hexdigest()[:10]
+    return h.digest()
 
 
 def slugify(text: str) -> str:
@@ -167,8 +176,7 @@ def published_fields(graph: Graph, source: str | None = None) -> list[FieldSpec]
         label = pub.label or p.title
         desc = p.doc or f"{label} ({pub.node}.{pub.param})"
         if p.type in (ParamType.FLOAT, ParamType.INT):
-            lo = p.min if pub.min is None else pub.min
-            hi = p.max if pub.max is None else pub.max
+            lo, hi = pub.bounds(p)
             if lo is None or hi is None or lo > hi:
                 raise ExportError(f"{where}: published '{pub.name}' needs a min and max")
             value = min(max(value, lo), hi)

@@ -465,9 +465,16 @@ def pick_pipeline(schemas: dict, pipeline_id: str | None, server: str,
                      + "; choose one with --pipeline")
 
 
+def input_fields(props: dict) -> dict[str, dict]:
+    """The fields of a pipeline's config schema (``properties``) that a running session
+    takes: its published parameters, with their schemas."""
+    return {k: v for k, v in props.items()
+            if isinstance(v, dict) and isinstance(v.get("ui"), dict)
+            and v["ui"].get("category") == "input"}
+
+
 def check_value(pid: str, name: str, raw: str, props: dict) -> Any:
-    settable = {k: v for k, v in props.items()
-                if isinstance(v.get("ui"), dict) and v["ui"].get("category") == "input"}
+    settable = input_fields(props)
     if name not in settable:
         raise ScopeError(f"{pid} has no published parameter '{name}' (it has: "
                          f"{', '.join(sorted(settable))})")

@@ -97,6 +97,13 @@ def sanitize_ui(ui: dict) -> int:
     return fixed
 
 
+def read_graph(path) -> tuple[Graph, int]:
+    """A file as the editor reads it: non-strict (placeholders kept), its ``ui`` block
+    repaired; returns the graph and how many layout entries were repaired."""
+    g = fileformat.load(path, strict=False)
+    return g, sanitize_ui(g.ui)
+
+
 def node_pos(graph: Graph, nid: str) -> list[float] | None:
     ent = graph.ui.get("nodes", {}).get(nid)
     return list(ent["pos"]) if ent and "pos" in ent else None
@@ -179,8 +186,7 @@ class Document(QtCore.QObject):
     def load(self, path: str) -> int:
         """Open ``path`` in editor mode (unknown node types become placeholders).
         Returns how many broken layout entries of its ``ui`` block were repaired."""
-        g = fileformat.load(path, strict=False)
-        fixed = sanitize_ui(g.ui)
+        g, fixed = read_graph(path)
         self.set_graph(g, path)
         return fixed
 
@@ -293,8 +299,7 @@ class Document(QtCore.QObject):
             if spec is not None and p.param in {q.name for q in spec.params}:
                 sp = spec.param(p.param)
                 if sp.numeric:
-                    lo = sp.min if p.min is None else p.min
-                    hi = sp.max if p.max is None else p.max
+                    lo, hi = p.bounds(sp)
                     if lo > hi:
                         return f"published {p.name!r}: min {lo:g} is above max {hi:g}"
         new = [copy.deepcopy(p) for p in pubs]

@@ -296,7 +296,7 @@ class MainWindow(QtWidgets.QMainWindow):
             nid, name = payload["node_id"], payload["name"]
             self.worker.set_param(nid, name, g.nodes[nid].params.get(name, payload["value"]))
         elif event in ("node_added", "node_removed", "linked", "unlinked"):
-            probe = getattr(self.preview, "probe", None)
+            probe = self.preview.probe
             if event == "node_removed" and probe and probe[0] == payload["node_id"]:
                 self.preview.set_probe(None)  # its node is gone: show the output again
             self._structural.start()  # one graph copy per burst of edits
@@ -383,17 +383,14 @@ class MainWindow(QtWidgets.QMainWindow):
             self._restore(rec)
 
     def _restore(self, rec: Path) -> None:
-        from nodes import fileformat
+        from .document import read_graph
 
         try:
-            g = fileformat.load(rec, strict=False)
+            g, _ = read_graph(rec)
         except (GraphError, OSError) as exc:
             kept = recovery.set_aside(rec)
             self.status(f"The recovery copy cannot be read ({exc}); kept as {kept}", 15000)
             return
-        from .document import sanitize_ui
-
-        sanitize_ui(g.ui)
         self.doc.set_graph(g, self.doc.path, dirty=True)
         self.status("Restored unsaved work from the recovery copy")
 

@@ -121,12 +121,8 @@ class NumericRow(QtWidgets.QWidget):
             v = round(round((v - p.min) / step) * step + p.min, 10)
         return float(min(max(round(v, 6), p.min), p.max))
 
-    def value(self):
-        return self.panel.shown_value(self.nid, self.p)[0]
-
     def refresh(self):
-        v = self.value()
-        self.panel.mark_invalid(self.label, self.nid, self.p)
+        v = self.panel.show(self.label, self.nid, self.p)
         for w in (self.slider, self.spin):
             w.blockSignals(True)
         self.slider.setValue(self._to_slider(v))
@@ -290,12 +286,10 @@ class ParamsPanel(QtWidgets.QWidget):
         label.customContextMenuRequested.connect(
             lambda pos: self.param_menu(nid, p, label.mapToGlobal(pos)))
         lay.addWidget(label, 1)
-        v = self.shown_value(nid, p)[0]
-        self.mark_invalid(label, nid, p)
-
         def shown():
-            self.mark_invalid(label, nid, p)
-            return self.shown_value(nid, p)[0]
+            return self.show(label, nid, p)
+
+        v = shown()
 
         if p.type is ParamType.BOOL:
             ed = QtWidgets.QCheckBox()
@@ -363,8 +357,14 @@ class ParamsPanel(QtWidgets.QWidget):
         except (ValueError, TypeError) as exc:
             return p.default, f"the saved value {v!r} is not valid ({exc})"
 
-    def mark_invalid(self, label: QtWidgets.QLabel, nid: str, p: Param) -> None:
-        err = self.shown_value(nid, p)[1]
+    def show(self, label: QtWidgets.QLabel, nid: str, p: Param):
+        """The value a row shows (:meth:`shown_value`), its label marked when the saved
+        value is not valid."""
+        value, err = self.shown_value(nid, p)
+        self.mark_invalid(label, err)
+        return value
+
+    def mark_invalid(self, label: QtWidgets.QLabel, err: str | None) -> None:
         base = label.property("base_tip")
         if base is None:
             base = label.toolTip()

@@ -430,6 +430,7 @@ class PreviewPanel(QtWidgets.QWidget):
 
     def __init__(self, worker: PreviewWorker, parent=None):
         super().__init__(parent)
+        self.probe: tuple[str, str] | None = None  # the output port shown, or None
         self.worker = worker
         self.last_rgb8: np.ndarray | None = None
         self.last_info: dict = {}

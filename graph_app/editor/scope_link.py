@@ -91,15 +91,8 @@ class ScopeLink(QtCore.QObject):
                       f"--server {url}`")
             return pid, _input_fields(schemas[pid])
 
-        def done(result):
-            if isinstance(result, Exception):
-                self.status.emit(f"Scope: {result}", True)
-                return
-            pid, fields = result
-            self._linked(url, pid, client, f"Scope: linked to {pid} on {url}; published "
-                                           "parameters follow your edits", fields)
-
-        self._submit(work, done)
+        self._submit(work, self._link_when_done(url, client, "", "linked to {pid} on {url}; "
+                                                "published parameters follow your edits"))
 
     def launch(self, server: str, loras: list[str] | None = None, *,
                merge_mode: str = "permanent_merge") -> None:
@@ -134,18 +127,24 @@ class ScopeLink(QtCore.QObject):
             schema = client.schemas().get(names.pipeline_id, {})
             return names.pipeline_id, _input_fields(schema)
 
-        def done(result):
-            if isinstance(result, Exception):
-                self.status.emit(f"Scope: launch failed: {result}", True)
-                return
-            pid, fields = result
-            self._linked(url, pid, client, f"Scope: {pid} runs on {url}, linked: published "
-                                           "parameters follow your edits", fields)
-
         def always():
             self.busy = False
 
-        self._submit(work, done, always)
+        self._submit(work, self._link_when_done(url, client, "launch failed: ",
+                                                "{pid} runs on {url}, linked: published "
+                                                "parameters follow your edits"), always)
+
+    def _link_when_done(self, url: str, client, failed: str, linked: str):
+        """The answer handler of a connect or a launch: ``(pid, fields)`` links (status
+        ``linked`` formatted with pid and url), an exception is reported after ``failed``."""
+        def done(result):
+            if isinstance(result, Exception):
+                self.status.emit(f"Scope: {failed}{result}", True)
+                return
+            pid, fields = result
+            self._linked(url, pid, client, "Scope: " + linked.format(pid=pid, url=url), fields)
+
+        return done
 
     def _linked(self, url: str, pid: str, client, message: str,
                 fields: set[str] | None = None) -> None:
@@ -298,11 +297,10 @@ class LaunchDialog(QtWidgets.QDialog):
 
 
 def _input_fields(schema: dict) -> set[str]:
-    """The fields of a pipeline's config that a session takes at run time."""
-    props = (schema.get("config_schema") or {}).get("properties") or {}
-    return {k for k, v in props.items()
-            if isinstance(v, dict) and isinstance(v.get("ui"), dict)
-            and v["ui"].get("category") == "input"}
+    """The names of the fields a session of this pipeline takes at run time."""
+    from scope_export.scope_client import input_fields
+
+    return set(input_fields((schema.get("config_schema") or {}).get("properties") or {}))
 
 
 def _data_dir() -> Path:

@@ -383,12 +383,7 @@ class Output(Node):
     params = (E("fit", "contain", ref.FITS, label="Fit",
                 doc="how a square simulation fills a frame of another shape"),)
 
-    @classmethod
-    def upgrade_params(cls, params: dict, from_version: int) -> dict:
-        # version 1 always stretched: files saved then keep their frames
-        if from_version < 2:
-            params = {"fit": "stretch", **params}
-        return params
+    V1_DEFAULTS = {"fit": "stretch"}  # version 1 always stretched: its files keep their frames
 
     def process(self, ctx: Context, inputs, params):
         rgb = inputs["rgb"]

@@ -103,13 +103,6 @@ class Engine(Node):
     inputs = ENGINE_INPUTS
     outputs = (Port("field", Kind.FIELD),)
     default_seed = SeedRecipe()
-    #: defaults of version 1 that version 2 changed: a v1 node gets them filled in on
-    #: load, so a file that relied on them runs as it did
-    V1_DEFAULTS: dict = {}
-
-    @classmethod
-    def upgrade_params(cls, params, from_version):
-        return {**cls.V1_DEFAULTS, **params} if from_version < 2 else params
 
     # -- state -------------------------------------------------------------------
     def _start(self, ctx: Context, seed: SeedRecipe | None):
@@ -325,7 +318,6 @@ class MNCA(Engine):
     )
     V1_DEFAULTS = {"rings": [[0.0, 5.0], [8.0, 15.0]], "rules": [[0.20, 0.26], [0.26, 0.46]],
                    "delta": 0.05}
-
 
     @classmethod
     def check_params(cls, params):
