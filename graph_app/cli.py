@@ -273,13 +273,18 @@ def _display_problem() -> str | None:
     """Why Qt could not open a window here (it aborts the process instead of raising)."""
     import os
 
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+    from graph_app.qt_check import xcb_problem
+
+    if not sys.platform.startswith("linux"):
         return None
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+    qpa = os.environ.get("QT_QPA_PLATFORM", "")
+    if qpa and not qpa.startswith("xcb"):
         return None
-    return ("the editor needs a display, and DISPLAY and WAYLAND_DISPLAY are unset (over SSH "
-            "use `ssh -X`; for a headless check set QT_QPA_PLATFORM=offscreen); `cagraph "
-            "render` works without one")
+    if not qpa and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return ("the editor needs a display, and DISPLAY and WAYLAND_DISPLAY are unset (over "
+                "SSH use `ssh -X`; for a headless check set QT_QPA_PLATFORM=offscreen); "
+                "`cagraph render` works without one")
+    return xcb_problem()
 
 
 def cmd_edit(args) -> int:

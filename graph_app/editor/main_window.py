@@ -138,7 +138,10 @@ class MainWindow(QtWidgets.QMainWindow):
             a.setShortcutContext(context)
         a.setStatusTip(tip)
         a.setCheckable(checkable)
-        a.triggered.connect(slot)
+        # triggered(bool) hands `checked` to any slot that takes an argument: a slot such as
+        # scope_launch_dialog(server=None) would get server=False.  Only a checkable action's
+        # slot receives the state
+        a.triggered.connect(slot if checkable else (lambda _checked=False, s=slot: s()))
         menu.addAction(a)
         if context == QtCore.Qt.WindowShortcut:
             # window-wide; a canvas-only action (WidgetWithChildrenShortcut) is added to the

@@ -231,3 +231,30 @@ def test_the_workflow_prompt_is_words_for_krea_and_custom_is_offered_only_when_i
     g.set_param(pal.id, "preset", "custom")  # the graph's own colours: offered
     field = next(f for f in published_fields(g) if f.name == "palette")
     assert "custom" in field.choices
+
+
+def test_missing_x11_libraries_are_one_line_naming_the_packages(tmp_path):
+    from graph_app.qt_check import package_for, xcb_problem
+
+    assert package_for("libxcb-icccm.so.4") == "libxcb-icccm4"
+    assert package_for("libxkbcommon-x11.so.0") == "libxkbcommon-x11-0"
+    env = {"DISPLAY": ":99"}
+    msg = xcb_problem(env, "linux", plugin=tmp_path / "none.so", loadable=lambda lib: False)
+    assert "libxcb-cursor.so.0" in msg and "sudo apt-get install libxcb-cursor0" in msg
+    assert xcb_problem(env, "linux", plugin=tmp_path / "none.so", loadable=lambda lib: True) \
+        is None
+    assert xcb_problem({"DISPLAY": ":99", "QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert xcb_problem(env, "darwin") is None
+
+
+def test_cagraph_edit_says_which_libraries_qt_lacks_instead_of_aborting():
+    from graph_app.qt_check import missing_xcb_libraries
+
+    if not missing_xcb_libraries():
+        pytest.skip("every X11 library Qt's xcb plugin needs is installed here")
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=":99", PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-m", "graph_app.cli", "edit"], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "sudo apt-get install" in r.stderr, r.stderr
