@@ -337,8 +337,7 @@ class ControlsPanel(QtWidgets.QWidget):
         self.midi_combo.setMinimumWidth(140)
         self.midi_combo.activated.connect(self._midi_chosen)
         form.addWidget(self.midi_combo, 1)
-        self.rescan = QtWidgets.QPushButton("⟳")
-        self.rescan.setFixedWidth(28)
+        self.rescan = QtWidgets.QPushButton("Rescan")
         self.rescan.setToolTip("List the MIDI inputs again")
         self.rescan.clicked.connect(self.refresh_ports)
         form.addWidget(self.rescan)
@@ -354,6 +353,7 @@ class ControlsPanel(QtWidgets.QWidget):
         self.learn_label = QtWidgets.QLabel("")
         self.learn_label.setObjectName("dim")
         self.learn_label.setWordWrap(True)
+        self.learn_label.setVisible(False)
         lay.addWidget(self.learn_label)
         self.table = QtWidgets.QTableWidget(0, len(self.COLS))
         self.table.setHorizontalHeaderLabels(self.COLS)
@@ -419,6 +419,7 @@ class ControlsPanel(QtWidgets.QWidget):
 
     def _learning(self, text: str) -> None:
         self.learn_label.setText(text)
+        self.learn_label.setVisible(bool(text))
         self.cancel.setVisible(bool(text))
 
     def keyPressEvent(self, ev):  # noqa: N802 - Qt API
@@ -436,6 +437,7 @@ class ControlsPanel(QtWidgets.QWidget):
             for col, v in enumerate((src, tgt + (" (missing)" if gone else ""))):
                 self.table.setItem(r, col, QtWidgets.QTableWidgetItem(v))
         self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
         self.delete.setEnabled(bool(ctrls))
 
     def delete_current(self) -> None:
