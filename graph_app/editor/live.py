@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore
 
+from .snapshots_panel import SnapshotsPanel
 from .live_controls import ControllerHub, ControlsPanel, add_learn_actions, install_published_menu
 from .tempo_bar import TempoBar
 
@@ -18,6 +19,12 @@ def install(win) -> None:
     win.dock_controls = win._dock("Controls", win.controls_panel, QtCore.Qt.BottomDockWidgetArea,
                                   "controls")
     win.tabifyDockWidget(win.dock_published, win.dock_controls)
+    win.snapshots_panel = SnapshotsPanel(win.doc)
+    win.snapshots_panel.message.connect(win.status)
+    win.dock_snapshots = win._dock("Snapshots", win.snapshots_panel,
+                                   QtCore.Qt.BottomDockWidgetArea, "snapshots")
+    win.tabifyDockWidget(win.dock_controls, win.dock_snapshots)
+    hub.snapshot_requested.connect(win.snapshots_panel.recall)
     win.dock_published.raise_()
     hub.learning.connect(lambda text: text and (win.dock_controls.show(),
                                                 win.dock_controls.raise_()))
@@ -26,6 +33,7 @@ def install(win) -> None:
     view = next((a.menu() for a in win.menuBar().actions() if a.text() == "&View"), None)
     if view is not None:
         view.addAction(win.dock_controls.toggleViewAction())
+        view.addAction(win.dock_snapshots.toggleViewAction())
 
     win.addToolBarBreak()
     win.tempo_bar = bar = TempoBar(win.doc, win, midi_clock_input=hub.midi)
