@@ -321,6 +321,17 @@ class ControllerHub(QtCore.QObject):
 
 # -- the Controls panel --------------------------------------------------------------------------------
 
+class _PortCombo(QtWidgets.QComboBox):
+    """Lists the MIDI inputs when opened (asking the MIDI system at start-up would make
+    a machine without one print its complaint on every launch)."""
+
+    about_to_open = QtCore.Signal()
+
+    def showPopup(self):  # noqa: N802 - Qt API
+        self.about_to_open.emit()
+        super().showPopup()
+
+
 class ControlsPanel(QtWidgets.QWidget):
     """MIDI input and OSC port choice, the learn line, and the mappings (delete)."""
 
@@ -333,7 +344,8 @@ class ControlsPanel(QtWidgets.QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         form = QtWidgets.QHBoxLayout()
         form.addWidget(QtWidgets.QLabel("MIDI in"))
-        self.midi_combo = QtWidgets.QComboBox()
+        self.midi_combo = _PortCombo()
+        self.midi_combo.about_to_open.connect(self.refresh_ports)
         self.midi_combo.setMinimumWidth(140)
         self.midi_combo.activated.connect(self._midi_chosen)
         form.addWidget(self.midi_combo, 1)
@@ -380,11 +392,13 @@ class ControlsPanel(QtWidgets.QWidget):
         doc.model_event.connect(lambda e, _p: e in ("controls_changed", "node_removed")
                                 and self.refresh())
         doc.reset.connect(self.refresh)
-        self.refresh_ports()
+        self.refresh_ports(scan=False)
         self.refresh()
 
-    def refresh_ports(self) -> None:
+    def refresh_ports(self, scan: bool = True) -> None:
+        self.midi_combo.blockSignals(True)
         self.midi_combo.clear()
+        self.midi_combo.blockSignals(False)
         err = missing("mido") or missing("rtmidi")
         if err:
             self.midi_combo.addItem(f"MIDI {err}")
@@ -392,7 +406,7 @@ class ControlsPanel(QtWidgets.QWidget):
             return
         self.midi_combo.setEnabled(True)
         self.midi_combo.addItem("off")
-        for n in MidiInput.names():
+        for n in MidiInput.names() if scan else []:
             self.midi_combo.addItem(n)
         if self.hub.midi.name:
             self.midi_combo.setCurrentText(self.hub.midi.name)

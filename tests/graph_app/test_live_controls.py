@@ -323,3 +323,28 @@ def test_midi_clock_drives_the_beat(win, qtbot):
     assert bar.current_bpm() > 0
     hub.midi.handle(mido.Message("stop"))
     assert not bar.is_playing()
+
+
+def test_missing_controller_packages_say_what_to_install(win, qtbot, monkeypatch):
+    monkeypatch.setattr(live_controls, "missing",
+                        lambda m: f"needs {m}: pip install 'cagraph[live]'"
+                        if m in ("mido", "pythonosc") else None)
+    panel = win.controls_panel
+    panel.rescan.click()
+    assert not panel.midi_combo.isEnabled() and "cagraph[live]" in panel.midi_combo.currentText()
+    assert "cagraph[live]" in win.controllers.midi.open("any")
+    panel.osc_port.setValue(_free_port())
+    panel.osc_port.editingFinished.emit()
+    assert "OSC input needs pythonosc" in win.statusBar().currentMessage()
+    assert win.controllers.osc.port == 0 and panel.osc_port.value() == 0
+
+
+def test_an_osc_port_in_use_is_a_status_line(win, qtbot):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 0))
+    try:
+        err = win.controls_panel.set_osc_port(s.getsockname()[1])
+        assert err and f"OSC port {s.getsockname()[1]}" in win.statusBar().currentMessage()
+        assert win.controllers.osc.port == 0
+    finally:
+        s.close()
