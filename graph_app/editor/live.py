@@ -25,6 +25,7 @@ def install(win) -> None:
                                    QtCore.Qt.BottomDockWidgetArea, "snapshots")
     win.tabifyDockWidget(win.dock_controls, win.dock_snapshots)
     hub.snapshot_requested.connect(win.snapshots_panel.recall)
+    hub.morph_requested.connect(win.snapshots_panel.set_morph)
     win.dock_published.raise_()
     hub.learning.connect(lambda text: text and (win.dock_controls.show(),
                                                 win.dock_controls.raise_()))

@@ -1,15 +1,18 @@
 """The Snapshots dock: capture (all parameters or the published ones), rename, delete and
 recall named snapshots of the graph's values, stored in the file's ``snapshots`` block.
 
-Recall here is immediate and one undo step.  Timed, beat-quantised recall and the A/B
-morph need the runtime's snapshot API (``nodes/snapshots.py``), which this panel does
-not have yet.
+Recall here is immediate and one undo step.  The A/B morph slider blends two snapshots
+with the runtime's ``nodes.snapshots.morph_values`` (hidden while this build has none);
+a drag is one undo step, and the parameters that rebuild kernels (structural ones,
+which switch at the middle) are named under it.  Timed, beat-quantised recall needs the
+runtime's ``Runtime.recall``, which this panel does not call yet.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
+import time
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -25,11 +28,11 @@ def capture(graph: Graph, name: str, published_only: bool = False) -> Snapshot:
     """Every parameter's value (in its saved form) of every known node, or only the
     published ones."""
     try:  # the runtime's own capture, where this build has it
-        from nodes import snapshots
-
-        return snapshots.capture(graph, name, published_only=published_only)
+        from nodes.snapshots import capture as runtime_capture
     except ImportError:
-        pass
+        runtime_capture = None
+    if runtime_capture is not None:
+        return runtime_capture(graph, name, published_only=published_only)
     values: dict[str, dict] = {}
     if published_only:
         for p in graph.published:
@@ -50,6 +53,27 @@ def _saved(graph: Graph, nid: str, name: str):
     except (AttributeError, KeyError):
         return None
     return copy.deepcopy(p.to_json(graph.param_value(nid, name)))
+
+
+def _morph_fn():
+    try:
+        from nodes.snapshots import morph_values
+    except ImportError:
+        return None
+    return morph_values
+
+
+def structural_differences(graph: Graph, a: Snapshot, b: Snapshot) -> list[str]:
+    """``node.param`` of the structural parameters whose values differ between a and b."""
+    out = []
+    for nid in sorted(set(a.values) & set(b.values)):
+        nd = graph.nodes.get(nid)
+        if nd is None or nd.spec is None:
+            continue
+        for p in nd.spec.params:
+            if p.structural and a.values[nid].get(p.name, None) != b.values[nid].get(p.name, None):
+                out.append(f"{nid}.{p.name}")
+    return out
 
 
 class SnapshotsCmd(QtGui.QUndoCommand):
@@ -93,10 +117,34 @@ class SnapshotsPanel(QtWidgets.QWidget):
         for b in (self.capture_all, self.capture_pub, self.recall_button, self.delete):
             bar.addWidget(b)
         bar.addStretch(1)
-        hint = QtWidgets.QLabel("Double-click: recall · F2: rename")
-        hint.setObjectName("dim")
-        bar.addWidget(hint)
+        self.list.setToolTip("Double-click: recall · F2: rename")
         lay.addLayout(bar)
+        mor = QtWidgets.QHBoxLayout()
+        self.morph_a, self.morph_b = QtWidgets.QComboBox(), QtWidgets.QComboBox()
+        self.morph = QtWidgets.QSlider(QtCore.Qt.Horizontal)
+        self.morph.setRange(0, 1000)
+        self.morph.setToolTip("A/B morph: numbers blend, choices, toggles and structural "
+                              "parameters switch at the middle")
+        self.morph.valueChanged.connect(lambda v: self.set_morph(v / 1000.0))
+        self.morph_a.activated.connect(lambda _i: self._morph_pair_changed())
+        self.morph_b.activated.connect(lambda _i: self._morph_pair_changed())
+        mor.addWidget(QtWidgets.QLabel("Morph A"))
+        mor.addWidget(self.morph_a, 1)
+        mor.addWidget(self.morph, 2)
+        mor.addWidget(QtWidgets.QLabel("B"))
+        mor.addWidget(self.morph_b, 1)
+        self.morph_row = QtWidgets.QWidget()
+        self.morph_row.setLayout(mor)
+        mor.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.morph_row)
+        self.structural = QtWidgets.QLabel("")
+        self.structural.setObjectName("dim")
+        self.structural.setWordWrap(True)
+        self.structural.setVisible(False)
+        lay.addWidget(self.structural)
+        self._morph_fn = _morph_fn()
+        self._morph_gesture = None
+        self._morph_last = -1e9
         doc.model_event.connect(lambda e, _p: e == "snapshots_changed" and self.refresh())
         doc.reset.connect(self.refresh)
         self.refresh()
@@ -113,6 +161,21 @@ class SnapshotsPanel(QtWidgets.QWidget):
         has = bool(self.doc.graph.snapshots)
         self.recall_button.setEnabled(has)
         self.delete.setEnabled(has)
+        names = [sn.name for sn in self.doc.graph.snapshots]
+        for i, combo in enumerate((self.morph_a, self.morph_b)):
+            keep = combo.currentText()
+            combo.clear()
+            combo.addItems(names)
+            if keep in names:
+                combo.setCurrentText(keep)
+            elif len(names) > i:
+                combo.setCurrentIndex(i)
+        if self.morph_b.currentText() == self.morph_a.currentText() and len(names) >= 2:
+            # B defaults to the newest snapshot that is not A
+            self.morph_b.setCurrentText(next(n for n in reversed(names)
+                                             if n != self.morph_a.currentText()))
+        self.morph_row.setVisible(self._morph_fn is not None and len(names) >= 2)
+        self._morph_pair_changed()
 
     def _current(self) -> str | None:
         it = self.list.currentItem()
@@ -165,6 +228,54 @@ class SnapshotsPanel(QtWidgets.QWidget):
             return
         new = [s for s in copy.deepcopy(self.doc.graph.snapshots) if s.name != name]
         self.doc.undo.push(SnapshotsCmd(self.doc, new, f"delete snapshot '{name}'"))
+
+    # -- morph -------------------------------------------------------------------------------------
+    def _pair(self):
+        g = self.doc.graph
+        a = next((s for s in g.snapshots if s.name == self.morph_a.currentText()), None)
+        b = next((s for s in g.snapshots if s.name == self.morph_b.currentText()), None)
+        return a, b
+
+    def _morph_pair_changed(self) -> None:
+        a, b = self._pair()
+        self._morph_gesture = None
+        if a is None or b is None or self._morph_fn is None:
+            self.structural.setText("")
+            self.structural.setVisible(False)
+            return
+        names = structural_differences(self.doc.graph, a, b)
+        self.structural.setVisible(bool(names))
+        self.structural.setText("Structural, switch at the middle (kernels rebuild): "
+                                + ", ".join(names) if names else "")
+
+    def set_morph(self, t: float) -> bool:
+        """Blend A to B at ``t`` (0..1) into the graph; consecutive moves are one undo step."""
+        a, b = self._pair()
+        if self._morph_fn is None or a is None or b is None:
+            return False
+        t = min(1.0, max(0.0, float(t)))
+        if abs(self.morph.value() - t * 1000) > 0.5:
+            self.morph.blockSignals(True)
+            self.morph.setValue(round(t * 1000))
+            self.morph.blockSignals(False)
+        vals = self._morph_fn(self.doc.graph, a, b, t)
+        g = self.doc.graph
+        flat = {}
+        for nid, params in vals.items():
+            if nid in g.nodes and g.nodes[nid].spec is not None:
+                known = {p.name for p in g.nodes[nid].spec.params}
+                for k, v in params.items():
+                    if k in known and _saved(g, nid, k) != v:
+                        flat[(nid, k)] = v
+        now = time.monotonic()
+        if self._morph_gesture is None or now - self._morph_last > 0.5:
+            self._morph_gesture = next(_recalls)
+        self._morph_last = now
+        if flat:
+            cmd = ControllerCmd(self.doc, self._morph_gesture, flat)
+            cmd.setText(f"morph '{a.name}' → '{b.name}'")
+            self.doc.undo.push(cmd)
+        return True
 
     def recall(self, name: str | None) -> bool:
         """Set the graph's values to snapshot ``name`` now (one undo step)."""

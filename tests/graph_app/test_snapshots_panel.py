@@ -55,3 +55,33 @@ def test_capture_recall_rename_delete_and_save(win, qtbot, tmp_path):
     panel.list.item(0).setText("")  # an empty name is refused
     qtbot.wait(50)
     assert g.snapshots[0].name == "calm"
+
+
+def test_structural_differences_are_named(win):
+    from graph_app.editor.snapshots_panel import capture, structural_differences
+
+    g = win.doc.graph
+    a = capture(g, "a")
+    win.doc.set_param("engine", "R", 20.0)
+    win.doc.set_param("bloom", "intensity", 1.7)
+    b = capture(g, "b")
+    assert structural_differences(g, a, b) == ["engine.R"]
+
+
+def test_morph_slider_blends_two_snapshots_in_one_undo_step(win, qtbot):
+    pytest.importorskip("nodes.snapshots", reason="the runtime's morph (branch live-model)")
+    panel, g = win.snapshots_panel, win.doc.graph
+    win.doc.set_param("bloom", "intensity", 0.2)
+    panel.capture_all.click()
+    win.doc.set_param("bloom", "intensity", 1.8)
+    win.doc.set_param("engine", "R", 20.0)
+    panel.capture_all.click()
+    assert panel.morph_row.isVisibleTo(panel)
+    assert "engine.R" in panel.structural.text()
+    n = win.doc.undo.count()
+    for v in (0, 250, 500, 750, 1000):
+        panel.morph.setValue(v)
+    assert g.param_value("bloom", "intensity") == pytest.approx(1.8)
+    assert win.doc.undo.count() == n + 1
+    panel.morph.setValue(250)
+    assert 0.2 < g.param_value("bloom", "intensity") < 1.8
