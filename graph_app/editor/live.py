@@ -41,6 +41,8 @@ def install(win) -> None:
     bar.message.connect(win.status)
     hub.midi.clock_feed = bar.midi_clock.feed
     win.addToolBar(bar)
+    win.snapshots_panel.clock = lambda: (bar.beat(), win.doc.graph.tempo.beats_per_bar,
+                                         bar.is_playing())
 
 
 def close(win) -> None:

@@ -22,6 +22,7 @@ from .document import Document
 from .live_controls import ControllerCmd
 
 _recalls = itertools.count(-1, -1)  # gesture ids no controller gesture uses
+QUANTISE = ("now", "next beat", "next bar")
 
 
 def capture(graph: Graph, name: str, published_only: bool = False) -> Snapshot:
@@ -116,6 +117,16 @@ class SnapshotsPanel(QtWidgets.QWidget):
         self.delete.clicked.connect(self.delete_current)
         for b in (self.capture_all, self.capture_pub, self.recall_button, self.delete):
             bar.addWidget(b)
+        self.transition = QtWidgets.QDoubleSpinBox()
+        self.transition.setRange(0.0, 60.0)
+        self.transition.setDecimals(1)
+        self.transition.setSuffix(" s")
+        self.transition.setToolTip("Recall transition time (blends through the morph)")
+        self.quantise = QtWidgets.QComboBox()
+        self.quantise.addItems(QUANTISE)
+        self.quantise.setToolTip("Recall on the next beat or bar while the tempo runs")
+        bar.addWidget(self.transition)
+        bar.addWidget(self.quantise)
         bar.addStretch(1)
         self.list.setToolTip("Double-click: recall · F2: rename")
         lay.addLayout(bar)
@@ -143,6 +154,13 @@ class SnapshotsPanel(QtWidgets.QWidget):
         self.structural.setVisible(False)
         lay.addWidget(self.structural)
         self._morph_fn = _morph_fn()
+        #: clock() -> (beat position, beats per bar, playing); the tempo bar's (live.py)
+        self.clock = None
+        self._pending: tuple | None = None  # (name, when beat >= this)
+        self._anim: tuple | None = None  # (start snapshot, target, t0, seconds, gesture)
+        self._timer = QtCore.QTimer(self)
+        self._timer.setInterval(15)
+        self._timer.timeout.connect(self._tick)
         self._morph_gesture = None
         self._morph_last = -1e9
         doc.model_event.connect(lambda e, _p: e == "snapshots_changed" and self.refresh())
@@ -258,7 +276,62 @@ class SnapshotsPanel(QtWidgets.QWidget):
             self.morph.blockSignals(True)
             self.morph.setValue(round(t * 1000))
             self.morph.blockSignals(False)
-        vals = self._morph_fn(self.doc.graph, a, b, t)
+        now = time.monotonic()
+        if self._morph_gesture is None or now - self._morph_last > 0.5:
+            self._morph_gesture = next(_recalls)
+        self._morph_last = now
+        self._apply(self._morph_fn(self.doc.graph, a, b, t), self._morph_gesture,
+                    f"morph '{a.name}' → '{b.name}'")
+        return True
+
+    def recall(self, name: str | None) -> bool:
+        """Recall snapshot ``name``: on the next beat or bar when quantised and the clock
+        runs, over the transition time when there is one (and the runtime's morph), else
+        now; one undo step either way."""
+        g = self.doc.graph
+        if not any(s.name == name for s in g.snapshots):
+            self.message.emit(f"No snapshot named {name!r}")
+            return False
+        q = self.quantise.currentText()
+        if q != "now" and self.clock is not None:
+            beat, bpb, playing = self.clock()
+            if playing:
+                unit = 1 if q == "next beat" else bpb
+                self._pending = (name, (int(beat // unit) + 1) * unit)
+                self._timer.start()
+                self.message.emit(f"'{name}' on the {q.split()[-1]}…")
+                return True
+        return self._start(name)
+
+    def _start(self, name: str) -> bool:
+        secs = self.transition.value()
+        if secs > 0 and self._morph_fn is not None:
+            target = next(s for s in self.doc.graph.snapshots if s.name == name)
+            start = capture(self.doc.graph, "(now)", target.published_only)
+            self._anim = (start, target, time.monotonic(), secs, next(_recalls))
+            self._timer.start()
+            return True
+        return self.recall_now(name)
+
+    def _tick(self) -> None:
+        if self._pending is not None and self.clock is not None:
+            name, when = self._pending
+            beat, _bpb, playing = self.clock()
+            if beat >= when or not playing:
+                self._pending = None
+                self._start(name)
+        if self._anim is not None:
+            start, target, t0, secs, gesture = self._anim
+            t = min(1.0, (time.monotonic() - t0) / secs)
+            self._apply(self._morph_fn(self.doc.graph, start, target, t), gesture,
+                        f"recall snapshot '{target.name}'")
+            if t >= 1.0:
+                self._anim = None
+                self.message.emit(f"Recalled '{target.name}'")
+        if self._pending is None and self._anim is None:
+            self._timer.stop()
+
+    def _apply(self, vals: dict, gesture: int, text: str) -> None:
         g = self.doc.graph
         flat = {}
         for nid, params in vals.items():
@@ -267,17 +340,12 @@ class SnapshotsPanel(QtWidgets.QWidget):
                 for k, v in params.items():
                     if k in known and _saved(g, nid, k) != v:
                         flat[(nid, k)] = v
-        now = time.monotonic()
-        if self._morph_gesture is None or now - self._morph_last > 0.5:
-            self._morph_gesture = next(_recalls)
-        self._morph_last = now
         if flat:
-            cmd = ControllerCmd(self.doc, self._morph_gesture, flat)
-            cmd.setText(f"morph '{a.name}' → '{b.name}'")
+            cmd = ControllerCmd(self.doc, gesture, flat)
+            cmd.setText(text)
             self.doc.undo.push(cmd)
-        return True
 
-    def recall(self, name: str | None) -> bool:
+    def recall_now(self, name: str | None) -> bool:
         """Set the graph's values to snapshot ``name`` now (one undo step)."""
         g = self.doc.graph
         sn = next((s for s in g.snapshots if s.name == name), None)

@@ -1,5 +1,6 @@
 """The Snapshots dock: capture, rename, delete, recall (one undo step), a note recalls."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,44 @@ def test_morph_slider_blends_two_snapshots_in_one_undo_step(win, qtbot):
     assert win.doc.undo.count() == n + 1
     panel.morph.setValue(250)
     assert 0.2 < g.param_value("bloom", "intensity") < 1.8
+
+
+def test_recall_waits_for_the_next_beat_when_quantised(win, qtbot):
+    panel, g = win.snapshots_panel, win.doc.graph
+    panel.capture_all.click()
+    base = g.param_value("bloom", "intensity")
+    win.doc.set_param("bloom", "intensity", 1.9)
+    win.tempo_bar.set_bpm(60.0)  # a beat a second
+    win.tempo_bar._rebase(0.05)  # just after a downbeat: the next beat is ~0.95 s away
+    panel.quantise.setCurrentText("next beat")
+    panel.list.setCurrentRow(0)
+    t0 = time.monotonic()
+    panel.recall_button.click()
+    qtbot.wait(300)
+    assert g.param_value("bloom", "intensity") == 1.9  # not yet
+    qtbot.waitUntil(lambda: g.param_value("bloom", "intensity") == base, timeout=3000)
+    assert 0.6 < time.monotonic() - t0 < 2.0
+    # stopped clock: at once
+    win.doc.set_param("bloom", "intensity", 1.9)
+    win.tempo_bar.play_action.trigger()
+    panel.recall_button.click()
+    assert g.param_value("bloom", "intensity") == base
+
+
+def test_recall_with_a_transition_blends_in_one_undo_step(win, qtbot):
+    pytest.importorskip("nodes.snapshots", reason="the runtime's morph (branch live-model)")
+    panel, g = win.snapshots_panel, win.doc.graph
+    win.doc.set_param("bloom", "intensity", 0.2)
+    panel.capture_all.click()
+    win.doc.set_param("bloom", "intensity", 1.8)
+    n = win.doc.undo.count()
+    panel.transition.setValue(0.6)
+    panel.list.setCurrentRow(0)
+    seen = []
+    win.doc.model_event.connect(lambda e, p: e == "param_changed" and p["node_id"] == "bloom"
+                                and seen.append(p["value"]))
+    panel.recall_button.click()
+    qtbot.waitUntil(lambda: g.param_value("bloom", "intensity") == pytest.approx(0.2),
+                    timeout=5000)
+    assert any(0.3 < v < 1.7 for v in seen)  # it passed through values between
+    assert win.doc.undo.count() == n + 1
