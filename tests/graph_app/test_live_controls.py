@@ -348,3 +348,20 @@ def test_an_osc_port_in_use_is_a_status_line(win, qtbot):
         assert win.controllers.osc.port == 0
     finally:
         s.close()
+
+
+def test_ableton_link_drives_the_beat(win, qtbot):
+    pytest.importorskip("aalink")
+    bar = win.tempo_bar
+    try:
+        assert bar.set_source("Ableton Link") is None
+        qtbot.waitUntil(lambda: bar.link.state() is not None, timeout=3000)
+        assert bar.current_bpm() == pytest.approx(120.0)
+        b0 = bar.beat()
+        qtbot.wait(300)
+        assert bar.beat() > b0  # Link's beat runs
+        bar._tick()
+        assert "120.0" in bar.beat_label.text()
+        assert bar.set_source("Internal") is None and bar.link is None
+    finally:
+        bar.close()
