@@ -67,7 +67,7 @@ class LinkSource:
             async def make():
                 import aalink
 
-                self.link = aalink.Link(float(bpm), self.loop)
+                self.link = aalink.Link(float(bpm))  # on this thread's running loop
                 self.link.enabled = True
                 ready.set()
 
