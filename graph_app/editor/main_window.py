@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from nodes.errors import GraphError
 from nodes.graph import Graph
 
-from . import capture, recovery, theme
+from . import capture, live, recovery, theme
 from .adapter import Canvas
 from .document import Document
 from .panels import PaletteTree, PublishedPanel, TabSearch, ValidationPanel
@@ -77,6 +77,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self._docks()
         self._actions()
+        live.install(self)  # tempo bar, MIDI/OSC controllers, Controls dock
         self.scope_label = QtWidgets.QLabel("")
         self.statusBar().addPermanentWidget(self.scope_label)
         self.scope.linked.connect(self._scope_linked)
@@ -596,5 +597,6 @@ class MainWindow(QtWidgets.QMainWindow):
             rec.wait(10)
         self.worker.stop()
         self.scope.close()
+        live.close(self)
         recovery.discard(self.doc.path)
         ev.accept()

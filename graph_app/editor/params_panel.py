@@ -204,6 +204,8 @@ class ParamsPanel(QtWidgets.QWidget):
         self.doc = doc
         self.nid: str | None = None
         self.rows: dict[str, QtWidgets.QWidget] = {}
+        #: hook(menu, nid, param) adds entries to a parameter's context menu (live.py)
+        self.menu_hooks: list = []
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroll = QtWidgets.QScrollArea()
@@ -407,6 +409,8 @@ class ParamsPanel(QtWidgets.QWidget):
             else:
                 m.addAction(f"Go to {src.src}", lambda: self.select_node.emit(src.src))
                 m.addAction("Remove modulation", lambda: self.doc.disconnect([src]))
+        for hook in self.menu_hooks:
+            hook(m, nid, p)
         m.exec(global_pos)
 
     def unpublish(self, name: str) -> None:
