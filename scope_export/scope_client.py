@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .workflow import KREA_ID, KREA_VIDEO_DEFAULTS, MERGE_MODES
+from .workflow import KREA_ID, KREA_VIDEO_DEFAULTS, MERGE_MODES, scope_graph
 
 Progress = Callable[[str], None]
 
@@ -285,24 +285,9 @@ def krea_load_params(height: int, width: int, loras: list[ServerLora], merge_mod
 
 
 def session_graph(pipeline_id: str) -> dict:
-    """source -> CA -> Krea (VACE input) -> sink.  A source node keeps the session in
-    video mode (Scope forces text mode on sourceless graphs); the CA ignores it."""
-    return {
-        "nodes": [
-            {"id": "input", "type": "source", "source_mode": "video"},
-            {"id": pipeline_id, "type": "pipeline", "pipeline_id": pipeline_id},
-            {"id": KREA_ID, "type": "pipeline", "pipeline_id": KREA_ID},
-            {"id": "output", "type": "sink"},
-        ],
-        "edges": [
-            {"from": "input", "from_port": "video", "to_node": pipeline_id, "to_port": "video",
-             "kind": "stream"},
-            {"from": pipeline_id, "from_port": "video", "to_node": KREA_ID,
-             "to_port": "vace_input_frames", "kind": "stream"},
-            {"from": KREA_ID, "from_port": "video", "to_node": "output", "to_port": "video",
-             "kind": "stream"},
-        ],
-    }
+    """The graph a launched session runs: the exported workflow's own graph (source ->
+    CA (tempo_sync) -> Krea VACE -> sink), without the editor's node positions."""
+    return scope_graph(pipeline_id, positions=False)
 
 
 def wait_loaded(client: ScopeClient, *, progress: Progress, timeout_s: float = 1200.0,

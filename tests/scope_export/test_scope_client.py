@@ -1,5 +1,6 @@
 """`cagraph scope launch/set` against a Scope-like server on loopback."""
 
+import json
 import socket
 import sys
 from pathlib import Path
@@ -77,6 +78,11 @@ def test_launch_installs_loads_and_starts(tmp_path, capsys):
         assert {n["id"] for n in g["nodes"]} == {"input", PID, KREA, "output"}
         assert {(e["from"], e["to_node"], e["to_port"]) for e in g["edges"]} == {
             ("input", PID, "video"), (PID, KREA, "vace_input_frames"), (KREA, "output", "video")}
+        assert [n["id"] for n in g["nodes"] if n.get("tempo_sync")] == [PID]
+        # the same graph the exported workflow carries (less the editor's positions)
+        wf = json.loads(next(out.glob("*.scope-workflow.json")).read_text())["graph"]
+        strip = [{k: v for k, v in n.items() if k not in ("x", "y", "w", "h")} for n in wf["nodes"]]
+        assert g == {"nodes": strip, "edges": wf["edges"]}
         assert fake.status_polls >= 3  # waited through "loading"
     assert (out / "pyproject.toml").exists()
 
