@@ -97,7 +97,8 @@ def add_subcommands(sub) -> None:
     _export_args(p)
     _lora_args(p)
     p.add_argument("--out", metavar="DIR",
-                   help="where to export the plugin (default: ./scope-plugins/<name>)")
+                   help="where to export the plugin (default: <name> in cagraph's per-user "
+                   "data folder, scope-plugins/, the one the editor uses)")
     p.add_argument("--package-spec",
                    help="what the server installs (default: the exported folder's path; use a "
                         "path on the server or a git URL for remote servers)")
@@ -163,6 +164,8 @@ def cmd_export(args) -> int:
 def cmd_scope_launch(args) -> int:
     from scope_export.scope_client import ScopeClient, launch_graph
 
+    from .data_dir import scope_plugins_dir
+
     client = ScopeClient(args.server)
     con = _console()
     warn = _console(stderr=True)
@@ -172,7 +175,8 @@ def cmd_scope_launch(args) -> int:
             status.update(_e(msg))
 
         res = launch_graph(
-            client, args.graph, out=args.out, name=args.name, size=args.size, fps=args.fps,
+            client, args.graph, out=args.out, plugins_root=scope_plugins_dir(),
+            name=args.name, size=args.size, fps=args.fps,
             loras=args.lora, merge_mode=args.lora_merge_mode, prompt=args.prompt,
             allow_incompatible_lora=args.allow_incompatible_lora,
             package_spec=args.package_spec,

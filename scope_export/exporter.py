@@ -49,6 +49,7 @@ RESERVED = frozenset({
     "beat_count", "is_playing", "transition", "kv_cache_attention_bias", "quantization",
     "produces_video", "produces_audio", "input_source", "output_sinks", "vae_type",
     "first_frame_image", "last_frame_image", "images", "prompt_interpolation_method",
+    "beat_reset", "morph", "snapshot_a", "snapshot_b",
 })
 
 
@@ -372,6 +373,7 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     values["fields"] = "".join(_field_code(f) for f in fields)
     values["fps_order"] = len(fields) + 1
     values["seed_order"] = len(fields) + 2
+    values["beat_reset_order"] = len(fields) + 3
     values["published_types"] = repr({f.name: f.kind for f in fields})
 
     (out / "pyproject.toml").write_text(_render("pyproject.toml.tmpl", **values), "utf-8")
@@ -399,6 +401,8 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
         table.append(f"| `{f.name}` ({f.label}) | {f.kind} | {f.default!r} | {rng} |")
     table.append(f"| `fps` | float | {fps:g} | 1 .. {max(60.0, fps):g} |")
     table.append(f"| `seed` | int | {graph.meta.seed} | restarts the organism |")
+    table.append("| `beat_reset` | enum | 'ignore' | ignore / restart / reseed (Scope's beat "
+                 "reset) |")
     (out / "README.md").write_text(_render(
         "README.md.tmpl", **values, package_dir=str(out), folder_name=out.name,
         workflow_file=wf_path.name, graph_file=graph_path.name, lora_list=lora_list,

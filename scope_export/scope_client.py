@@ -361,14 +361,15 @@ def launch(client: ScopeClient, *, pipeline_id: str, dist_name: str, package_spe
 
 
 def launch_graph(client: ScopeClient, graph_path: str | Path, *, out: str | Path | None = None,
+                 plugins_root: str | Path | None = None,
                  name: str | None = None, size: str | None = None, fps: float | None = None,
                  loras: list[str] | None = None, merge_mode: str = "permanent_merge",
                  prompt: str | None = None, allow_incompatible_lora: bool = False,
                  package_spec: str | None = None, quantization: str | None = None,
                  vace_context_scale: float = 1.0, load_timeout_s: float = 1200.0,
                  progress: Progress = print, warn: Progress = print):
-    """``cagraph scope launch``: export ``graph_path`` (to ``out``, default
-    ``./scope-plugins/<name>``), install it on the server if missing, load it with Krea
+    """``cagraph scope launch``: export ``graph_path`` (to ``out``, else to
+    ``plugins_root/<name>``: one of them is needed), install it on the server if missing, load it with Krea
     Realtime and its LoRAs and start the session.  Returns the ExportResult."""
     import nodes
 
@@ -388,7 +389,9 @@ def launch_graph(client: ScopeClient, graph_path: str | Path, *, out: str | Path
     server_loras = resolve_server_loras(client, specs, local_ok)
     graph_path = Path(graph_path)
     names = derive_names(nodes.load(graph_path), name, str(graph_path))
-    out = Path(out) if out else Path("scope-plugins") / names.slug
+    if out is None and plugins_root is None:
+        raise ValueError("launch_graph needs out or plugins_root")
+    out = Path(out) if out else Path(plugins_root) / names.slug
     res = export(graph_path, out, name=name, size=size, fps=fps, check_loras=False,
                  merge_mode=merge_mode, prompt=prompt)
     launch(client, pipeline_id=res.names.pipeline_id, dist_name=res.names.dist_name,

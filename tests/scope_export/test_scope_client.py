@@ -227,3 +227,18 @@ def test_a_malformed_server_url_is_a_scope_error(url):
 
     with pytest.raises(ScopeError, match="--server"):
         normalise_url(url)
+
+
+def test_launch_without_out_writes_into_the_user_data_folder(tmp_path, monkeypatch):
+    from graph_app.data_dir import scope_plugins_dir
+
+    work, home = tmp_path / "checkout", tmp_path / "home"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    with FakeScope(installed={PID: amoeba_schema(tmp_path)}) as fake:
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url]) == 0
+    assert list(work.iterdir()) == []  # nothing in the current folder
+    assert str(home) in str(scope_plugins_dir())
+    assert (scope_plugins_dir() / "amoeba" / "pyproject.toml").exists()
