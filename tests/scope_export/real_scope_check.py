@@ -164,6 +164,7 @@ def check_workflow(path: str, lora_dir: str | None, check) -> None:
     from scope.core.workflows.resolve import WorkflowRequest, resolve_workflow
 
     doc = json.loads(Path(path).read_text())
+    check_graph_section(doc, check)
     req = WorkflowRequest.model_validate(doc)
     check(len(req.nodes) >= 2, f"Scope parses the workflow: {len(req.nodes)} pipelines "
                                f"({', '.join(n.node_type_id for n in req.nodes)})")
@@ -185,6 +186,40 @@ def check_workflow(path: str, lora_dir: str | None, check) -> None:
                                    + (f" ({item.detail})" if item.detail else ""))
     for w in plan.warnings:
         print(f"note  {w}")
+
+
+def check_graph_section(doc: dict, check) -> None:
+    """The workflow's `graph` under Scope's own GraphConfig: its structure check, the
+    CA node's ports as Scope's registry defines them, tempo_sync on the CA node."""
+    from scope.core.pipelines.registry import PipelineRegistry
+    from scope.server.graph_schema import GraphConfig
+
+    graph = doc.get("graph")
+    check(isinstance(graph, dict), "the workflow carries Scope's graph section")
+    if not isinstance(graph, dict):
+        return
+    cfg = GraphConfig.model_validate(graph)
+    errs = cfg.validate_structure()
+    check(not errs, f"Scope's GraphConfig accepts the graph ({len(cfg.nodes)} nodes, "
+                    f"{len(cfg.edges)} edges){': ' + '; '.join(errs) if errs else ''}")
+    synced = [n.pipeline_id for n in cfg.nodes if n.tempo_sync]
+    ca = [p["pipeline_id"] for p in doc.get("pipelines", []) if p.get("role") == "preprocessor"]
+    check(synced == ca, f"tempo_sync is on the CA node only ({synced})")
+    for node in cfg.nodes:
+        if node.type != "pipeline":
+            continue
+        cls = PipelineRegistry.get(node.pipeline_id)
+        if cls is None:
+            print(f"skip  ports of {node.pipeline_id}: not registered here")
+            continue
+        d = cls.get_definition()
+        ins = {pt.name for pt in d.inputs}
+        outs = {pt.name for pt in d.outputs}
+        bad = [f"{e.to_port} (in)" for e in cfg.edges_to(node.id) if e.to_port not in ins]
+        bad += [f"{e.from_port} (out)" for e in cfg.edges_from(node.id)
+                if e.from_port not in outs]
+        check(not bad, f"the graph's edges use ports {node.pipeline_id} declares"
+                       + (f": not {bad}" if bad else ""))
 
 
 if __name__ == "__main__":
