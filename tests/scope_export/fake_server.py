@@ -9,9 +9,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 KREA = "krea-realtime-video"
 
 
+def _published_props(pkg):
+    """The UI fields Scope would list for the package's published parameters (read from
+    the graph inside the package on the server)."""
+    import nodes
+    from scope_export.exporter import GRAPH_FILE, published_fields
+
+    graph = nodes.load(next(pkg.glob(f"*/{GRAPH_FILE}")))
+    types = {"float": "number", "int": "integer", "bool": "boolean", "enum": "string"}
+    return {f.name: {"type": types[f.kind], "default": f.default, "ui": {"category": "input"},
+                     **({"minimum": f.ge, "maximum": f.le} if f.ge is not None else {}),
+                     **({"enum": list(f.choices)} if f.choices else {})}
+            for f in published_fields(graph)}
+
+
 class FakeScope:
     def __init__(self, *, loras=(), installed=(), load_error=None, loading_polls=2,
-                 fail_install=None, server_root=None):
+                 fail_install=None, server_root=None, lora_dir=None):
         self.schemas = {KREA: {"id": KREA, "config_schema": {"properties": {}}}}
         for pid, schema in dict(installed).items():
             self.schemas[pid] = schema
@@ -26,6 +40,7 @@ class FakeScope:
         # server can read), registering the package's own pipeline id and version
         self.server_root = server_root
         self.installed_from: list[str] = []
+        self.lora_dir = lora_dir  # listed afresh on each GET /api/v1/loras
         self.uninstalled: list[str] = []
         self.stopped = 0
         self.loaded: dict | None = None
@@ -60,6 +75,12 @@ class FakeScope:
             self.session = None
             return 200, {"status": "ok"}
         if (method, path) == ("GET", "/api/v1/loras"):
+            if self.lora_dir is not None:
+                from pathlib import Path
+
+                return 200, {"lora_files": [
+                    {"name": f.stem, "path": str(f), "size_mb": 1.0, "folder": "",
+                     "sha256": None} for f in sorted(Path(self.lora_dir).glob("*.safetensors"))]}
             return 200, {"lora_files": self.lora_files}
         if (method, path) == ("POST", "/api/v1/pipeline/load"):
             pipes = body["pipelines"]
@@ -120,8 +141,8 @@ class FakeScope:
         schema_py = next(pkg.glob("*/schema.py")).read_text()
         pid = re.search(r"pipeline_id[^=]*=\s*['\"]([^'\"]+)", schema_py).group(1)
         self.installed_from.append(package)
-        self.schemas[pid] = {"id": pid, "version": meta["version"],
-                             "dist_name": meta["name"], "config_schema": {"properties": {}}}
+        self.schemas[pid] = {"id": pid, "version": meta["version"], "dist_name": meta["name"],
+                             "config_schema": {"properties": _published_props(pkg)}}
         return 200, {"success": True, "message": "installed", "plugin": None}
 
     # -- server -----------------------------------------------------------------------------

@@ -185,7 +185,8 @@ def sshd(tmp_path, monkeypatch):
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {d / 'host'}\n"
         f"AuthorizedKeysFile {d / 'authorized_keys'}\nPasswordAuthentication no\n"
         "KbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n"
-        "StrictModes no\nUsePAM no\nPidFile none\nLogLevel ERROR\n")
+        "StrictModes no\nUsePAM no\nPidFile none\nLogLevel ERROR\n"
+        "Subsystem sftp internal-sftp\n")
     proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(d / "sshd_config")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 10
