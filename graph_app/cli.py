@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import time
 from pathlib import Path
@@ -44,6 +43,10 @@ def _parse_size(args) -> tuple[int | None, int | None, int | None]:
     width, height = getattr(args, "width", None), getattr(args, "height", None)
     if (width is None) != (height is None):
         raise CLIError("give both --width and --height (or neither)")
+    if size is not None and size % 16:
+        lo = max(16, size // 16 * 16)
+        raise CLIError(f"--size {size}: the simulation grid must be a multiple of 16 "
+                       f"(e.g. {lo} or {lo + 16})")
     for flag, v in (("--width", width), ("--height", height)):
         if v is not None and v > 8192:
             raise CLIError(f"{flag} {v}: at most 8192")
@@ -88,112 +91,80 @@ def _to_uint8(rgb):
 # -- commands -----------------------------------------------------------------------
 
 def cmd_render(args) -> int:
+    import signal
+
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from graph_app import render_out
 
     graph_path = Path(args.graph) if args.graph else _default_graph()
     size, width, height = _parse_size(args)
-    if not args.out.strip():
-        raise CLIError("--out is empty: give an .mp4 path or a folder for PNG frames")
-    out = Path(args.out)
-    suffix = out.suffix.lower()
-    video = suffix in VIDEO_SUFFIXES
-    if suffix in NOT_WRITTEN:
-        raise CLIError(f"--out {out}: cagraph writes {', '.join(VIDEO_SUFFIXES)} video (H.264) "
-                       "or a folder of PNG frames; give a folder name for PNGs")
+    try:
+        kind = render_out.kind_of(Path(args.out)) if args.out.strip() else None
+        if kind == "still" and args.frames not in (None, 1):
+            raise CLIError(f"--out {args.out} is one still: give --frames 1 (with --start N to "
+                           "choose the frame), or a folder for a sequence of PNGs")
+        frames = args.frames if args.frames is not None else (1 if kind == "still" else 300)
+        target = render_out.plan(args.out, overwrite=args.overwrite)
+    except render_out.OutputError as exc:
+        raise CLIError(str(exc)) from None
     rt = _runtime(args, graph_path, size=size, width=width, height=height)
     if not rt.has_output:
         raise CLIError(f"{graph_path}: the graph has no Output node, so there is nothing to "
                        "render")
+    if args.fps is not None:
+        rt.set_fps(args.fps)
     con = _console()
-    writer = VideoWriter(out, rt.width, rt.height, rt.fps) if video else None
-    if not video:
-        out.mkdir(parents=True, exist_ok=True)
-        stale = sorted(out.glob("frame_[0-9][0-9][0-9][0-9][0-9].png"))
-        for p in stale:  # an earlier render's frames: this take replaces them all
-            p.unlink()
-        if stale:
-            con.print(f"replaced {len(stale)} frame(s) of an earlier render in {_e(out)}")
-    t0 = time.perf_counter()
+    if target.note:
+        con.print(_e(target.note))
     try:
-        with Progress(TextColumn("[bold]rendering[/] {task.description}"), BarColumn(),
+        sink = render_out.FrameSink(target, rt.width, rt.height, rt.fps, crf=args.crf)
+    except render_out.OutputError as exc:
+        raise CLIError(str(exc)) from None
+    t0 = time.perf_counter()
+    interrupted = False
+    try:
+        with Progress(TextColumn("[bold]{task.fields[verb]}[/] {task.description}"), BarColumn(),
                       TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
                       console=con, transient=False) as prog:
-            task = prog.add_task(_e(graph_path.name), total=args.frames)
-            for i in range(args.frames):
+            if args.start:
+                pre = prog.add_task(_e(graph_path.name), total=args.start, verb="pre-roll")
+                for _ in range(args.start):
+                    rt.step()
+                    prog.advance(pre)
+            task = prog.add_task(_e(graph_path.name), total=frames, verb="rendering")
+            for _ in range(frames):
                 rt.step()
-                frame = _to_uint8(rt.output_host())
-                if writer:
-                    writer.write(frame)
-                else:
-                    from PIL import Image
-
-                    Image.fromarray(frame).save(out / f"frame_{i:05d}.png")
+                sink.write(_to_uint8(rt.output_host()))
                 prog.advance(task)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
-        if writer:
-            writer.close()
+        # a second Ctrl-C must not cut the video's last packets off
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            sink.close()
+        except render_out.OutputError as exc:
+            raise CLIError(str(exc)) from None
+        finally:
+            signal.signal(signal.SIGINT, old)
     dt = time.perf_counter() - t0
-    con.print(f"wrote {args.frames} frames ({rt.width}x{rt.height}, {rt.be.name}) to {_e(out)} "
+    where = f"{rt.width}x{rt.height}, {rt.be.name}"
+    if interrupted:
+        if sink.count:
+            con.print(f"interrupted: kept {sink.count} frame{'s' * (sink.count != 1)} "
+                      f"({where}) in {_e(target.path)}")
+        else:
+            con.print("interrupted before the first frame: nothing written")
+        return 130
+    con.print(f"wrote {frames} frame{'s' * (frames != 1)} ({where}) to {_e(target.path)} "
               f"in {dt:.1f} s")
     return 0
 
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv")
-#: names that look like a file cagraph does not write (not a folder for PNGs)
-NOT_WRITTEN = frozenset({".gif", ".png", ".jpg", ".jpeg", ".webp", ".webm", ".avi", ".tif",
-                         ".tiff", ".exr", ".m4v", ".mpg", ".mpeg"})
-
-
-class VideoWriter:
-    """H.264 MP4 through PyAV (libx264, yuv420p)."""
-
-    def __init__(self, path: Path, width: int, height: int, fps: float, crf: int = 18):
-        import av
-        from fractions import Fraction
-
-        if width % 2 or height % 2:
-            raise CLIError(f"H.264 needs even width and height, got {width}x{height}")
-        self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.container = av.open(str(path), mode="w")
-        except (OSError, av.error.FFmpegError) as exc:
-            raise CLIError(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") \
-                from None
-        self.stream = self.container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
-        self.stream.width, self.stream.height = width, height
-        self.stream.pix_fmt = "yuv420p"
-        self.stream.options = {"crf": str(crf), "preset": "medium"}
-
-    def write(self, frame_u8) -> None:
-        import av
-
-        vf = av.VideoFrame.from_ndarray(frame_u8, format="rgb24")
-        with self._named():
-            for pkt in self.stream.encode(vf):
-                self.container.mux(pkt)
-
-    def close(self) -> None:
-        with self._named():
-            for pkt in self.stream.encode():
-                self.container.mux(pkt)
-            self.container.close()
-
-    @contextlib.contextmanager
-    def _named(self):
-        """FFmpeg opens the file at the first frame: its errors name the path here."""
-        import av
-
-        try:
-            yield
-        except (OSError, av.error.FFmpegError) as exc:
-            raise CLIError(f"cannot write {self.path}: "
-                           f"{getattr(exc, 'strerror', None) or exc}") from None
-
-
 def cmd_bench(args) -> int:
     graph_path = Path(args.graph) if args.graph else _default_graph()
-    rt = _runtime(args, graph_path, size=args.size)
+    rt = _runtime(args, graph_path, size=_parse_size(args)[0])
     if args.steps is not None:
         rt.ctx.steps_override = args.steps
     con = _console()
@@ -208,6 +179,10 @@ def cmd_bench(args) -> int:
         rt.step()
     rt.be.synchronize()
     dt = time.perf_counter() - t0
+    steps = ("the graph's own scheduler" if args.steps is None
+             else f"{args.steps} engine step{'s' * (args.steps != 1)} a frame")
+    con.print(f"simulation only ({steps}): a render also converts and encodes each frame "
+              "(H.264 adds about 9 ms a frame at 512)")
     print(f"ms/frame: {1000 * dt / args.frames:.2f}")
     print(f"fps: {args.frames / dt:.2f}")
     return 0
@@ -320,6 +295,26 @@ def cmd_edit(args) -> int:
 
 # -- parser -------------------------------------------------------------------------
 
+def _fps(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 1 <= v <= 240:
+        raise argparse.ArgumentTypeError(f"must lie in 1..240, got {text}")
+    return v
+
+
+def _crf(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= v <= 51:
+        raise argparse.ArgumentTypeError(f"must lie in 0..51 (H.264's CRF), got {v}")
+    return v
+
+
 def _count(minimum: int):
     """An argparse type: a whole number >= minimum."""
     def parse(text: str) -> int:
@@ -334,8 +329,19 @@ def _count(minimum: int):
     return parse
 
 
+class _Parser(argparse.ArgumentParser):
+    """Unknown arguments are an error of the (sub)command they were given to, so a typo
+    such as ``render --frmes`` prints render's usage, not the top level's."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        ns, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return ns, extras
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="cagraph", description="Living cellular-automata graphs: "
+    ap = _Parser(prog="cagraph", description="Living cellular-automata graphs: "
                                  "render, benchmark, validate, edit, export to Daydream Scope.")
     sub = ap.add_subparsers(dest="command", required=True)
 
@@ -345,14 +351,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="render frames to an MP4 (H.264) or a folder of PNGs")
     p.add_argument("graph", nargs="?", help="a .graph file (default: the bundled amoeba)")
-    p.add_argument("--frames", type=_count(1), default=300)
+    p.add_argument("--frames", type=_count(1), default=None,
+                   help="frames to write (default 300; 1 for a still)")
+    p.add_argument("--start", type=_count(0), default=0, metavar="N",
+                   help="pre-roll: simulate N frames first without writing them")
     p.add_argument("--size", type=_count(16), help="simulation grid size (multiple of 16)")
     p.add_argument("--width", type=_count(1))
     p.add_argument("--height", type=_count(1))
+    p.add_argument("--fps", type=_fps, help="frame rate of the take (default: the graph's)")
     p.add_argument("--seed", type=_count(0))
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="set a published parameter (repeatable)")
-    p.add_argument("--out", default="out/render.mp4", help=".mp4 path or a folder for PNGs")
+    p.add_argument("--out", default="out/render.mp4",
+                   help=".mp4/.mov/.mkv video, .png/.jpg for one still, or a folder for PNGs")
+    p.add_argument("--crf", type=_crf, default=18,
+                   help="H.264 quality: 0 lossless .. 51 worst (default 18, visually clean)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an earlier take at --out (default: write beside it)")
     backend(p)
     p.set_defaults(fn=cmd_render)
 
@@ -363,7 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup", type=_count(0), default=10,
                    help="untimed frames first (at least the engines' warm-up frames)")
     p.add_argument("--steps", type=_count(0), default=1,
-                   help="engine steps per frame (default 1; 0 = the graph's scheduler)")
+                   help="engine steps per frame, overriding the graph's Step Scheduler "
+                        "(default 1, to compare graphs per step; 0 = the graph's own "
+                        "scheduler, as a render runs it)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE")
     backend(p)
     p.set_defaults(fn=cmd_bench)

@@ -118,7 +118,7 @@ def add_subcommands(sub) -> None:
     p.set_defaults(fn=cmd_scope_launch)
 
     p = ssub.add_parser("set", help="change published parameters / LoRA scales live")
-    p.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
+    p.add_argument("assignments", nargs="*", metavar="NAME=VALUE", type=_assignment)
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--lora-scale", action="append", default=[], metavar="PATH=SCALE",
                    help="runtime scale of a loaded runtime_peft LoRA (repeatable)")
@@ -132,6 +132,14 @@ def add_subcommands(sub) -> None:
     p = lsub.add_parser("check", help="find truncated/corrupt LoRAs and their Wan2.1 model size")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(fn=cmd_lora_check)
+
+
+def _assignment(text: str) -> str:
+    """NAME=VALUE, checked before anything is sent."""
+    name, eq, value = text.partition("=")
+    if not eq or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r} (e.g. speed=1.5)")
+    return text
 
 
 # -- handlers -----------------------------------------------------------------------------

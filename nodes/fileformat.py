@@ -8,12 +8,17 @@ Format history (migrations live here, in order):
 
 * v1: metadata at the top level, links as ``"src.port -> dst.port"`` strings
   under ``edges``, no per-node version, no published parameters.
-* v2 (current): ``meta`` block, link objects, per-node ``version``,
+* v2: ``meta`` block, link objects, per-node ``version``,
   ``published`` parameters, optional ``ui`` block.
+* v3 (current): optional ``tempo`` (bpm, beats per bar), ``controls`` (MIDI/OSC
+  mappings), ``snapshots`` (named parameter values) blocks and a per-node
+  ``bypass`` flag.  A v2 file migrates to the defaults: 120 bpm in 4/4, no
+  controls, no snapshots, nothing bypassed.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -24,10 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import registry
 from .errors import Code, GraphError, Issue, Severity
-from .graph import Graph, Link, Meta, NodeData, Published
+from .graph import Control, Graph, Link, Meta, NodeData, Published, Snapshot, Tempo
 
 FORMAT = "cagraph"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_BYTES = 16 * 1024 * 1024
 
 
@@ -61,6 +66,7 @@ class NodeModel(_Strict):
     version: int = Field(1, ge=1, le=10_000)
     title: str | None = Field(None, max_length=200)
     params: dict[str, Any] = Field(default_factory=dict)
+    bypass: bool = Field(False, description="the node passes its main input through")
 
 
 class PortRef(_Strict):
@@ -83,15 +89,65 @@ class PublishedModel(_Strict):
     order: int = 0
 
 
+class TempoModel(_Strict):
+    bpm: float = Field(120.0, ge=20, le=400)
+    beats_per_bar: int = Field(4, ge=1, le=16)
+
+
+class ControlModel(_Strict):
+    source: Literal["midi_cc", "midi_note", "osc"]
+    action: Literal["param", "restart", "snapshot", "morph"] = "param"
+    channel: int | None = Field(None, ge=0, le=15, description="MIDI channel; none = any")
+    number: int | None = Field(None, ge=0, le=127, description="CC or note number")
+    address: str | None = Field(None, max_length=200, pattern=r"^/[^\s#*,?\[\]{}]*$")
+    node: str | None = Field(None, max_length=64)
+    param: str | None = Field(None, max_length=64)
+    snapshot: str | None = Field(None, max_length=200)
+    lo: float | None = None
+    hi: float | None = None
+    curve: float = Field(1.0, gt=0, le=10, description="exponent applied to the 0..1 value")
+    invert: bool = False
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if self.source == "osc" and not self.address:
+            raise ValueError("an OSC control needs an address")
+        if self.source != "osc" and self.number is None:
+            raise ValueError("a MIDI control needs a CC or note number")
+        if self.action == "param" and not (self.node and self.param):
+            raise ValueError("a param control needs node and param")
+        if self.action == "snapshot" and not self.snapshot:
+            raise ValueError("a snapshot control needs the snapshot's name")
+        return self
+
+
+class SnapshotModel(_Strict):
+    name: str = Field(min_length=1, max_length=200)
+    values: dict[str, dict[str, Any]] = Field(default_factory=dict,
+                                              description="node id -> param -> value")
+    published_only: bool = False
+
+
 class GraphFile(_Strict):
     format: Literal["cagraph"]
-    format_version: Literal[2]
+    format_version: Literal[3]
     meta: MetaModel = Field(default_factory=MetaModel)
     nodes: list[NodeModel] = Field(default_factory=list, max_length=10_000)
     links: list[LinkModel] = Field(default_factory=list, max_length=100_000)
     published: list[PublishedModel] = Field(default_factory=list, max_length=1000)
     ui: dict[str, Any] = Field(default_factory=dict,
                                description="editor state (positions); the runtime ignores it")
+    tempo: TempoModel = Field(default_factory=TempoModel)
+    controls: list[ControlModel] = Field(default_factory=list, max_length=1000)
+    snapshots: list[SnapshotModel] = Field(default_factory=list, max_length=1000)
+
+    @model_validator(mode="after")
+    def _unique_snapshots(self):
+        names = [s.name for s in self.snapshots]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"snapshot name used twice: {dup[0]!r}")
+        return self
 
 
 def json_schema() -> dict:
@@ -121,7 +177,14 @@ def _migrate_1_to_2(doc: dict) -> dict:
     return doc
 
 
-MIGRATIONS = {1: _migrate_1_to_2}
+def _migrate_2_to_3(doc: dict) -> dict:
+    # v3 only adds optional blocks (tempo, controls, snapshots) and node bypass flags,
+    # whose defaults are what a v2 file meant
+    doc["format_version"] = 3
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 #: type ids renamed since the first release: old -> new
 RENAMED_TYPES: dict[str, str] = {"engine.gray_scott": "engine.grayscott"}
 
@@ -232,7 +295,7 @@ def from_dict(doc: Any, *, source: str | None = None, strict: bool = True) -> Gr
                                         node_type=type_id))
                 # else kept untouched as a placeholder (NodeData.spec is None), so an
                 # editor that opens and saves the file does not drop it
-                g.nodes[nm.id] = NodeData(nm.id, type_id, version, params, nm.title)
+                g.nodes[nm.id] = NodeData(nm.id, type_id, version, params, nm.title, nm.bypass)
                 continue
             if version < spec.version:
                 params = spec.upgrade_params(params, version)
@@ -254,13 +317,16 @@ def from_dict(doc: Any, *, source: str | None = None, strict: bool = True) -> Gr
         elif strict:
             issues.append(Issue(Code.UNKNOWN_TYPE, f"unknown node type '{nm.type}'",
                                 node_id=nm.id, node_type=nm.type))
-        g.nodes[nm.id] = NodeData(nm.id, type_id, version, params, nm.title)
+        g.nodes[nm.id] = NodeData(nm.id, type_id, version, params, nm.title, nm.bypass)
     for lm in model.links:
         g.links.append(Link(lm.src.node, lm.src.port, lm.dst.node, lm.dst.port))
     for pm in model.published:
         g.published.append(Published(**pm.model_dump()))
     g.published.sort(key=lambda p: p.order)
     g.ui = model.ui
+    g.tempo = Tempo(**model.tempo.model_dump())
+    g.controls = [Control(**c.model_dump()) for c in model.controls]
+    g.snapshots = [Snapshot(**sm.model_dump()) for sm in model.snapshots]
     if strict:
         from .validate import validate
 
@@ -299,7 +365,8 @@ def to_dict(graph: Graph) -> dict:
                  if not (k in ("width", "height") and v is None)},
         "nodes": [
             {"id": n.id, "type": n.type, "version": n.version,
-             **({"title": n.title} if n.title else {}), "params": dict(n.params)}
+             **({"title": n.title} if n.title else {}), "params": dict(n.params),
+             **({"bypass": True} if n.bypass else {})}
             for n in graph.nodes.values()
         ],
         "links": [{"src": {"node": lk.src, "port": lk.src_port},
@@ -308,7 +375,19 @@ def to_dict(graph: Graph) -> dict:
             {k: v for k, v in vars(p).items() if v is not None} for p in graph.published
         ],
         **({"ui": graph.ui} if graph.ui else {}),
+        **({"tempo": vars(graph.tempo).copy()} if graph.tempo != Tempo() else {}),
+        **({"controls": [_changed_fields(c, "source") for c in graph.controls]}
+           if graph.controls else {}),
+        **({"snapshots": [_changed_fields(sn, "name", "values") for sn in graph.snapshots]}
+           if graph.snapshots else {}),
     }
+
+
+def _changed_fields(record, *always: str) -> dict:
+    """A dataclass record as a dict of the fields in ``always`` plus those off their default."""
+    fields = type(record).__dataclass_fields__
+    return {k: copy.deepcopy(v) for k, v in vars(record).items()
+            if k in always or v != fields[k].default}
 
 
 def dumps(graph: Graph) -> str:
@@ -321,6 +400,9 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
+        # mkstemp creates 0600; the saved file gets what an ordinary write would give it:
+        # an existing file keeps its mode, a new one follows the umask
+        os.chmod(tmp, _mode_for(p))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
@@ -332,6 +414,15 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def save(graph: Graph, path: str | os.PathLike) -> None:

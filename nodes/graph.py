@@ -33,12 +33,52 @@ class Meta:
 
 
 @dataclass
+class Tempo:
+    """The graph's musical clock (format v3): beat-synced LFOs, the Beat Clock node."""
+
+    bpm: float = 120.0
+    beats_per_bar: int = 4
+
+
+@dataclass
+class Control:
+    """One controller mapping (format v3): a MIDI CC/note or an OSC address bound to an
+    action.  ``action`` is ``param`` (``node``/``param`` name the target; the incoming
+    0..1 value maps onto ``lo``..``hi``, default the parameter's range, through ``curve``
+    (an exponent) and ``invert``), ``restart``, ``snapshot`` (recall ``snapshot``) or
+    ``morph`` (the A/B morph amount)."""
+
+    source: str  # "midi_cc" | "midi_note" | "osc"
+    action: str = "param"  # "param" | "restart" | "snapshot" | "morph"
+    channel: int | None = None  # MIDI channel 0..15; None = any
+    number: int | None = None  # CC or note number 0..127
+    address: str | None = None  # OSC address
+    node: str | None = None
+    param: str | None = None
+    snapshot: str | None = None
+    lo: float | None = None
+    hi: float | None = None
+    curve: float = 1.0
+    invert: bool = False
+
+
+@dataclass
+class Snapshot:
+    """Named parameter values (format v3): ``values[node_id][param] = value``."""
+
+    name: str
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    published_only: bool = False
+
+
+@dataclass
 class NodeData:
     id: str
     type: str
     version: int = 1
     params: dict[str, Any] = field(default_factory=dict)
     title: str | None = None  # user label; None = the type's title
+    bypass: bool = False  # format v3: the node passes its main input through
 
     @property
     def spec(self) -> type[Node] | None:
@@ -91,6 +131,9 @@ class Graph:
         self.links: list[Link] = []
         self.published: list[Published] = []
         self.ui: dict[str, Any] = {}
+        self.tempo = Tempo()
+        self.controls: list[Control] = []
+        self.snapshots: list[Snapshot] = []
         self._listeners: list[Callable[[str, dict], None]] = []
 
     # -- events ---------------------------------------------------------------
@@ -240,6 +283,9 @@ class Graph:
         g.links = list(self.links)
         g.published = copy.deepcopy(self.published)
         g.ui = copy.deepcopy(self.ui)
+        g.tempo = copy.deepcopy(self.tempo)
+        g.controls = copy.deepcopy(self.controls)
+        g.snapshots = copy.deepcopy(self.snapshots)
         return g
 
 

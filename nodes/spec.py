@@ -74,6 +74,12 @@ class Param:
     item_size: int = 1  # LIST: values per item (2 for (lo, hi) pairs)
     min_items: int = 0
     max_items: int = 64
+    #: ENUM: choice -> the node's params only that choice reads (e.g. a palette's
+    #: ``custom`` reads its colours; the named ones ignore them)
+    needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def needed_by(self, choice: str) -> tuple[str, ...]:
+        return dict(self.needs).get(choice, ())
 
     @property
     def title(self) -> str:
@@ -183,9 +189,11 @@ def B(name, default, *, label="", doc="", structural=False) -> Param:
     return Param(name, ParamType.BOOL, bool(default), label=label, doc=doc, structural=structural)
 
 
-def E(name, default, choices: Sequence[str], *, label="", doc="", structural=False) -> Param:
+def E(name, default, choices: Sequence[str], *, label="", doc="", structural=False,
+      needs: dict[str, Sequence[str]] | None = None) -> Param:
     return Param(name, ParamType.ENUM, default, choices=tuple(choices), label=label, doc=doc,
-                 structural=structural)
+                 structural=structural,
+                 needs=tuple((c, tuple(ps)) for c, ps in (needs or {}).items()))
 
 
 def V3(name, default, lo, hi, *, label="", doc="", structural=False) -> Param:

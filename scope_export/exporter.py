@@ -155,6 +155,15 @@ def check_dims(w: int, h: int, *, what: str) -> None:
                               "(Krea Realtime needs multiples of 16)")
 
 
+def _offered_choices(graph: Graph, pub, p, value) -> tuple[str, ...]:
+    """The choices Scope offers: one that reads params Scope cannot set (a palette's
+    ``custom`` colours, unpublished) would be a dead entry, so it is left out, unless the
+    graph uses it (then it renders the graph's own values)."""
+    published = {q.param for q in graph.published if q.node == pub.node}
+    return tuple(c for c in p.choices
+                 if c == value or all(n in published for n in p.needed_by(c)))
+
+
 def published_fields(graph: Graph, source: str | None = None) -> list[FieldSpec]:
     where = source or graph.meta.name
     out: list[FieldSpec] = []
@@ -192,7 +201,7 @@ def published_fields(graph: Graph, source: str | None = None) -> list[FieldSpec]
             out.append(FieldSpec(pub.name, "bool", bool(value), label, i, desc))
         elif p.type is ParamType.ENUM:
             out.append(FieldSpec(pub.name, "enum", str(value), label, i, desc,
-                                 choices=tuple(p.choices)))
+                                 choices=_offered_choices(graph, pub, p, value)))
         else:
             raise ExportError(f"{where}: published '{pub.name}' is a {p.type.value} parameter; "
                               "Scope fields can only be numbers, toggles or choices")

@@ -66,7 +66,7 @@ class LoraReport:
         model = f"Wan2.1 {self.base_model}" if self.base_model else "unknown base model"
         rank = f", rank {self.rank}" if self.rank else ""
         verdict = "ok for Krea" if self.krea_compatible else "NOT for Krea"
-        return f"{verdict}  ({model}, {self.tensors} tensors{rank}, {_mb(self.size_bytes)})"
+        return f"{verdict}  ({model}, {self.tensors} tensor{'s' * (self.tensors != 1)}{rank}, {_mb(self.size_bytes)})"
 
 
 def _mb(n: int) -> str:

@@ -468,7 +468,7 @@ def launch_graph(client: ScopeClient, graph_path: str | Path, *, out: str | Path
     launch(client, pipeline_id=res.names.pipeline_id, dist_name=res.names.dist_name,
            package_spec=package_spec or str(res.out_dir), height=res.height, width=res.width,
            loras=server_loras, merge_mode=merge_mode,
-           prompt=prompt or default_prompt(names.slug), quantization=quantization,
+           prompt=prompt or default_prompt(), quantization=quantization,
            vace_context_scale=vace_context_scale, progress=progress,
            load_timeout_s=load_timeout_s, plugin_version=res.version)
     return res

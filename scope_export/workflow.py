@@ -122,10 +122,12 @@ def build_workflow(*, name: str, pipeline_id: str, pipeline_version: str, dist_n
                 "role": "main",
             },
         ],
-        "prompts": [{"text": prompt or default_prompt(name), "weight": 1.0}],
+        "prompts": [{"text": prompt or default_prompt(), "weight": 1.0}],
     }
 
 
-def default_prompt(name: str) -> str:
-    return (f"{name.replace('_', ' ')}, luminous organic forms, bioluminescent living "
-            "organism, flowing tendrils, macro photography, deep colours")
+def default_prompt() -> str:
+    """Words for Krea: what the organism should become.  Never the graph's title (a title
+    such as "coral → Krea Realtime" is ours, and Krea would paint it)."""
+    return ("luminous organic forms, bioluminescent living organism, flowing tendrils, "
+            "macro photography, deep colours")

@@ -256,7 +256,7 @@ class PaletteNode(Node):
            "named palette or 'custom' to use a, b, c, d.")
     outputs = (Port("palette", Kind.PALETTE),)
     params = (
-        E("preset", "oil_slick", (*PALETTES, "custom")),
+        E("preset", "oil_slick", (*PALETTES, "custom"), needs={"custom": ("a", "b", "c", "d")}),
         V3("a", (0.5, 0.5, 0.5), -2.0, 2.0), V3("b", (0.5, 0.5, 0.5), -2.0, 2.0),
         V3("c", (2.0, 2.0, 2.0), 0.0, 10.0), V3("d", (0.0, 0.33, 0.67), -2.0, 2.0),
         F("harm2", 0.06, 0.0, 1.0, label="2nd harmonic"),

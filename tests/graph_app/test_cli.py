@@ -143,7 +143,7 @@ def test_render_without_an_output_node_is_one_line(tmp_path, capsys):
     assert "no Output node" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("out", ["clip.gif", "still.png", ""])
+@pytest.mark.parametrize("out", ["clip.gif", "notes.txt", ""])
 def test_render_refuses_outputs_it_does_not_write(tmp_path, capsys, out):
     target = str(tmp_path / out) if out else ""
     assert main(["render", str(REEF), "--size", "32", "--frames", "1", "--out", target]) == 2
@@ -151,11 +151,11 @@ def test_render_refuses_outputs_it_does_not_write(tmp_path, capsys, out):
     assert not (tmp_path / out).exists() or not out
 
 
-def test_render_into_a_used_folder_replaces_the_earlier_take(tmp_path):
+def test_render_into_a_used_folder_overwrite_replaces_the_earlier_take(tmp_path):
     args = ["render", str(REEF), "--size", "32", "--out", str(tmp_path / "take")]
     assert main([*args, "--frames", "4"]) == 0
     (tmp_path / "take" / "notes.txt").write_text("mine")
-    assert main([*args, "--frames", "2"]) == 0
+    assert main([*args, "--frames", "2", "--overwrite"]) == 0
     assert sorted(p.name for p in (tmp_path / "take").iterdir()) == [
         "frame_00000.png", "frame_00001.png", "notes.txt"]
 
@@ -164,7 +164,7 @@ def test_unwritable_video_path_is_named(tmp_path, capsys):
     (tmp_path / "dir.mp4").mkdir()
     assert main(["render", str(REEF), "--size", "32", "--frames", "1",
                  "--out", str(tmp_path / "dir.mp4")]) == 2
-    assert f"cannot write {tmp_path / 'dir.mp4'}" in capsys.readouterr().err
+    assert f"--out {tmp_path / 'dir.mp4'} is a folder" in capsys.readouterr().err
 
 
 def test_names_with_brackets_are_printed_as_written(tmp_path, capsys):

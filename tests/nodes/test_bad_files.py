@@ -16,7 +16,7 @@ from nodes.spec import E, F, Kind, Node, Param, ParamType, Port
 
 def base_doc() -> dict:
     return {
-        "format": "cagraph", "format_version": 2,
+        "format": "cagraph", "format_version": 3,
         "meta": {"name": "t", "size": 64},
         "nodes": [
             {"id": "engine", "type": "engine.lenia", "version": 1, "params": {"mu": 0.15}},

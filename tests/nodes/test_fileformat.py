@@ -10,8 +10,9 @@ import nodes
 from nodes import Code, GraphError, Runtime, registry
 from nodes.fileformat import RENAMED_TYPES, from_dict, json_schema, to_dict
 from nodes.spec import F, Kind, Node, Port
+from nodes import fileformat
 
-from nodes_helpers import DATA_DIR, GRAPH_FILES, graph_ids
+from nodes_helpers import DATA_DIR, GRAPH_FILES, GRAPHS_DIR, graph_ids
 
 
 @pytest.mark.parametrize("path", GRAPH_FILES, ids=graph_ids())
@@ -184,8 +185,49 @@ def test_from_dict_and_schema():
     assert (old_gs["version"], new_gs["version"]) == (1, 2)
     assert new_gs["params"] == old_gs["params"]
     old_gs["version"] = 2
+    # and the file itself migrates to v3, adding nothing (v3's blocks default to empty)
+    assert back["format_version"] == 3
+    doc["format_version"] = 3
     assert back == doc
     assert to_dict(from_dict(back)) == back
     schema = json_schema()
-    assert schema["properties"]["format_version"]["const"] == 2
+    assert schema["properties"]["format_version"]["const"] == 3
     assert "nodes" in schema["properties"]
+
+
+def test_v3_blocks_round_trip_and_v2_migrates_to_their_defaults():
+    from nodes.graph import Control, Snapshot, Tempo
+
+    g = fileformat.load(GRAPHS_DIR / "amoeba.graph")
+    assert g.tempo == Tempo() and g.controls == [] and g.snapshots == []
+    nid = next(iter(g.nodes))
+    g.nodes[nid].bypass = True
+    g.tempo = Tempo(bpm=128.0, beats_per_bar=3)
+    g.controls = [Control("midi_cc", channel=0, number=21, node=nid, param="x", curve=2.0),
+                  Control("osc", action="restart", address="/cagraph/restart")]
+    g.snapshots = [Snapshot("calm", {nid: {"x": 1.0}}, published_only=True)]
+    doc = json.loads(fileformat.dumps(g))
+    assert doc["format_version"] == 3 and doc["tempo"] == {"bpm": 128.0, "beats_per_bar": 3}
+    assert doc["controls"][0] == {"source": "midi_cc", "channel": 0, "number": 21, "node": nid,
+                                  "param": "x", "curve": 2.0}
+    g2 = fileformat.from_dict(doc, strict=False)
+    assert g2.tempo == g.tempo and g2.controls == g.controls and g2.snapshots == g.snapshots
+    assert g2.nodes[nid].bypass and not any(n.bypass for k, n in g2.nodes.items() if k != nid)
+    # a v2 file (no blocks) reads as v3 with the defaults
+    doc2 = json.loads(fileformat.dumps(fileformat.load(GRAPHS_DIR / "amoeba.graph")))
+    doc2["format_version"] = 2
+    g3 = fileformat.from_dict(doc2)
+    assert g3.tempo == Tempo() and not g3.snapshots
+
+
+@pytest.mark.parametrize("bad", [
+    {"tempo": {"bpm": 0}},
+    {"controls": [{"source": "osc", "action": "restart"}]},
+    {"controls": [{"source": "midi_cc", "number": 7, "action": "param"}]},
+    {"snapshots": [{"name": "a"}, {"name": "a"}]},
+])
+def test_v3_blocks_refuse_bad_data(bad):
+    doc = json.loads(fileformat.dumps(fileformat.load(GRAPHS_DIR / "amoeba.graph")))
+    doc.update(bad)
+    with pytest.raises(GraphError):
+        fileformat.from_dict(doc)

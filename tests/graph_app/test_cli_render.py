@@ -1,0 +1,233 @@
+"""`cagraph render` as a person runs it: as a subprocess, interrupted with Ctrl-C (SIGINT),
+into folders that hold earlier takes or cannot be written, with the options people expect
+(--fps, --start, --crf, a single still, BT.709-tagged video)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from graph_app.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+REEF = ROOT / "graphs" / "reef.graph"
+AMOEBA = ROOT / "graphs" / "amoeba.graph"
+
+
+def _cli(*args, **kw) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.Popen([sys.executable, "-m", "graph_app.cli", *map(str, args)], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def _interrupt_when(proc: subprocess.Popen, ready, timeout=120.0) -> tuple[int, str]:
+    t0 = time.monotonic()
+    while not ready():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() - t0 < timeout, "the render never got going"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    return proc.returncode, err
+
+
+@pytest.mark.parametrize("delay_frames", [3, 8])
+def test_ctrl_c_during_a_png_render_leaves_only_whole_frames(tmp_path, delay_frames):
+    out = tmp_path / "take"
+    proc = _cli("render", AMOEBA, "--size", "256", "--frames", "400", "--out", out)
+    rc, err = _interrupt_when(proc, lambda: len(list(out.glob("frame_*.png"))) >= delay_frames)
+    assert rc == 130, err
+    frames = sorted(out.glob("frame_*.png"))
+    assert frames and not list(out.glob(".*")), sorted(p.name for p in out.iterdir())
+    for p in frames:  # every file a whole PNG (a truncated one raises here)
+        with Image.open(p) as im:
+            im.load()
+            assert im.size == (256, 256)
+    assert f"kept {len(frames)} frames" in err and str(out) in err
+
+
+def test_ctrl_c_during_an_mp4_render_keeps_a_playable_video(tmp_path):
+    import av
+
+    out = tmp_path / "take.mp4"
+    part = tmp_path / ".take.part.mp4"
+    proc = _cli("render", AMOEBA, "--size", "128", "--frames", "2000", "--out", out)
+    rc, err = _interrupt_when(proc, lambda: part.exists() and part.stat().st_size > 20_000)
+    assert rc == 130, err
+    assert out.exists() and not part.exists()
+    with av.open(str(out)) as c:
+        n = sum(1 for _ in c.decode(video=0))
+    assert n > 0 and f"kept {n} frames" in err, (n, err)
+
+
+def test_an_earlier_take_is_never_replaced_silently(tmp_path, capsys):
+    out = tmp_path / "take.mp4"
+    args = ["render", str(REEF), "--size", "32", "--frames", "2", "--out", str(out)]
+    assert main(args) == 0
+    first = out.read_bytes()
+    assert main(args) == 0
+    assert out.read_bytes() == first and (tmp_path / "take-2.mp4").exists()
+    assert "writing this one to" in capsys.readouterr().err
+    assert main([*args[:-2], "--frames", "3", "--out", str(out), "--overwrite"]) == 0
+    assert out.read_bytes() != first and "replacing the earlier take" in capsys.readouterr().err
+    # a folder of frames: the second take goes beside the first
+    folder = ["render", str(REEF), "--size", "32", "--frames", "2", "--out", str(tmp_path / "f")]
+    assert main(folder) == 0 and main(folder) == 0
+    assert len(list((tmp_path / "f-2").glob("frame_*.png"))) == 2
+
+
+@contextlib.contextmanager
+def _unwritable(folder: Path):
+    """A folder nobody may write, root included (root ignores the mode bits)."""
+    folder.mkdir()
+    if os.geteuid() == 0:
+        if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(folder)],
+                                                        capture_output=True).returncode:
+            pytest.skip("running as root without chattr +i: cannot make a folder read-only")
+        try:
+            yield folder
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield folder
+        finally:
+            folder.chmod(0o755)
+
+
+def test_outputs_that_cannot_be_written_are_refused_before_the_first_frame(tmp_path):
+    cases = []
+    with _unwritable(tmp_path / "ro") as ro:
+        cases += [(ro / "take.mp4", "cannot write to"), (ro / "frames", "cannot write to")]
+        (tmp_path / "dir.mp4").mkdir()
+        (tmp_path / "notes.txt").write_text("mine")
+        (tmp_path / "draft").write_text("not a folder")
+        cases += [(tmp_path / "dir.mp4", "is a folder"),
+                  (tmp_path / "notes.txt", "--out"),
+                  (tmp_path / "draft", "is an existing file, not a folder")]
+        for out, words in cases:
+            t0 = time.perf_counter()
+            # 1024 frames of 1024 x 1024 would take minutes: a refusal comes before any
+            r = subprocess.run([sys.executable, "-m", "graph_app.cli", "render", str(AMOEBA),
+                                "--size", "1024", "--frames", "1000", "--out", str(out)],
+                               cwd=ROOT, capture_output=True, text=True, timeout=120)
+            assert r.returncode == 2 and words in r.stderr, (out, r.stderr)
+            assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+            assert time.perf_counter() - t0 < 60
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_size_that_is_not_a_multiple_of_16_blames_the_flag(capsys):
+    assert main(["render", str(REEF), "--size", "500", "--frames", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --size 500") and "496 or 512" in err and "reef" not in err
+
+
+def test_a_mistyped_flag_prints_the_subcommands_usage():
+    r = subprocess.run([sys.executable, "-m", "graph_app.cli", "render", "--frmes", "3"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "usage: cagraph render" in r.stderr and "--frmes" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "graph_app.cli", "scope", "set", "speed",
+                        "--server", "http://127.0.0.1:9"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 2 and "expected NAME=VALUE" in r.stderr
+    assert "usage: cagraph scope set" in r.stderr and "connect" not in r.stderr.lower()
+
+
+def test_start_skips_frames_and_a_still_is_that_frame(tmp_path):
+    seq = tmp_path / "seq"
+    assert main(["render", str(REEF), "--size", "32", "--frames", "6", "--out", str(seq)]) == 0
+    frames = sorted(seq.glob("frame_*.png"))
+    still = tmp_path / "still.png"
+    assert main(["render", str(REEF), "--size", "32", "--start", "5", "--out", str(still)]) == 0
+    assert np.array_equal(np.asarray(Image.open(still)), np.asarray(Image.open(frames[5])))
+    assert not np.array_equal(np.asarray(Image.open(frames[0])), np.asarray(Image.open(frames[5])))
+    pre = tmp_path / "pre"
+    assert main(["render", str(REEF), "--size", "32", "--start", "4", "--frames", "2",
+                 "--out", str(pre)]) == 0
+    got = sorted(pre.glob("frame_*.png"))
+    assert [np.asarray(Image.open(p)).tolist() for p in got] == \
+        [np.asarray(Image.open(p)).tolist() for p in frames[4:6]]
+    assert main(["render", str(REEF), "--size", "32", "--frames", "3",
+                 "--out", str(tmp_path / "x.png")]) == 2
+
+
+def test_video_options_fps_crf_and_bt709_tags(tmp_path):
+    import av
+
+    small, big = tmp_path / "q40.mp4", tmp_path / "q10.mp4"
+    for out, crf in ((small, 40), (big, 10)):
+        assert main(["render", str(AMOEBA), "--size", "64", "--frames", "8", "--fps", "12",
+                     "--crf", str(crf), "--out", str(out)]) == 0
+    assert small.stat().st_size < big.stat().st_size
+    with av.open(str(big)) as c:
+        s = c.streams.video[0]
+        assert float(s.average_rate) == 12.0
+        cc = s.codec_context
+        assert (cc.color_primaries, cc.color_trc, cc.colorspace) == (1, 1, 1)  # BT.709
+    with pytest.raises(SystemExit):
+        main(["render", str(REEF), "--crf", "60"])
+
+
+def test_bench_says_it_times_the_simulation_only(capsys):
+    assert main(["bench", str(REEF), "--size", "32", "--frames", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "simulation only" in err and "encodes" in err and "1 engine step a frame" in err
+
+
+def test_saved_graphs_keep_ordinary_permissions(tmp_path):
+    import nodes
+
+    g = nodes.load(REEF)
+    old = os.umask(0o022)
+    try:
+        nodes.save(g, tmp_path / "new.graph")
+        assert (tmp_path / "new.graph").stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.graph"
+        kept.write_text("{}")
+        kept.chmod(0o640)
+        nodes.save(g, kept)
+        assert kept.stat().st_mode & 0o777 == 0o640 and nodes.load(kept).meta.name == g.meta.name
+    finally:
+        os.umask(old)
+    old = os.umask(0o077)
+    try:
+        nodes.save(g, tmp_path / "private.graph")
+        assert (tmp_path / "private.graph").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_the_workflow_prompt_is_words_for_krea_and_custom_is_offered_only_when_it_works(tmp_path):
+    from nodes import load
+    from scope_export.exporter import published_fields
+    from scope_export.workflow import default_prompt
+
+    assert "Krea" not in default_prompt() and "→" not in default_prompt()
+    assert main(["export", str(ROOT / "graphs" / "coral.graph"), "--out", str(tmp_path)]) == 0
+    import json
+
+    wf = json.loads(next(tmp_path.glob("*.scope-workflow.json")).read_text())
+    assert wf["prompts"][0]["text"] == default_prompt()
+    g = load(ROOT / "graphs" / "coral.graph")
+    from nodes.graph import Published
+
+    pal = next(n for n in g.nodes.values() if n.type == "colour.palette")
+    g.publish(Published("palette", pal.id, "preset"))
+    field = next(f for f in published_fields(g) if f.name == "palette")
+    assert "custom" not in field.choices and "oil_slick" in field.choices
+    g.set_param(pal.id, "preset", "custom")  # the graph's own colours: offered
+    field = next(f for f in published_fields(g) if f.name == "palette")
+    assert "custom" in field.choices
