@@ -317,7 +317,10 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
            loras: list[str] | None = None, merge_mode: str = "permanent_merge",
            size: str | tuple[int, int] | None = None, fps: float | None = None,
            version: str = DEFAULT_VERSION, allow_incompatible_lora: bool = False,
-           check_loras: bool = True, prompt: str | None = None) -> ExportResult:
+           check_loras: bool = True, prompt: str | None = None,
+           package_spec: str | None = None) -> ExportResult:
+    """``package_spec``: what the workflow names as the plugin's source (default: the
+    exported folder's path here)."""
     graph_path = Path(graph_path)
     graph = nodes.load(graph_path)  # GraphError names the file
     src = str(graph_path)
@@ -396,7 +399,7 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     ca_params.update(fps=fps, seed=int(graph.meta.seed), height=height, width=width)
     wf = build_workflow(name=f"{graph.meta.name} → Krea Realtime", pipeline_id=names.pipeline_id,
                         pipeline_version=version, dist_name=names.dist_name,
-                        package_spec=str(out), ca_params=ca_params, height=height, width=width,
+                        package_spec=package_spec or str(out), ca_params=ca_params, height=height, width=width,
                         loras=lora_entries, merge_mode=merge_mode, prompt=prompt)
     wf_path = out / f"{names.slug}.scope-workflow.json"
     wf_path.write_text(json.dumps(wf, indent=2) + "\n", "utf-8")
