@@ -198,9 +198,13 @@ def check_controls(pid: str, schema: dict, module, check) -> None:
     from scope.server.osc_docs import _extract_osc_paths_from_schema
     from scope_controls import expected, problems
 
-    graph = module.cagraph.loads(module.GRAPH_FILE.read_bytes())
+    import nodes
+    from scope_export.exporter import published_fields
+
+    graph = nodes.loads(module.GRAPH_FILE.read_bytes())
+    choices = {f.name: f.choices for f in published_fields(graph) if f.kind == "enum"}
     paths = {p["key"]: p for p in _extract_osc_paths_from_schema(schema, pid)}
-    ranges, want_mod = expected(graph)
+    ranges, want_mod = expected(graph, choices)
     bad = []
     for name, rng in ranges.items():
         info = paths.get(name)
@@ -216,8 +220,9 @@ def check_controls(pid: str, schema: dict, module, check) -> None:
           f"Scope's OSC path list has /scope/<name> for all {len(ranges)} published "
           f"parameters with their ranges, no load-time field (also: {', '.join(extra)})"
           + (f": {bad}" if bad else ""))
-    check(problems(schema, graph) == [], "cagraph's restatement of Scope's control rules "
-                                        f"agrees on the real schema {problems(schema, graph)}")
+    issues = problems(schema, graph, choices)
+    check(issues == [], f"cagraph's restatement of Scope's control rules agrees on the real "
+                        f"schema {issues}")
     eng = ModulationEngine()
     props = schema["properties"]
     cfgs = {}

@@ -31,11 +31,13 @@ def modulatable(config_schema: dict) -> dict[str, tuple]:
     return out
 
 
-def expected(graph) -> tuple[dict, dict]:
+def expected(graph, choices: dict | None = None) -> tuple[dict, dict]:
     """From the graph's published parameters: the ranges each runtime field must have
-    (numbers: (min, max); choices: the tuple of choices; toggles: None) and the
+    (numbers: (min, max); choices: the tuple of choices, ``choices[name]`` where given
+    (the exporter leaves out choices that cannot work in Scope); toggles: None) and the
     modulatable ones (numeric and not structural: changing those rebuilds kernels)."""
     ranges, mod = {}, {}
+    choices = choices or {}
     for pub in graph.published:
         p = graph.nodes[pub.node].spec.param(pub.param)
         if p.numeric:
@@ -44,7 +46,7 @@ def expected(graph) -> tuple[dict, dict]:
             if p.modulatable:
                 mod[pub.name] = (lo, hi)
         elif p.choices:
-            ranges[pub.name] = tuple(p.choices)
+            ranges[pub.name] = tuple(choices.get(pub.name, p.choices))
         else:
             ranges[pub.name] = None
     return ranges, mod
@@ -54,12 +56,13 @@ def _nums(*values):
     return tuple(None if v is None else float(v) for v in values)
 
 
-def problems(config_schema: dict, graph, load_fields=("height", "width", "grid_size")) -> list:
+def problems(config_schema: dict, graph, choices: dict | None = None,
+             load_fields=("height", "width", "grid_size")) -> list:
     """What is wrong with the schema's reach by Scope's controls; empty when all is right."""
     out = []
     paths = osc_paths(config_schema)
     mods = modulatable(config_schema)
-    ranges, want_mod = expected(graph)
+    ranges, want_mod = expected(graph, choices)
     for name, rng in ranges.items():
         info = paths.get(f"/scope/{name}")
         if info is None:

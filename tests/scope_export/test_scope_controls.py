@@ -37,19 +37,20 @@ def test_every_published_runtime_parameter_reaches_scopes_controls(tmp_path, nam
     assert out.returncode == 0, out.stderr[-2000:]
     schema = json.loads(out.stdout)
     graph = nodes.load(graph_path)
-    assert problems(schema, graph) == []
+    choices = {f.name: f.choices for f in res.fields if f.kind == "enum"}
+    assert problems(schema, graph, choices) == []
     assert len(osc_paths(schema)) == len(graph.published) + 3  # + fps, seed, beat_reset
     # the check can fail: a field turned load-time, a narrowed range, a lost flag
     broken = json.loads(json.dumps(schema))
     first = graph.published[0].name
     broken["properties"][first]["ui"]["is_load_param"] = True
-    assert any(first in p for p in problems(broken, graph))
+    assert any(first in p for p in problems(broken, graph, choices))
     broken = json.loads(json.dumps(schema))
     del broken["properties"]["grid_size"]["ui"]
     broken["properties"]["grid_size"]["ui"] = {"is_load_param": False}
-    assert any("grid_size" in p for p in problems(broken, graph))
+    assert any("grid_size" in p for p in problems(broken, graph, choices))
     mods = [k for k, v in schema["properties"].items() if (v.get("ui") or {}).get("modulatable")]
     assert mods
     broken = json.loads(json.dumps(schema))
     broken["properties"][mods[0]]["ui"]["modulatable_max"] = -1.0
-    assert any(mods[0] in p for p in problems(broken, graph))
+    assert any(mods[0] in p for p in problems(broken, graph, choices))
