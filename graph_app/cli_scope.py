@@ -42,6 +42,7 @@ def _guard(fn):
         import nodes
         from scope_export.exporter import ExportError
         from scope_export.lora import LoraError
+        from scope_export.remote import RemoteError
         from scope_export.scope_client import ScopeError
 
         try:
@@ -50,7 +51,7 @@ def _guard(fn):
             for issue in exc.issues:
                 print(f"error: {issue}", file=sys.stderr)
             return 2
-        except (ExportError, LoraError, ScopeError) as exc:
+        except (ExportError, LoraError, ScopeError, RemoteError) as exc:
             return _fail(str(exc))
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
@@ -97,10 +98,18 @@ def add_subcommands(sub) -> None:
     _export_args(p)
     _lora_args(p)
     p.add_argument("--out", metavar="DIR",
-                   help="where to export the plugin (default: ./scope-plugins/<name>)")
-    p.add_argument("--package-spec",
-                   help="what the server installs (default: the exported folder's path; use a "
-                        "path on the server or a git URL for remote servers)")
+                   help="where to export the plugin (default: <name> in cagraph's per-user "
+                   "data folder, scope-plugins/, the one the editor uses)")
+    p.add_argument("--package-spec", metavar="SPEC",
+                   help="what the server installs, also written into the workflow: a git URL, "
+                        "a wheel URL or a path on the server (default: the exported folder, "
+                        "for a server on this machine)")
+    p.add_argument("--ssh", metavar="USER@HOST[:PORT]",
+                   help="a pod with direct SSH: copy the plugin there (your ssh keys, scp or "
+                        "rsync) and install it from that folder")
+    p.add_argument("--remote-dir", metavar="DIR",
+                   help="with --ssh: the folder on the pod for plugins (default: "
+                        "~/cagraph-plugins)")
     p.add_argument("--quantization", choices=("none", "fp8_e4m3fn"), default="none",
                    help="Krea weights: fp8_e4m3fn for GPUs under 40 GB")
     p.add_argument("--vace-context-scale", type=_vace_scale, default=1.0,
@@ -171,6 +180,8 @@ def cmd_export(args) -> int:
 def cmd_scope_launch(args) -> int:
     from scope_export.scope_client import ScopeClient, launch_graph
 
+    from .data_dir import scope_plugins_dir
+
     client = ScopeClient(args.server)
     con = _console()
     warn = _console(stderr=True)
@@ -180,10 +191,11 @@ def cmd_scope_launch(args) -> int:
             status.update(_e(msg))
 
         res = launch_graph(
-            client, args.graph, out=args.out, name=args.name, size=args.size, fps=args.fps,
+            client, args.graph, out=args.out, plugins_root=scope_plugins_dir(),
+            name=args.name, size=args.size, fps=args.fps,
             loras=args.lora, merge_mode=args.lora_merge_mode, prompt=args.prompt,
             allow_incompatible_lora=args.allow_incompatible_lora,
-            package_spec=args.package_spec,
+            package_spec=args.package_spec, ssh=args.ssh, remote_dir=args.remote_dir,
             quantization=None if args.quantization == "none" else args.quantization,
             vace_context_scale=args.vace_context_scale, load_timeout_s=args.timeout,
             progress=progress, warn=lambda m: warn.print(f"[yellow]warning:[/] {_e(m)}"))

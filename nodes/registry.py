@@ -21,6 +21,7 @@ LIBRARY_MODULES = (
     "nodes.library.life",
     "nodes.library.colour",
     "nodes.library.math",
+    "nodes.library.measure",
 )
 
 _TYPE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")

@@ -49,6 +49,7 @@ RESERVED = frozenset({
     "beat_count", "is_playing", "transition", "kv_cache_attention_bias", "quantization",
     "produces_video", "produces_audio", "input_source", "output_sinks", "vae_type",
     "first_frame_image", "last_frame_image", "images", "prompt_interpolation_method",
+    "beat_reset", "morph", "snapshot_a", "snapshot_b",
 })
 
 
@@ -316,7 +317,10 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
            loras: list[str] | None = None, merge_mode: str = "permanent_merge",
            size: str | tuple[int, int] | None = None, fps: float | None = None,
            version: str = DEFAULT_VERSION, allow_incompatible_lora: bool = False,
-           check_loras: bool = True, prompt: str | None = None) -> ExportResult:
+           check_loras: bool = True, prompt: str | None = None,
+           package_spec: str | None = None) -> ExportResult:
+    """``package_spec``: what the workflow names as the plugin's source (default: the
+    exported folder's path here)."""
     graph_path = Path(graph_path)
     graph = nodes.load(graph_path)  # GraphError names the file
     src = str(graph_path)
@@ -381,6 +385,7 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     values["fields"] = "".join(_field_code(f) for f in fields)
     values["fps_order"] = len(fields) + 1
     values["seed_order"] = len(fields) + 2
+    values["beat_reset_order"] = len(fields) + 3
     values["published_types"] = repr({f.name: f.kind for f in fields})
 
     (out / "pyproject.toml").write_text(_render("pyproject.toml.tmpl", **values), "utf-8")
@@ -394,7 +399,7 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     ca_params.update(fps=fps, seed=int(graph.meta.seed), height=height, width=width)
     wf = build_workflow(name=f"{graph.meta.name} → Krea Realtime", pipeline_id=names.pipeline_id,
                         pipeline_version=version, dist_name=names.dist_name,
-                        package_spec=str(out), ca_params=ca_params, height=height, width=width,
+                        package_spec=package_spec or str(out), ca_params=ca_params, height=height, width=width,
                         loras=lora_entries, merge_mode=merge_mode, prompt=prompt)
     wf_path = out / f"{names.slug}.scope-workflow.json"
     wf_path.write_text(json.dumps(wf, indent=2) + "\n", "utf-8")
@@ -408,6 +413,8 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
         table.append(f"| `{f.name}` ({f.label}) | {f.kind} | {f.default!r} | {rng} |")
     table.append(f"| `fps` | float | {fps:g} | 1 .. {max(60.0, fps):g} |")
     table.append(f"| `seed` | int | {graph.meta.seed} | restarts the organism |")
+    table.append("| `beat_reset` | enum | 'ignore' | ignore / restart / reseed (Scope's beat "
+                 "reset) |")
     (out / "README.md").write_text(_render(
         "README.md.tmpl", **values, package_dir=str(out), folder_name=out.name,
         workflow_file=wf_path.name, graph_file=graph_path.name, lora_list=lora_list,

@@ -11,7 +11,6 @@ Endpoints and behaviour follow Scope 0.2.4 (see shared/reference/scope-plugin-ap
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import math
 import socket
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .workflow import KREA_ID, KREA_VIDEO_DEFAULTS, MERGE_MODES
+from .workflow import KREA_ID, KREA_VIDEO_DEFAULTS, MERGE_MODES, scope_graph
 
 Progress = Callable[[str], None]
 
@@ -55,13 +54,10 @@ def normalise_url(url: str) -> str:
 
 
 def is_local(url: str) -> bool:
-    host = urllib.parse.urlsplit(url).hostname or ""
-    if host in ("localhost",):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """The server runs on this machine (loopback, this host's name or addresses)."""
+    from .remote import is_local_server
+
+    return is_local_server(url)
 
 
 class ScopeClient:
@@ -188,7 +184,14 @@ def ensure_plugin(client: ScopeClient, pipeline_id: str, dist_name: str, package
         progress(f"{dist_name} failed to load before ({f.get('error_type')}: "
                  f"{f.get('error_message')}); reinstalling")
     progress(f"installing {dist_name} from {package_spec} ...")
-    res = client.install_plugin(package_spec, upgrade=upgrade)
+    try:
+        res = client.install_plugin(package_spec, upgrade=upgrade)
+    except ScopeUnreachable:
+        raise
+    except ScopeError as exc:
+        raise ScopeError(f"{exc} -- the plugin was not installed and nothing was loaded; "
+                         f"check that the server can reach {package_spec} and read Scope's "
+                         "log there (GET /api/v1/logs/tail)") from None
     if res and res.get("success") is False:
         raise ScopeError(f"Scope server {client.server}: installing {package_spec} failed: "
                          f"{res.get('message')}")
@@ -258,8 +261,10 @@ def resolve_server_loras(client: ScopeClient, specs: list[tuple[str, float]],
         elif local and is_local(client.server):
             out.append(ServerLora(spec, local, scale, local))
         elif local:
-            raise ScopeError(f"LoRA {spec}: not in the LoRA folder of {client.server}; copy it "
-                             "there first (on RunPod: /workspace/models/lora)")
+            raise ScopeError(f"LoRA {spec}: only on this machine, not in the LoRA folder of "
+                             f"{client.server}; copy it there (on RunPod: "
+                             "/workspace/models/lora, e.g. scp -P PORT FILE "
+                             "root@HOST:/workspace/models/lora/) and launch again")
         else:
             names = ", ".join(sorted(Path(f["path"]).name for f in listing if f.get("path")))
             raise ScopeError(f"LoRA {spec}: file not found here nor in the LoRA folder of "
@@ -285,24 +290,9 @@ def krea_load_params(height: int, width: int, loras: list[ServerLora], merge_mod
 
 
 def session_graph(pipeline_id: str) -> dict:
-    """source -> CA -> Krea (VACE input) -> sink.  A source node keeps the session in
-    video mode (Scope forces text mode on sourceless graphs); the CA ignores it."""
-    return {
-        "nodes": [
-            {"id": "input", "type": "source", "source_mode": "video"},
-            {"id": pipeline_id, "type": "pipeline", "pipeline_id": pipeline_id},
-            {"id": KREA_ID, "type": "pipeline", "pipeline_id": KREA_ID},
-            {"id": "output", "type": "sink"},
-        ],
-        "edges": [
-            {"from": "input", "from_port": "video", "to_node": pipeline_id, "to_port": "video",
-             "kind": "stream"},
-            {"from": pipeline_id, "from_port": "video", "to_node": KREA_ID,
-             "to_port": "vace_input_frames", "kind": "stream"},
-            {"from": KREA_ID, "from_port": "video", "to_node": "output", "to_port": "video",
-             "kind": "stream"},
-        ],
-    }
+    """The graph a launched session runs: the exported workflow's own graph (source ->
+    CA (tempo_sync) -> Krea VACE -> sink), without the editor's node positions."""
+    return scope_graph(pipeline_id, positions=False)
 
 
 def wait_loaded(client: ScopeClient, *, progress: Progress, timeout_s: float = 1200.0,
@@ -336,11 +326,48 @@ def launch(client: ScopeClient, *, pipeline_id: str, dist_name: str, package_spe
            vace_context_scale: float = 1.0, progress: Progress = print,
            load_timeout_s: float = 1200.0, poll_s: float = 1.0,
            install_wait_s: float = 300.0, plugin_version: str | None = None) -> dict:
-    ensure_plugin(client, pipeline_id, dist_name, package_spec, progress=progress,
-                  wait_s=install_wait_s, poll_s=poll_s, version=plugin_version)
+    require_krea(client)
+    installed = ensure_plugin(client, pipeline_id, dist_name, package_spec, progress=progress,
+                              wait_s=install_wait_s, poll_s=poll_s, version=plugin_version)
+    try:
+        return _load_and_start(client, pipeline_id=pipeline_id, height=height, width=width,
+                               loras=loras, merge_mode=merge_mode, prompt=prompt,
+                               ca_params=ca_params, quantization=quantization,
+                               vace_context_scale=vace_context_scale, progress=progress,
+                               load_timeout_s=load_timeout_s, poll_s=poll_s)
+    except BaseException:
+        undo_launch(client, dist_name if installed else None, progress=progress)
+        raise
+
+
+def require_krea(client: ScopeClient) -> None:
     if KREA_ID not in client.schemas():
-        raise ScopeError(f"Scope server {client.server} has no {KREA_ID} pipeline (it is only "
-                         "registered on a machine with a CUDA GPU)")
+        raise ScopeError(f"Scope server {client.server} has no {KREA_ID} pipeline: Krea only "
+                         "registers on a machine with a CUDA GPU of 32 GB or more; run Scope "
+                         "on such a pod (daydreamlive/scope container) and launch again")
+
+
+def undo_launch(client: ScopeClient, dist_name: str | None, *, progress: Progress) -> None:
+    """After a failed launch: stop a session it may have started and uninstall the plugin
+    it installed (Scope unloads that plugin's pipelines with it).  Best effort."""
+    try:
+        client.post("/api/v1/session/stop", {}, timeout=30.0)
+    except ScopeError:
+        pass
+    if dist_name:
+        try:
+            client.request("DELETE", f"/api/v1/plugins/{urllib.parse.quote(dist_name)}",
+                           timeout=120.0)
+            progress(f"uninstalled {dist_name} again (the launch failed)")
+        except ScopeError:
+            pass
+
+
+def _load_and_start(client: ScopeClient, *, pipeline_id: str, height: int, width: int,
+                    loras: list[ServerLora], merge_mode: str, prompt: str,
+                    ca_params: dict | None, quantization: str | None,
+                    vace_context_scale: float, progress: Progress, load_timeout_s: float,
+                    poll_s: float) -> dict:
     pipelines = [
         {"node_id": pipeline_id, "pipeline_id": pipeline_id,
          "load_params": {"height": int(height), "width": int(width)}},
@@ -376,22 +403,34 @@ def launch(client: ScopeClient, *, pipeline_id: str, dist_name: str, package_spe
 
 
 def launch_graph(client: ScopeClient, graph_path: str | Path, *, out: str | Path | None = None,
+                 plugins_root: str | Path | None = None,
                  name: str | None = None, size: str | None = None, fps: float | None = None,
                  loras: list[str] | None = None, merge_mode: str = "permanent_merge",
                  prompt: str | None = None, allow_incompatible_lora: bool = False,
                  package_spec: str | None = None, quantization: str | None = None,
                  vace_context_scale: float = 1.0, load_timeout_s: float = 1200.0,
-                 progress: Progress = print, warn: Progress = print):
-    """``cagraph scope launch``: export ``graph_path`` (to ``out``, default
-    ``./scope-plugins/<name>``), install it on the server if missing, load it with Krea
-    Realtime and its LoRAs and start the session.  Returns the ExportResult."""
+                 progress: Progress = print, warn: Progress = print,
+                 ssh: str | None = None, remote_dir: str | None = None):
+    """``cagraph scope launch``: export ``graph_path`` (to ``out``, else to
+    ``plugins_root/<name>``: one of them is needed), install it on the server if
+    missing, load it with Krea Realtime and its LoRAs and start the session.  Returns
+    the ExportResult.
+
+    A server on another machine needs ``ssh`` (``user@host[:port]``: the package is
+    copied to ``remote_dir`` there) or ``package_spec`` (a git/wheel URL or a path on
+    the server); without either it fails before anything is exported or loaded."""
     import nodes
 
     from . import lora as lora_mod
+    from . import remote
     from .exporter import derive_names, export
     from .workflow import default_prompt
 
+    target = remote.parse_ssh(ssh) if ssh else None
+    if target is None and not package_spec and not is_local(client.server):
+        raise ScopeError(remote.need_a_way_message(client.server))
     client.schemas()  # fail fast, before exporting, when the server is unreachable
+    require_krea(client)
     specs = [lora_mod.parse_spec(s) for s in loras or []]
 
     def local_ok(path: str) -> None:
@@ -403,9 +442,18 @@ def launch_graph(client: ScopeClient, graph_path: str | Path, *, out: str | Path
     server_loras = resolve_server_loras(client, specs, local_ok)
     graph_path = Path(graph_path)
     names = derive_names(nodes.load(graph_path), name, str(graph_path))
-    out = Path(out) if out else Path("scope-plugins") / names.slug
+    if out is None and plugins_root is None:
+        raise ValueError("launch_graph needs out or plugins_root")
+    out = Path(out) if out else Path(plugins_root) / names.slug
+    if target is not None and not package_spec:
+        progress(f"checking the SSH login to {target}")
+        package_spec = remote.prepare_remote(target, names.slug,
+                                             remote_dir=remote_dir or remote.DEFAULT_REMOTE_DIR)
     res = export(graph_path, out, name=name, size=size, fps=fps, check_loras=False,
-                 merge_mode=merge_mode, prompt=prompt)
+                 merge_mode=merge_mode, prompt=prompt, package_spec=package_spec)
+    if target is not None:
+        progress(f"copying {res.out_dir} to {target}:{package_spec}")
+        remote.copy_package(res.out_dir, target, package_spec)
     launch(client, pipeline_id=res.names.pipeline_id, dist_name=res.names.dist_name,
            package_spec=package_spec or str(res.out_dir), height=res.height, width=res.width,
            loras=server_loras, merge_mode=merge_mode,

@@ -2,7 +2,11 @@
 
 Perform-mode layout (what Scope's own *Export* writes): ``pipelines`` with
 roles, the CA pipeline as ``preprocessor`` and ``krea-realtime-video`` as
-``main`` in video mode with VACE fed by the input video.  LoRAs are named by
+``main`` in video mode with VACE fed by the input video.  Beside it, the
+``graph`` section Scope 0.2.4's graph editor reads (a ``GraphConfig`` whose nodes
+carry editor positions): source -> CA -> Krea (VACE frames) -> sink, with
+``tempo_sync`` on the CA node; ``cagraph scope launch`` starts that same graph
+(:func:`scope_graph`).  LoRAs are named by
 ``filename`` relative to Scope's LoRA folder (Scope's resolver refuses absolute
 paths there); absolute paths are only ever sent over REST as load params.
 """
@@ -73,6 +77,43 @@ def sha256_of(path: str | Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+#: where Scope's graph editor draws each node (x, y, w, h): left to right
+_LAYOUT = {"input": (40, 160, 200, 120), "ca": (300, 140, 260, 160),
+           KREA_ID: (620, 140, 280, 200), "output": (960, 160, 200, 120)}
+
+
+def scope_graph(pipeline_id: str, *, tempo_sync: bool = True,
+                positions: bool = True) -> dict[str, Any]:
+    """Scope's ``GraphConfig``: source -> CA -> Krea (VACE input) -> sink.
+
+    The source node keeps the session in video mode (Scope forces text mode on a
+    graph without one) and the CA ignores its frames; the CA's frames feed Krea's
+    ``vace_input_frames`` (VACE video-to-video).  ``tempo_sync`` marks the CA node as the
+    one that gets Scope's beat state (bpm, beat_phase, ...) in its kwargs.  With
+    ``positions`` each node carries ``x, y, w, h`` for Scope's graph editor (the server
+    ignores them)."""
+    nodes = [
+        {"id": "input", "type": "source", "source_mode": "video"},
+        {"id": pipeline_id, "type": "pipeline", "pipeline_id": pipeline_id,
+         "tempo_sync": bool(tempo_sync)},
+        {"id": KREA_ID, "type": "pipeline", "pipeline_id": KREA_ID},
+        {"id": "output", "type": "sink"},
+    ]
+    if positions:
+        for nd in nodes:
+            key = "ca" if nd["id"] == pipeline_id else nd["id"]
+            nd.update(zip(("x", "y", "w", "h"), _LAYOUT[key]))
+    edges = [
+        {"from": "input", "from_port": "video", "to_node": pipeline_id, "to_port": "video",
+         "kind": "stream"},
+        {"from": pipeline_id, "from_port": "video", "to_node": KREA_ID,
+         "to_port": "vace_input_frames", "kind": "stream"},
+        {"from": KREA_ID, "from_port": "video", "to_node": "output", "to_port": "video",
+         "kind": "stream"},
+    ]
+    return {"nodes": nodes, "edges": edges}
+
+
 def krea_params(height: int, width: int, **overrides) -> dict[str, Any]:
     return {"height": int(height), "width": int(width), **KREA_VIDEO_DEFAULTS, **overrides}
 
@@ -123,6 +164,9 @@ def build_workflow(*, name: str, pipeline_id: str, pipeline_version: str, dist_n
             },
         ],
         "prompts": [{"text": prompt or default_prompt(), "weight": 1.0}],
+        # Scope's own graph (its graph editor and graph-mode import); older Scope
+        # versions read the `pipelines` list above and ignore it
+        "graph": scope_graph(pipeline_id),
     }
 
 

@@ -304,8 +304,9 @@ def _input_fields(schema: dict) -> set[str]:
 
 
 def _data_dir() -> Path:
-    loc = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation)
-    return Path(loc or Path.home() / ".cagraph")
+    from ..data_dir import user_data_dir  # the folder `cagraph scope launch` uses too
+
+    return user_data_dir()
 
 
 def _fmt(v: Any) -> str:

@@ -201,3 +201,26 @@ def test_edit_without_a_display_says_so(monkeypatch, capsys):
         monkeypatch.delenv(var, raising=False)
     assert main(["edit"]) == 2  # Qt would abort the process instead
     assert "needs a display" in capsys.readouterr().err
+
+
+def test_scope_plugins_go_to_the_editors_data_folder(qapp, monkeypatch, tmp_path):
+    """`cagraph scope launch` without --out and the editor's Launch on Scope export into
+    one per-user folder: Qt's AppDataLocation for the editor's names."""
+    from PySide6 import QtCore
+
+    from graph_app.data_dir import scope_plugins_dir, user_data_dir
+    from graph_app.editor.scope_link import _data_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    names = (QtCore.QCoreApplication.organizationName(), QtCore.QCoreApplication.applicationName())
+    QtCore.QCoreApplication.setOrganizationName("cagraph")
+    QtCore.QCoreApplication.setApplicationName("cagraph")
+    try:
+        qt = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation)
+    finally:
+        QtCore.QCoreApplication.setOrganizationName(names[0])
+        QtCore.QCoreApplication.setApplicationName(names[1])
+    assert user_data_dir() == Path(qt) == _data_dir()
+    assert scope_plugins_dir() == Path(qt) / "scope-plugins"
+    assert str(tmp_path) in qt

@@ -9,9 +9,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 KREA = "krea-realtime-video"
 
 
+def _published_props(pkg):
+    """The UI fields Scope would list for the package's published parameters (read from
+    the graph inside the package on the server)."""
+    import nodes
+    from scope_export.exporter import GRAPH_FILE, published_fields
+
+    graph = nodes.load(next(pkg.glob(f"*/{GRAPH_FILE}")))
+    types = {"float": "number", "int": "integer", "bool": "boolean", "enum": "string"}
+    return {f.name: {"type": types[f.kind], "default": f.default, "ui": {"category": "input"},
+                     **({"minimum": f.ge, "maximum": f.le} if f.ge is not None else {}),
+                     **({"enum": list(f.choices)} if f.choices else {})}
+            for f in published_fields(graph)}
+
+
 class FakeScope:
     def __init__(self, *, loras=(), installed=(), load_error=None, loading_polls=2,
-                 fail_install=None):
+                 fail_install=None, server_root=None, lora_dir=None):
         self.schemas = {KREA: {"id": KREA, "config_schema": {"properties": {}}}}
         for pid, schema in dict(installed).items():
             self.schemas[pid] = schema
@@ -22,6 +36,13 @@ class FakeScope:
         self.fail_install = fail_install
         self.requests: list[tuple[str, str, object]] = []
         self.installable: dict[str, dict] = {}  # package spec -> schema registered on install
+        # server_root: the fake then installs only from folders under it (what a remote
+        # server can read), registering the package's own pipeline id and version
+        self.server_root = server_root
+        self.installed_from: list[str] = []
+        self.lora_dir = lora_dir  # listed afresh on each GET /api/v1/loras
+        self.uninstalled: list[str] = []
+        self.stopped = 0
         self.loaded: dict | None = None
         self.status_polls = 0
         self.session = None
@@ -38,9 +59,28 @@ class FakeScope:
             assert set(body) >= {"package"}, body
             if self.fail_install:
                 return 500, {"detail": self.fail_install}
+            if self.server_root is not None:
+                return self._install_from_server_path(body["package"])
             self.schemas.update(self.installable.get(body["package"], {}))
             return 200, {"success": True, "message": "installed", "plugin": None}
+        if method == "DELETE" and path.startswith("/api/v1/plugins/"):
+            name = path.rsplit("/", 1)[1]
+            self.uninstalled.append(name)
+            self.schemas = {k: v for k, v in self.schemas.items()
+                            if v.get("dist_name") != name}
+            self.loaded = None
+            return 200, {"success": True, "message": "uninstalled", "unloaded_pipelines": []}
+        if (method, path) == ("POST", "/api/v1/session/stop"):
+            self.stopped += 1
+            self.session = None
+            return 200, {"status": "ok"}
         if (method, path) == ("GET", "/api/v1/loras"):
+            if self.lora_dir is not None:
+                from pathlib import Path
+
+                return 200, {"lora_files": [
+                    {"name": f.stem, "path": str(f), "size_mb": 1.0, "folder": "",
+                     "sha256": None} for f in sorted(Path(self.lora_dir).glob("*.safetensors"))]}
             return 200, {"lora_files": self.lora_files}
         if (method, path) == ("POST", "/api/v1/pipeline/load"):
             pipes = body["pipelines"]
@@ -87,6 +127,24 @@ class FakeScope:
             return 200, {"status": "ok"}
         return 404, {"detail": "Not Found"}
 
+    def _install_from_server_path(self, package):
+        import re
+        import tomllib
+        from pathlib import Path
+
+        root = Path(self.server_root).resolve()
+        pkg = Path(package)
+        if not pkg.is_absolute() or not pkg.resolve().is_relative_to(root) \
+                or not (pkg / "pyproject.toml").is_file():
+            return 500, {"detail": f"Failed to install {package}: no such package on the server"}
+        meta = tomllib.loads((pkg / "pyproject.toml").read_text())["project"]
+        schema_py = next(pkg.glob("*/schema.py")).read_text()
+        pid = re.search(r"pipeline_id[^=]*=\s*['\"]([^'\"]+)", schema_py).group(1)
+        self.installed_from.append(package)
+        self.schemas[pid] = {"id": pid, "version": meta["version"], "dist_name": meta["name"],
+                             "config_schema": {"properties": _published_props(pkg)}}
+        return 200, {"success": True, "message": "installed", "plugin": None}
+
     # -- server -----------------------------------------------------------------------------
     def __enter__(self):
         fake = self
@@ -106,7 +164,7 @@ class FakeScope:
                 self.end_headers()
                 self.wfile.write(raw)
 
-            do_GET = do_POST = _do
+            do_GET = do_POST = do_DELETE = _do
 
             def log_message(self, *a):
                 pass

@@ -92,8 +92,8 @@ for cls in registered:
         changed = {}
         for name, fi in cfg.model_fields.items():
             ui = (fi.json_schema_extra or {}).get("ui", {})
-            if ui.get("category") != "input" or name in ("fps", "seed"):
-                continue
+            if ui.get("category") != "input" or name not in sturdy_kinds(cls):
+                continue  # published parameters only (not fps, seed, beat_reset)
             sch = rec["meta"]["config_schema"]["properties"][name]
             if "enum" in sch:
                 changed[name] = next(c for c in sch["enum"] if c != fi.default)

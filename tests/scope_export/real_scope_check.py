@@ -95,6 +95,8 @@ def main(argv=None) -> int:
                        f"{len(published)} published parameters" + (f" (missing {missing})"
                                                                      if missing else ""))
 
+    check_controls(pid, meta["config_schema"], module, check)
+
     load = {"height": a.height, "width": a.width}
     pipe = PipelineManager()._load_pipeline_implementation(pid, load)
     check(type(pipe) is cls, f"Scope's PipelineManager loaded {cls.__name__}")
@@ -164,6 +166,7 @@ def check_workflow(path: str, lora_dir: str | None, check) -> None:
     from scope.core.workflows.resolve import WorkflowRequest, resolve_workflow
 
     doc = json.loads(Path(path).read_text())
+    check_graph_section(doc, check)
     req = WorkflowRequest.model_validate(doc)
     check(len(req.nodes) >= 2, f"Scope parses the workflow: {len(req.nodes)} pipelines "
                                f"({', '.join(n.node_type_id for n in req.nodes)})")
@@ -185,6 +188,97 @@ def check_workflow(path: str, lora_dir: str | None, check) -> None:
                                    + (f" ({item.detail})" if item.detail else ""))
     for w in plan.warnings:
         print(f"note  {w}")
+
+
+def check_controls(pid: str, schema: dict, module, check) -> None:
+    """Scope's own OSC path list and modulation engine against the published parameters:
+    every runtime one at /scope/<name> with its range, the numeric non-structural ones
+    modulatable within their range, no load-time field reachable."""
+    from scope.server.modulation import ModulationEngine
+    from scope.server.osc_docs import _extract_osc_paths_from_schema
+    from scope_controls import expected, problems
+
+    import nodes
+    from scope_export.exporter import published_fields
+
+    graph = nodes.loads(module.GRAPH_FILE.read_bytes())
+    choices = {f.name: f.choices for f in published_fields(graph) if f.kind == "enum"}
+    paths = {p["key"]: p for p in _extract_osc_paths_from_schema(schema, pid)}
+    ranges, want_mod = expected(graph, choices)
+    bad = []
+    for name, rng in ranges.items():
+        info = paths.get(name)
+        if info is None:
+            bad.append(f"{name} missing")
+        elif rng and not isinstance(rng[0], str) and (
+                float(info.get("min")), float(info.get("max"))) != (float(rng[0]), float(rng[1])):
+            bad.append(f"{name} range {info.get('min')}..{info.get('max')} != {rng}")
+        elif rng and isinstance(rng[0], str) and tuple(info.get("enum") or ()) != rng:
+            bad.append(f"{name} choices {info.get('enum')}")
+    extra = sorted(set(paths) - set(ranges))
+    check(not bad and not {"height", "width", "grid_size"} & set(paths),
+          f"Scope's OSC path list has /scope/<name> for all {len(ranges)} published "
+          f"parameters with their ranges, no load-time field (also: {', '.join(extra)})"
+          + (f": {bad}" if bad else ""))
+    issues = problems(schema, graph, choices)
+    check(issues == [], f"cagraph's restatement of Scope's control rules agrees on the real "
+                        f"schema {issues}")
+    eng = ModulationEngine()
+    props = schema["properties"]
+    cfgs = {}
+    for name in want_mod:
+        ui = props[name]["ui"]
+        cfgs[name] = {"shape": "square", "depth": 1.0, "rate": "beat",
+                      "min_value": ui.get("modulatable_min"), "max_value": ui.get("modulatable_max")}
+    eng.update(cfgs)
+    out_of_range, moved = [], set()
+    for phase in (0.1, 0.4, 0.6, 0.9):
+        params = {n: props[n]["default"] for n in want_mod}
+        res = eng.apply(beat_phase=phase, bar_position=phase, beat_count=0, beats_per_bar=4,
+                        params=dict(params))
+        for n, (lo, hi) in want_mod.items():
+            if not lo - 1e-9 <= res[n] <= hi + 1e-9:
+                out_of_range.append((n, res[n]))
+            if res[n] != params[n]:
+                moved.add(n)
+    check(not out_of_range and moved == set(want_mod),
+          f"Scope's modulation engine moves all {len(want_mod)} modulatable parameters and "
+          f"keeps them in their ranges" + (f": out {out_of_range}" if out_of_range else "")
+          + (f", unmoved {sorted(set(want_mod) - moved)}" if moved != set(want_mod) else ""))
+
+
+def check_graph_section(doc: dict, check) -> None:
+    """The workflow's `graph` under Scope's own GraphConfig: its structure check, the
+    CA node's ports as Scope's registry defines them, tempo_sync on the CA node."""
+    from scope.core.pipelines.registry import PipelineRegistry
+    from scope.server.graph_schema import GraphConfig
+
+    graph = doc.get("graph")
+    check(isinstance(graph, dict), "the workflow carries Scope's graph section")
+    if not isinstance(graph, dict):
+        return
+    cfg = GraphConfig.model_validate(graph)
+    errs = cfg.validate_structure()
+    check(not errs, f"Scope's GraphConfig accepts the graph ({len(cfg.nodes)} nodes, "
+                    f"{len(cfg.edges)} edges){': ' + '; '.join(errs) if errs else ''}")
+    synced = [n.pipeline_id for n in cfg.nodes if n.tempo_sync]
+    ca = [p["pipeline_id"] for p in doc.get("pipelines", []) if p.get("role") == "preprocessor"]
+    check(synced == ca, f"tempo_sync is on the CA node only ({synced})")
+    for node in cfg.nodes:
+        if node.type != "pipeline":
+            continue
+        cls = PipelineRegistry.get(node.pipeline_id)
+        if cls is None:
+            print(f"skip  ports of {node.pipeline_id}: not registered here")
+            continue
+        d = cls.get_definition()
+        ins = {pt.name for pt in d.inputs}
+        outs = {pt.name for pt in d.outputs}
+        bad = [f"{e.to_port} (in)" for e in cfg.edges_to(node.id) if e.to_port not in ins]
+        bad += [f"{e.from_port} (out)" for e in cfg.edges_from(node.id)
+                if e.from_port not in outs]
+        check(not bad, f"the graph's edges use ports {node.pipeline_id} declares"
+                       + (f": not {bad}" if bad else ""))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """`cagraph scope launch/set` against a Scope-like server on loopback."""
 
+import json
 import socket
 import sys
 from pathlib import Path
@@ -77,6 +78,11 @@ def test_launch_installs_loads_and_starts(tmp_path, capsys):
         assert {n["id"] for n in g["nodes"]} == {"input", PID, KREA, "output"}
         assert {(e["from"], e["to_node"], e["to_port"]) for e in g["edges"]} == {
             ("input", PID, "video"), (PID, KREA, "vace_input_frames"), (KREA, "output", "video")}
+        assert [n["id"] for n in g["nodes"] if n.get("tempo_sync")] == [PID]
+        # the same graph the exported workflow carries (less the editor's positions)
+        wf = json.loads(next(out.glob("*.scope-workflow.json")).read_text())["graph"]
+        strip = [{k: v for k, v in n.items() if k not in ("x", "y", "w", "h")} for n in wf["nodes"]]
+        assert g == {"nodes": strip, "edges": wf["edges"]}
         assert fake.status_polls >= 3  # waited through "loading"
     assert (out / "pyproject.toml").exists()
 
@@ -221,3 +227,18 @@ def test_a_malformed_server_url_is_a_scope_error(url):
 
     with pytest.raises(ScopeError, match="--server"):
         normalise_url(url)
+
+
+def test_launch_without_out_writes_into_the_user_data_folder(tmp_path, monkeypatch):
+    from graph_app.data_dir import scope_plugins_dir
+
+    work, home = tmp_path / "checkout", tmp_path / "home"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    with FakeScope(installed={PID: amoeba_schema(tmp_path)}) as fake:
+        assert main(["scope", "launch", str(GRAPH), "--server", fake.url]) == 0
+    assert list(work.iterdir()) == []  # nothing in the current folder
+    assert str(home) in str(scope_plugins_dir())
+    assert (scope_plugins_dir() / "amoeba" / "pyproject.toml").exists()

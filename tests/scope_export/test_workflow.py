@@ -121,3 +121,58 @@ def test_the_plugin_version_follows_what_it_runs(tmp_path, monkeypatch):
     edited.write_text(json.dumps(doc))
     assert export(edited, tmp_path / "c").version != a
     assert export(GRAPH, tmp_path / "d", size="832x480").version != a
+
+
+def test_workflow_carries_scopes_graph(tmp_path, monkeypatch):
+    """The graph section: valid under Scope's graph rules (our restatement, and Scope's own
+    models where Scope is installed), CA -> Krea VACE -> sink, tempo_sync on the CA node,
+    positions for Scope's graph editor, beside the legacy `pipelines` list."""
+    import pydantic
+    import pytest
+    from scope_graph_rules import problems
+
+    monkeypatch.setenv("DAYDREAM_SCOPE_LORA_DIR", str(tmp_path / "lora"))
+    res = export(GRAPH, tmp_path / "pkg")
+    wf = json.loads(res.workflow_path.read_text())
+    g = wf["graph"]
+    assert problems(g) == []
+    pid = res.names.pipeline_id
+    nodes = {n["id"]: n for n in g["nodes"]}
+    assert nodes[pid]["type"] == "pipeline" and nodes[pid]["pipeline_id"] == pid
+    assert nodes[pid]["tempo_sync"] is True
+    assert not nodes["krea-realtime-video"].get("tempo_sync")
+    assert [n["type"] for n in g["nodes"]].count("sink") == 1
+    assert any(n["type"] == "source" for n in g["nodes"])  # keeps Scope in video mode
+    assert {(e["from"], e["from_port"], e["to_node"], e["to_port"]) for e in g["edges"]} == {
+        ("input", "video", pid, "video"),
+        (pid, "video", "krea-realtime-video", "vace_input_frames"),
+        ("krea-realtime-video", "video", "output", "video")}
+    xs = [nodes[i]["x"] for i in ("input", pid, "krea-realtime-video", "output")]
+    assert xs == sorted(xs) and all(nodes[i]["w"] > 0 and nodes[i]["h"] > 0 for i in nodes)
+    # the pipeline ids the graph names are the ones the legacy list installs
+    assert {p["pipeline_id"] for p in wf["pipelines"]} == {
+        n["pipeline_id"] for n in g["nodes"] if n["type"] == "pipeline"}
+
+    # the rules catch what Scope refuses (so the check above could fail)
+    bad = json.loads(json.dumps(g))
+    bad["nodes"] = [n for n in bad["nodes"] if n["type"] != "sink"]
+    assert any("sink" in p for p in problems(bad))
+    bad = json.loads(json.dumps(g))
+    bad["edges"][1]["to_port"] = "vace_frames"
+    assert any("vace_frames" in p for p in problems(bad))
+    bad = json.loads(json.dumps(g))
+    bad["nodes"][1]["tempo_sync"] = "yes"
+    with pytest.raises(pydantic.ValidationError):
+        problems(bad)
+
+    # Scope's own models, where Scope is importable (not the CI stand-in)
+    try:
+        from scope.server.graph_schema import GraphConfig
+        from scope.core.workflows.resolve import WorkflowRequest
+    except ImportError:
+        return
+    cfg = GraphConfig.model_validate(g)
+    assert cfg.validate_structure() == []
+    assert [n.id for n in cfg.nodes if n.tempo_sync] == [pid]
+    req = WorkflowRequest.model_validate(wf)
+    assert [n.node_type_id for n in req.nodes] == [pid, "krea-realtime-video"]

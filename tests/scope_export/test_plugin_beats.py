@@ -1,0 +1,35 @@
+"""The exported pipeline and Scope's init_cache / beat reset (Scope's PipelineProcessor
+sets init_cache=True on its first call and on a reset; with tempo sync and a beat
+cache-reset rate it sends init_cache=True with a new random base_seed on a beat)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GRAPH = HERE.parents[1] / "graphs" / "amoeba.graph"
+
+
+def test_first_call_hands_over_the_load_frame_and_beat_reset_is_a_choice(tmp_path):
+    from scope_export.exporter import export
+
+    res = export(GRAPH, tmp_path / "pkg", check_loras=False)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "fake_scope"),
+                                                        str(res.out_dir)]),
+               CAGRAPH_KERNELS="reference")  # NumPy twins: no numba compile in CI
+    out = subprocess.run([sys.executable, str(HERE / "beat_reset_check.py"), res.names.module],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    assert r["frame_at_load"] == 1  # made while loading, not in the first call
+    assert r["first_call_is_load_frame"] and r["frame_after_first_call"] == 1
+    assert r["reset_cache_restarts"]
+    assert r["ignore"] == {"frame_went_on": True, "seed": 7, "differs_from_first": True}
+    assert r["restart_equals_first"]
+    assert r["reseed"] == {"seed": 789, "equals_fresh_789": True, "kept_after_resend": 789}
+    assert r["bad_choice_kept"] == "reseed"
+    assert r["beat_reset_field"] == {"enum": ["ignore", "restart", "reseed"],
+                                     "default": "ignore"}
+    assert r["beat_reset_ui"]["category"] == "input" and not r["beat_reset_ui"]["is_load_param"]
