@@ -66,13 +66,14 @@ def _parse_sets(items: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _runtime(args, graph_path: Path, *, size=None, width=None, height=None):
+def _runtime(args, graph_path: Path, *, size=None, width=None, height=None, preroll=False):
     import nodes
     from scope_export.scope_client import parse_value  # NAME=VALUE read as `scope set` does
 
     graph = nodes.load(graph_path)
     rt = nodes.Runtime(graph, backend=args.backend, size=size, width=width, height=height,
-                       seed=getattr(args, "seed", None), source=str(graph_path))
+                       seed=getattr(args, "seed", None), source=str(graph_path),
+                       preroll=nodes.START_PREROLL if preroll else 0)
     for name, text in _parse_sets(getattr(args, "set", None)):
         value = parse_value(text)
         got = rt.set_published(name, value)
@@ -108,7 +109,7 @@ def cmd_render(args) -> int:
         target = render_out.plan(args.out, overwrite=args.overwrite)
     except render_out.OutputError as exc:
         raise CLIError(str(exc)) from None
-    rt = _runtime(args, graph_path, size=size, width=width, height=height)
+    rt = _runtime(args, graph_path, size=size, width=width, height=height, preroll=True)
     if not rt.has_output:
         raise CLIError(f"{graph_path}: the graph has no Output node, so there is nothing to "
                        "render")
@@ -127,6 +128,9 @@ def cmd_render(args) -> int:
         with Progress(TextColumn("[bold]{task.fields[verb]}[/] {task.description}"), BarColumn(),
                       TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
                       console=con, transient=False) as prog:
+            if rt.preroll:  # the seed grows into the organism before frame 0
+                warm = prog.add_task("warm-up", total=rt.preroll, verb="forming")
+                rt.roll(progress=lambda: prog.advance(warm))
             if args.start:
                 pre = prog.add_task(_e(graph_path.name), total=args.start, verb="pre-roll")
                 for _ in range(args.start):

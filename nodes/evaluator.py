@@ -45,12 +45,25 @@ def node_seed(graph_seed: int, node_id: str) -> int:
     return low | ((s >> 32) << 32)
 
 
+#: frames a take runs before its first shown frame (``Runtime(preroll=START_PREROLL)``): the
+#: seed has grown into the organism by then, so a render, a preview restart and a Scope load
+#: show a formed, living organism from frame 0 (frame 10 of a take is frame 100 of the
+#: simulation, where the presets' liveness is checked)
+START_PREROLL = 90
+
+
 class Runtime:
-    """Evaluates a :class:`Graph` frame by frame on one backend."""
+    """Evaluates a :class:`Graph` frame by frame on one backend.
+
+    ``preroll`` frames are evaluated silently before the first frame :meth:`step` returns,
+    and again after every :meth:`reset` / :meth:`reseed`, in the thread that calls
+    :meth:`step` (the editor's preview worker, never its UI thread).  ``frame`` counts every
+    evaluated frame, pre-roll included; ``shown`` counts the frames returned since the start.
+    """
 
     def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,
                  width: int | None = None, height: int | None = None, seed: int | None = None,
-                 fps: float | None = None, source: str | None = None):
+                 fps: float | None = None, source: str | None = None, preroll: int = 0):
         self.graph = graph
         self.source = source
         self.be = backend if isinstance(backend, Backend) else get_backend(backend)
@@ -72,6 +85,12 @@ class Runtime:
                            dt=1.0 / self.fps)
         self.frame = 0
         self._clock = (0.0, 0)  # (time, frame) since when the clock runs at 1 / fps
+        self.preroll = int(preroll)
+        if not 0 <= self.preroll <= 100_000:
+            raise GraphError(Issue(Code.BAD_PARAM, f"preroll {self.preroll} must be between 0 "
+                                   "and 100000 frames", file=source))
+        self._rolled = False  # the pre-roll of this start has run
+        self.shown = 0
         self.values: dict[tuple[str, str], Any] = {}
         self._prev_values: dict[tuple[str, str], Any] = {}
         self._instances: dict[str, Node] = {}
@@ -192,6 +211,24 @@ class Runtime:
         self._prev_values.clear()
         self.frame = 0
         self._clock = (0.0, 0)
+        self._rolled = False
+        self.shown = 0
+
+    def roll(self, should_stop=None, progress=None) -> bool:
+        """Run this start's pre-roll now if it has not run (``step`` does it otherwise).
+        ``should_stop()`` is asked between frames; returns False when it stopped the
+        pre-roll early (the rest runs at the next call).  ``progress()`` is called after
+        each pre-roll frame."""
+        while not self._rolled:
+            if self.frame >= self.preroll:
+                self._rolled = True
+                break
+            if should_stop is not None and should_stop():
+                return False
+            self._evaluate()
+            if progress is not None:
+                progress()
+        return True
 
     def set_fps(self, fps: float) -> None:
         """Change the rate frames are delivered at.  The simulation clock (LFO time, the
@@ -233,6 +270,12 @@ class Runtime:
     def step(self):
         """Evaluate one frame; returns the Output node's RGB (a backend array the next
         step overwrites: :meth:`output_host` gives a copy to keep) or None."""
+        if not self._rolled:
+            self.roll()
+        self.shown += 1
+        return self._evaluate()
+
+    def _evaluate(self):
         ctx = self.ctx
         ctx.frame = self.frame
         t0, f0 = self._clock

@@ -19,7 +19,7 @@ from collections import deque
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from nodes import Runtime
+from nodes import START_PREROLL, Runtime
 from nodes.errors import GraphError
 from nodes.graph import Graph
 from nodes.spec import Kind
@@ -258,7 +258,8 @@ class PreviewWorker(QtCore.QObject):
             return False
         try:
             w, h = self.frame or (None, None)
-            self._rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h)
+            self._rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h,
+                               preroll=START_PREROLL)
             self._graph = g
             self._pending_graph = None
             self._set_error("")
@@ -293,6 +294,16 @@ class PreviewWorker(QtCore.QObject):
             return
         if self._rt is None and not self._ensure_runtime():
             self._steps = 0  # wait for the next graph
+            return
+        try:
+            # the take's pre-roll (the seed growing into the organism) runs here, on the
+            # worker: the UI keeps painting the previous frame meanwhile
+            if not self._rt.roll(should_stop=self._stop.is_set):
+                return
+        except Exception as exc:  # noqa: BLE001 - a node failed: report, pause
+            self._set_error(str(exc))
+            self._playing = False
+            self._steps = 0
             return
         t0 = time.perf_counter()
         try:
@@ -356,7 +367,7 @@ class PreviewWorker(QtCore.QObject):
                 threading.Thread(target=self._finish_recording, args=(rec,), daemon=True).start()
         scalars = {k: float(v) for k, v in self._rt.values.items()
                    if isinstance(v, (float, int)) and not isinstance(v, bool)}
-        info = {"frame": self._rt.frame, "fps": self._fps, "sim_ms": self._sim_ms,
+        info = {"frame": self._rt.shown - 1, "fps": self._fps, "sim_ms": self._sim_ms,
                 "size": self._rt.size, "out_frame": self.frame, "label": label, "scalars": scalars,
                 "recording": None if self._recorder is None else
                 (self._recorder.received, self._recorder.frames)}

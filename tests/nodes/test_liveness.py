@@ -4,6 +4,8 @@ thresholds are the ones benchmarks/liveness.py prints; ~3 s per preset."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from nodes_helpers import GRAPH_FILES, benchmark_module
 
@@ -92,3 +94,80 @@ def test_v1_engine_defaults_are_kept_for_files_that_relied_on_them():
     assert g.nodes["mn"].params["rules"] == [[0.2, 0.26], [0.26, 0.46]]
     assert g.nodes["sl"].params["ri"] == 5.0 and g.nodes["sl"].params["b1"] == 0.278
     assert all(nd.version == 2 for nd in g.nodes.values())
+
+
+# -- the organism is there when a take starts (issue 15, part 2) -----------------------
+
+def _assert_alive(name, means, covers):
+    assert means.min() >= liveness.MIN_MEAN, f"{name}: a frame is black ({means.min():.3f})"
+    assert covers.min() >= liveness.MIN_COVER, f"{name}: died out ({covers.min():.3f})"
+    assert covers.max() <= liveness.MAX_COVER, f"{name}: floods ({covers.max():.3f})"
+
+
+@pytest.mark.parametrize("stem,size,last", [("amoeba", 256, 40), ("sl_gliders", 256, 40),
+                                            ("mnca_mitosis", 256, 40), ("labyrinth", 256, 40),
+                                            ("amoeba", 512, 20)])
+def test_a_take_is_alive_from_frame_10(stem, size, last):
+    """Pixels of a take's first frames, as render / preview / plugin show them (after the
+    pre-roll): never black, not dying, not flooding from frame 10 on."""
+    import nodes
+
+    path = next(p for p in GRAPH_FILES if p.stem == stem)
+    ok, means, covers = liveness.check(path, size=size, first=10, last=last,
+                                       preroll=nodes.START_PREROLL)
+    _assert_alive(f"{stem} at {size}", means, covers)
+    assert ok
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("CAGRAPH_TAKE_SWEEP"),
+                    reason="~1 h on 2 cores: set CAGRAPH_TAKE_SWEEP=1 (or run "
+                    "benchmarks/liveness.py --take --first 10 --size 1024)")
+@pytest.mark.parametrize("size", [512, 1024])
+@pytest.mark.parametrize("path", GRAPH_FILES, ids=[p.stem for p in GRAPH_FILES])
+def test_every_take_is_alive_from_frame_10(path, size):
+    import nodes
+
+    ok, means, covers = liveness.check(path, size=size, first=10, last=300,
+                                       preroll=nodes.START_PREROLL)
+    _assert_alive(f"{path.stem} at {size}", means, covers)
+    assert ok
+
+
+def test_preroll_frames_are_the_simulations_later_frames():
+    """A take's frame k is frame START_PREROLL + k of the simulation (same seed), after a
+    restart and a reseed too; without a pre-roll frame 0 is the bare seed."""
+    import numpy as np
+
+    import nodes
+
+    path = next(p for p in GRAPH_FILES if p.stem == "amoeba")
+    n = nodes.START_PREROLL
+    plain = nodes.Runtime(nodes.load(path), backend="numpy", size=32, seed=3)
+    frames = [plain.step().copy() for _ in range(n + 3)]
+    take = nodes.Runtime(nodes.load(path), backend="numpy", size=32, seed=3, preroll=n)
+    for k in range(3):
+        np.testing.assert_array_equal(take.step(), frames[n + k])
+    assert take.shown == 3 and take.frame == n + 3
+    take.reset()
+    np.testing.assert_array_equal(take.step(), frames[n])
+    take.reseed(5)
+    other = nodes.Runtime(nodes.load(path), backend="numpy", size=32, seed=5)
+    for _ in range(n + 1):
+        want = other.step()
+    np.testing.assert_array_equal(take.step(), want)
+    assert not np.array_equal(frames[0], frames[n])
+
+
+def test_preroll_can_be_interrupted_and_resumed():
+    import nodes
+
+    path = next(p for p in GRAPH_FILES if p.stem == "amoeba")
+    rt = nodes.Runtime(nodes.load(path), backend="numpy", size=32, preroll=10)
+    calls = []
+    assert rt.roll(should_stop=lambda: len(calls) >= 4, progress=lambda: calls.append(1)) is False
+    assert rt.frame == 4 and rt.shown == 0
+    assert rt.roll(progress=lambda: calls.append(1)) is True
+    assert rt.frame == 10 and len(calls) == 10
+    rt.step()
+    assert rt.frame == 11 and rt.shown == 1

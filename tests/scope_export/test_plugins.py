@@ -137,7 +137,8 @@ def test_frames_equal_runtime(stem, plugin_results, exports):
     pid = exports[stem].names.pipeline_id
     got = np.load(Path(plugin_results["dir"]) / f"frames_{pid}.npz")
     rt = nodes.Runtime(nodes.load(exports[stem].out_dir / exports[stem].names.module / "graph.graph"),
-                       backend="numpy", size=GRID, width=W, height=H, seed=SEED, fps=FPS)
+                       backend="numpy", size=GRID, width=W, height=H, seed=SEED, fps=FPS,
+                       preroll=nodes.START_PREROLL)
     for i in range(len(got.files)):
         want = rt.step()
         np.testing.assert_array_equal(got[f"arr_{i}"][0], want, err_msg=f"frame {i}")
