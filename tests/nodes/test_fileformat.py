@@ -184,6 +184,13 @@ def test_from_dict_and_schema():
     assert (old_gs["version"], new_gs["version"]) == (1, 2)
     assert new_gs["params"] == old_gs["params"]
     old_gs["version"] = 2
+    # the Palette v1 node's 'custom' (raw a, b, c, d then) comes back as v2's 'cosine'
+    old_pal = next(n for n in doc["nodes"] if n["type"] == "colour.palette")
+    new_pal = next(n for n in back["nodes"] if n["type"] == "colour.palette")
+    assert (old_pal["version"], new_pal["version"]) == (1, 2)
+    assert old_pal["params"]["preset"] == "custom"
+    assert new_pal["params"] == {**old_pal["params"], "preset": "cosine"}
+    old_pal.update(version=2, params=new_pal["params"])
     assert back == doc
     assert to_dict(from_dict(back)) == back
     schema = json_schema()
