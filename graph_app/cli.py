@@ -409,6 +409,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("graph", nargs="?")
     p.set_defaults(fn=cmd_edit)
 
+    from graph_app.cli_gallery import add_subcommands as add_gallery
+
+    add_gallery(sub)
     try:
         from graph_app.cli_scope import add_subcommands
     except ImportError:

@@ -28,12 +28,12 @@ LENIA = {
                    flows=dict(radial=-0.30, rotate=0.35, swirl=0.50, bubble=0.20, ring=-0.20,
                               vortex=0.30)),
     "coral": dict(title="Lenia Branch", contain=FRAMED, R=20, T=15, mu=0.12, sigma=0.014,
-                  peaks=(0.5,), widths=(0.18,), seed=("blobs", 0.6), palette="oil_slick",
+                  peaks=(0.5,), widths=(0.18,), seed=("blobs", 0.6), palette="deep_coral",
                   brightness=1.4,
                   flows=dict(radial=-0.10, rotate=0.40, swirl=0.35, bubble=0.15, vortex=0.25)),
     "heartbeat": dict(title="Lenia Spiral", contain=FRAMED, R=10, T=8, mu=0.22, sigma=0.035,
                       peaks=(0.5,),
-                      widths=(0.20,), seed=("ring", 0.8), palette="oil_slick",
+                      widths=(0.20,), seed=("ring", 0.8), palette="ember",
                       flows=dict(radial=-0.10, rotate=0.30, swirl=0.45, bubble=0.25,
                                  vortex=0.40)),
     "jellyfish": dict(title="Lenia Pulse", contain=FRAMED, R=22, T=12, mu=0.22, sigma=0.028,
@@ -48,15 +48,15 @@ LENIA = {
                                  vortex=1.00)),
     "nebula": dict(title="Lenia Cloud", contain=FRAMED, R=20, T=12, mu=0.16, sigma=0.020,
                    peaks=(0.3, 0.6, 0.9), widths=(0.15, 0.12, 0.10), seed=("random", 0.4),
-                   palette="oil_slick",
+                   palette="aurora",
                    flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.15, vortex=0.25)),
     "tide_pool": dict(title="Lenia Wave", R=18, T=25, mu=0.20, sigma=0.032, peaks=(0.3, 0.7),
                       widths=(0.18, 0.14), seed=("blobs", 0.5), palette="cuttlefish", hue=0.90,
-                      brightness=1.50, speed=1.26, thickness=4.7,
+                      brightness=1.05, speed=1.26, thickness=4.7,
                       flows=dict(radial=-0.20, rotate=0.35, swirl=-0.90, bubble=0.54,
                                  ring=-0.58, vortex=-0.90)),
     "mycelium": dict(title="Lenia Thread", contain=FRAMED, R=28, T=15, mu=0.11, sigma=0.011,
-                     peaks=(0.5,), widths=(0.22,), seed=("blobs", 0.8), palette="oil_slick",
+                     peaks=(0.5,), widths=(0.22,), seed=("blobs", 0.8), palette="phosphor",
                      brightness=1.4,
                      flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.10,
                                 vortex=0.20)),
@@ -83,14 +83,14 @@ SMOOTHLIFE = {
                                 vortex=0.15, vertical=-0.15)),
     "sl_chaos": dict(title="SmoothLife Chaos", contain=FRAMED, ri=7, ra=21, b1=0.230,
                      b2=0.380, d1=0.190,
-                     d2=0.480, an=0.015, am=0.100, dt=0.12, seed="random", palette="oil_slick",
+                     d2=0.480, an=0.015, am=0.100, dt=0.12, seed="random", palette="nacre",
                      flows=dict(rotate=0.25, swirl=0.35, bubble=0.15, vortex=0.40)),
 }
 
 MNCA = {
     "mnca_soliton": dict(title="MNCA Soliton", rings=((0, 6), (8, 18)),
                          rules=((0.12, 0.32), (0.08, 0.32)), delta=0.04, seed="random",
-                         palette="oil_slick",
+                         palette="deep_sea",
                          flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.15,
                                     vortex=0.25)),
     "mnca_mitosis": dict(title="MNCA Mitosis", rings=((0, 6), (6, 12), (12, 20)),
@@ -100,7 +100,7 @@ MNCA = {
                                     vortex=0.40)),
     "mnca_worm": dict(title="MNCA Worm", rings=((0, 3), (5, 10), (12, 18)),
                       rules=((0.18, 0.38), (0.12, 0.40), (0.04, 0.18)), delta=0.045,
-                      seed="blobs", palette="deep_coral",
+                      seed="blobs", palette="ember",
                       flows=dict(radial=-0.20, rotate=0.65, swirl=0.50, bubble=0.35,
                                  vortex=0.40)),
     "mnca_hunt": dict(title="MNCA Hunt", rings=((0, 5), (8, 16)),
@@ -110,23 +110,23 @@ MNCA = {
                                  vortex=0.35)),
     "mnca_coral": dict(title="MNCA Coral", rings=((0, 8), (12, 22)),
                        rules=((0.08, 0.28), (0.05, 0.25)), delta=0.03, seed="random",
-                       palette="oil_slick",
+                       palette="aurora",
                        flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.25,
                                   vortex=0.20)),
 }
 
 GRAYSCOTT = {
     "reef": dict(title="GS Coral", F=0.037, k=0.060, du=0.21, dv=0.105,
-                 flows=dict(radial=0.15, rotate=0.35)),
+                 palette="nacre", flows=dict(radial=0.15, rotate=0.35)),
     "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110,
-                     flows=dict(swirl=0.20, vertical=0.25)),
+                     palette="deep_sea", flows=dict(swirl=0.20, vertical=0.25)),
     "medusa": dict(title="GS Medusa", F=0.030, k=0.058, du=0.21, dv=0.105,
-                   flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.50,
+                   palette="deep_sea", flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.50,
                               vortex=0.20)),
     "labyrinth": dict(title="GS Labyrinth", F=0.029, k=0.057, du=0.21, dv=0.105,
-                      flows=dict(swirl=0.60, ring=0.25)),
+                      palette="ink", flows=dict(swirl=0.60, ring=0.25)),
     "tentacles": dict(title="GS Vortex", F=0.026, k=0.057, du=0.21, dv=0.120,
-                      flows=dict(vortex=0.40)),
+                      palette="phosphor", flows=dict(vortex=0.40)),
 }
 
 ENGINE_OF = {**{k: "lenia" for k in LENIA}, **{k: "smoothlife" for k in SMOOTHLIFE},
@@ -139,7 +139,10 @@ LOOK = {
     "lenia": dict(weights=(0.30, 0.25, 0.45), bloom=0.20, drift_period=600.0, pre=None),
     "smoothlife": dict(weights=(0.30, 0.25, 0.45), bloom=0.25, drift_period=500.0,
                        pre="power_blur"),
-    "mnca": dict(weights=(0.30, 0.25, 0.45), bloom=0.20, drift_period=450.0, pre=None),
+    # MNCA's field has pixel-scale speckle: a light blur and density-led colour make it read
+    # as a body instead of a moire texture
+    "mnca": dict(weights=(0.55, 0.15, 0.30), bloom=0.25, drift_period=450.0, pre="power_blur",
+                 pre_params=dict(power=1.2, blur=2.5)),
     "grayscott": dict(weights=(0.40, 0.30, 0.30), bloom=0.0, drift_period=300.0,
                       pre="deadzone"),
 }
@@ -246,7 +249,8 @@ def build(key: str, *, size: int = 512) -> Graph:
 
     src = (engine, "field")
     if look["pre"]:
-        g.add_node("colour.pretransform", "pre", dict(mode=look["pre"]))
+        g.add_node("colour.pretransform", "pre", dict(mode=look["pre"],
+                                                      **look.get("pre_params", {})))
         g.connect(*src, "pre", "field")
         src = ("pre", "field")
     g.add_node("colour.thickness", "thickness", dict(thickness=p.get("thickness", 0.0)))
@@ -259,6 +263,8 @@ def build(key: str, *, size: int = 512) -> Graph:
     g.connect("zones", "zones", "signals", "zones")
     g.add_node("colour.palette", "palette", dict(preset=p.get("palette", "oil_slick")))
     pubs.append(("palette", "palette", "preset", "Palette"))
+    pubs += [(f"palette_{k}", "palette", f"custom_{k}", f"Custom {k}")  # palette=custom
+             for k in ("hue", "range", "saturation", "lightness")]
     hue = p.get("hue")
     g.add_node("colour.colorize", "colorize", dict(hue=hue or 0.0,
                                                    hue_amount=1.0 if hue is not None else 0.0,

@@ -24,7 +24,46 @@ PALETTES = {
     "bioluminescent": ((0.45, 0.52, 0.55), (0.50, 0.45, 0.42), (2.2, 1.6, 2.0),
                        (0.08, 0.30, 0.55)),
     "deep_coral": ((0.52, 0.45, 0.48), (0.48, 0.42, 0.45), (2.0, 2.5, 1.8), (0.00, 0.28, 0.55)),
+    # narrow-hue looks: t moves along one family of colours instead of round the rainbow
+    "deep_sea": ((0.10, 0.56, 0.62), (0.10, 0.32, 0.30), (1.0, 1.0, 1.0), (0.50, 0.05, 0.10)),
+    "phosphor": ((0.25, 0.70, 0.30), (0.22, 0.26, 0.18), (1.0, 1.0, 1.0), (0.05, 0.00, 0.05)),
+    "ember": ((0.78, 0.36, 0.10), (0.22, 0.34, 0.10), (1.0, 1.0, 1.0), (0.00, 0.08, 0.18)),
+    "ink": ((0.45, 0.48, 0.62), (0.40, 0.40, 0.30), (1.0, 1.0, 1.0), (0.00, 0.00, 0.00)),
+    "aurora": ((0.30, 0.58, 0.55), (0.30, 0.40, 0.35), (1.0, 1.0, 1.0), (0.55, 0.00, 0.85)),
+    "nacre": ((0.74, 0.70, 0.74), (0.24, 0.24, 0.24), (1.5, 1.5, 1.5), (0.00, 0.20, 0.45)),
 }
+
+#: one line each, for pickers and ``cagraph presets``
+PALETTE_NOTES = {
+    "oil_slick": "the prototype's rainbow oil film",
+    "cuttlefish": "iridescent, skewed channel rates",
+    "bioluminescent": "iridescent, leaning blue-green",
+    "deep_coral": "iridescent, leaning pink-magenta",
+    "deep_sea": "cyan and teal glow on black",
+    "phosphor": "green CRT phosphor, bright cores",
+    "ember": "red, orange and yellow embers",
+    "ink": "indigo ink to white, nearly monochrome",
+    "aurora": "green to violet curtains",
+    "nacre": "pale mother-of-pearl pastels",
+    "custom": "one hue family from the custom hue, range, saturation and lightness",
+    "cosine": "raw cosine coefficients a, b, c, d",
+}
+
+
+def custom_coefficients(hue: float, spread: float, saturation: float,
+                        lightness: float) -> tuple[tuple, tuple, tuple, tuple]:
+    """Cosine coefficients of the 'custom' palette from four scalars.
+
+    t sweeps ``spread`` of the hue circle centred on ``hue`` (0 = one colour,
+    1 = a full rainbow); saturation is the channels' swing, lightness their mean.
+    """
+    sat = saturation * min(lightness, 1.0 - lightness)
+    a = (lightness,) * 3
+    b = (sat,) * 3
+    c = (spread,) * 3
+    base = hue - 0.5 * spread
+    d = tuple(base + k / 3.0 for k in (0, 2, 1))  # red, green, blue phase offsets
+    return a, b, c, d
 
 
 @dataclass(frozen=True)
@@ -252,20 +291,39 @@ class PaletteNode(Node):
     type_id = "colour.palette"
     title = "Cosine Palette"
     category = "Colour"
+    version = 2
     doc = ("Inigo Quilez cosine palette a + b cos 2pi(c t + d) with 2nd/3rd harmonics. Pick a "
-           "named palette or 'custom' to use a, b, c, d.")
+           "named palette; 'custom' builds one from four numbers (hue, range, saturation, "
+           "lightness: publishable, so Scope shows them); 'cosine' uses a, b, c, d as given.")
     outputs = (Port("palette", Kind.PALETTE),)
     params = (
-        E("preset", "oil_slick", (*PALETTES, "custom"), needs={"custom": ("a", "b", "c", "d")}),
+        E("preset", "oil_slick", (*PALETTES, "custom", "cosine"),
+          needs={"custom": ("custom_hue", "custom_range", "custom_saturation",
+                            "custom_lightness"), "cosine": ("a", "b", "c", "d")}),
+        F("custom_hue", 0.55, 0.0, 1.0, label="Custom hue"),
+        F("custom_range", 0.25, 0.0, 2.0, label="Custom hue range"),
+        F("custom_saturation", 0.9, 0.0, 1.0, label="Custom saturation"),
+        F("custom_lightness", 0.55, 0.0, 1.0, label="Custom lightness"),
         V3("a", (0.5, 0.5, 0.5), -2.0, 2.0), V3("b", (0.5, 0.5, 0.5), -2.0, 2.0),
         V3("c", (2.0, 2.0, 2.0), 0.0, 10.0), V3("d", (0.0, 0.33, 0.67), -2.0, 2.0),
         F("harm2", 0.06, 0.0, 1.0, label="2nd harmonic"),
         F("harm3", 0.03, 0.0, 1.0, label="3rd harmonic"),
     )
 
+    @classmethod
+    def upgrade_params(cls, params: dict, from_version: int) -> dict:
+        # version 1's 'custom' meant the raw a, b, c, d: that is 'cosine' now
+        if from_version < 2 and params.get("preset") == "custom":
+            params = {**params, "preset": "cosine"}
+        return params
+
     def process(self, ctx, inputs, params):
-        if params["preset"] == "custom":
+        if params["preset"] == "cosine":
             a, b, c, d = (tuple(params[k]) for k in "abcd")
+        elif params["preset"] == "custom":
+            a, b, c, d = custom_coefficients(params["custom_hue"], params["custom_range"],
+                                             params["custom_saturation"],
+                                             params["custom_lightness"])
         else:
             a, b, c, d = PALETTES[params["preset"]]
         return {"palette": Palette(a, b, c, d, params["harm2"], params["harm3"])}

@@ -188,6 +188,13 @@ def test_from_dict_and_schema():
     # and the file itself migrates to v3, adding nothing (v3's blocks default to empty)
     assert back["format_version"] == 3
     doc["format_version"] = 3
+    # the Palette v1 node's 'custom' (raw a, b, c, d then) comes back as v2's 'cosine'
+    old_pal = next(n for n in doc["nodes"] if n["type"] == "colour.palette")
+    new_pal = next(n for n in back["nodes"] if n["type"] == "colour.palette")
+    assert (old_pal["version"], new_pal["version"]) == (1, 2)
+    assert old_pal["params"]["preset"] == "custom"
+    assert new_pal["params"] == {**old_pal["params"], "preset": "cosine"}
+    old_pal.update(version=2, params=new_pal["params"])
     assert back == doc
     assert to_dict(from_dict(back)) == back
     schema = json_schema()

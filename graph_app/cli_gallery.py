@@ -1,0 +1,98 @@
+"""``cagraph presets`` (the bundled graphs, a contact sheet) and ``cagraph explore``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def cmd_presets(args) -> int:
+    from graph_app.cli import CLIError
+    from nodes import gallery
+
+    entries = gallery.bundled()
+    if args.names:
+        known = {e.name: e for e in entries}
+        missing = [n for n in args.names if n not in known]
+        if missing:
+            raise CLIError(f"no bundled graph named {', '.join(missing)} (see `cagraph presets`)")
+        entries = [known[n] for n in args.names]
+    width = max((len(e.name) for e in entries), default=4)
+    for e in entries:
+        print(f"{e.name:<{width}}  {e.engine:<10}  {e.description}")
+    if args.out:
+        from nodes import load
+
+        items = [(e.name, load(e.path)) for e in entries]
+        n = len(items)
+        done = []
+
+        def progress(label):
+            done.append(label)
+            _err(f"[{len(done)}/{n}] {label}")
+
+        sheet = gallery.sheet_of_graphs(items, size=args.size, frame=args.frame,
+                                        backend=args.backend, cols=args.cols, tile=args.tile,
+                                        progress=progress)
+        print(gallery.save_sheet(sheet, Path(args.out)))
+    return 0
+
+
+def cmd_explore(args) -> int:
+    from graph_app.cli import CLIError
+    from nodes import explore, gallery, load, save
+
+    src = Path(args.graph)
+    graph = load(src)
+    if not graph.published:
+        raise CLIError(f"{src}: the graph publishes no parameters, so there is nothing to vary")
+    if not 0.0 <= args.amount <= 1.0:
+        raise CLIError(f"--amount {args.amount:g}: give a number from 0 to 1")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    variants = explore.variations(graph, args.n, amount=args.amount, seed=args.seed)
+    base = explore.published_values(graph)
+    for i, v in enumerate(variants):
+        path = out / f"{src.stem}_v{i:02d}.graph"
+        save(v, path)
+        changed = {k: val for k, val in explore.published_values(v).items() if val != base[k]}
+        print(f"{path}  ({len(changed)} changed)")
+    if args.sheet:
+        items = [(f"v{i:02d}", v) for i, v in enumerate(variants)]
+        sheet = gallery.sheet_of_graphs(items, size=args.size, frame=args.frame,
+                                        backend=args.backend, cols=args.cols,
+                                        progress=lambda label: _err(f"rendered {label}"))
+        print(gallery.save_sheet(sheet, out / "sheet.png"))
+    return 0
+
+
+def add_subcommands(sub) -> None:
+    from graph_app.cli import _count
+
+    def sheet_opts(p, size, frame):
+        p.add_argument("--size", type=_count(16), default=size, help="render size of a tile")
+        p.add_argument("--frame", type=_count(0), default=frame, help="which frame to show")
+        p.add_argument("--cols", type=_count(1), default=6)
+        p.add_argument("--backend", default="numpy", choices=("auto", "numpy", "cupy"))
+
+    p = sub.add_parser("presets", help="list the bundled graphs; --out writes a contact sheet")
+    p.add_argument("names", nargs="*", help="only these bundled graphs")
+    p.add_argument("--out", help="contact sheet path (.png or .jpg)")
+    p.add_argument("--tile", type=_count(16), help="scale each tile to this many pixels")
+    sheet_opts(p, 256, 200)
+    p.set_defaults(fn=cmd_presets)
+
+    p = sub.add_parser("explore", help="seeded variations of a graph's published parameters")
+    p.add_argument("graph")
+    p.add_argument("--n", type=_count(1), default=16, help="how many variants")
+    p.add_argument("--out", required=True, help="folder for the variants and sheet.png")
+    p.add_argument("--amount", type=float, default=0.3, help="0 = none, 1 = anywhere")
+    p.add_argument("--seed", type=_count(0), default=0)
+    p.add_argument("--no-sheet", dest="sheet", action="store_false",
+                   help="write only the .graph files")
+    sheet_opts(p, 128, 60)
+    p.set_defaults(fn=cmd_explore)
