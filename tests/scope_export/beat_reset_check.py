@@ -26,11 +26,11 @@ def frame(out):
 
 r = {}
 p = new()
-r["frame_at_load"] = p.runtime.frame  # the first frame was made while loading
+r["frame_at_load"] = p.runtime.shown  # the first frame was made while loading (after the pre-roll)
 made = p._ready.detach().clone().numpy()
 f0 = frame(p(init_cache=True, seed=SEED))  # Scope's first call: init_cache always set
 r["first_call_is_load_frame"] = bool(np.array_equal(f0, made))
-r["frame_after_first_call"] = p.runtime.frame
+r["frame_after_first_call"] = p.runtime.shown
 frame(p(seed=SEED))
 r["reset_cache_restarts"] = bool(np.array_equal(frame(p(init_cache=True, seed=SEED)), f0))
 frame(p(seed=SEED))
