@@ -162,3 +162,29 @@ def test_problems_panel_names_the_stray_node_as_a_warning():
     g.add_node("flow.advect", "advect")
     sev = {i.severity for i in validate(g) if i.node_id == "advect"}
     assert sev == {Severity.WARNING}
+
+
+def test_set_bypass_is_one_undo_step_and_reaches_the_preview(make_window, qtbot, tmp_path):
+    from nodes import fileformat
+
+    win = make_window(size=64)
+    doc = win.doc
+    g = lenia_graph(fps=240.0)
+    g.disconnect(next(lk for lk in g.links if lk.dst == "gray"))
+    g.add_node("math.levels", "lv", {"low": 0.3})
+    g.connect("engine", "field", "lv", "field")
+    g.connect("lv", "field", "gray", "field")
+    doc.set_graph(g)
+    win.worker.start(doc.graph)
+    qtbot.waitUntil(lambda: win.preview.frames_shown >= 2, timeout=30000)
+    n0 = doc.undo.count()
+    doc.set_bypass("lv", True)
+    assert doc.undo.count() == n0 + 1 and doc.graph.nodes["lv"].bypass
+    qtbot.waitUntil(lambda: win.worker._rt.graph.nodes["lv"].bypass, timeout=10000)
+    assert win.preview.view.error == ""
+    fileformat.save(doc.graph, tmp_path / "b.graph")
+    assert fileformat.load(tmp_path / "b.graph").nodes["lv"].bypass
+    win.undo_action.trigger()
+    assert not doc.graph.nodes["lv"].bypass
+    qtbot.waitUntil(lambda: not win.worker._rt.graph.nodes["lv"].bypass, timeout=10000)
+    assert win.worker.stop(5)
