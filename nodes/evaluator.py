@@ -45,6 +45,35 @@ def node_seed(graph_seed: int, node_id: str) -> int:
     return low | ((s >> 32) << 32)
 
 
+def _grid_side(v, what: str, source) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) or int(v) % 16 \
+            or not 16 <= int(v) <= 8192:
+        raise GraphError(Issue(Code.BAD_PARAM, f"{what} {v} must be a multiple of 16 between "
+                               "16 and 8192", file=source))
+    return int(v)
+
+
+def resolve_grid(meta, *, size: int | None = None, grid=None, source=None) -> tuple[int, int]:
+    """The simulation grid (width, height) a run of a graph with ``meta`` uses: ``grid``
+    when given; else the file's ``grid``, its shorter side scaled to ``size`` when a size
+    is given (the aspect kept, each side rounded to a multiple of 16); else ``size`` (or
+    the file's size) squared."""
+    if grid is not None:
+        gw, gh = grid
+        return (_grid_side(gw, "grid width", source), _grid_side(gh, "grid height", source))
+    own = getattr(meta, "grid", None)
+    if own:
+        gw, gh = int(own[0]), int(own[1])
+        if size is not None:
+            n = _grid_side(size, "size", source)
+            k = n / min(gw, gh)
+            gw, gh = (max(16, min(8192, int(round(v * k / 16)) * 16)) for v in (gw, gh))
+        return (_grid_side(gw, "grid width", source), _grid_side(gh, "grid height", source))
+    n = meta.size if size is None else size
+    n = _grid_side(n, "size", source)
+    return n, n
+
+
 #: frames a take runs before its first shown frame (``Runtime(preroll=START_PREROLL)``): the
 #: seed has grown into the organism by then, so a render, a preview restart and a Scope load
 #: show a formed, living organism from frame 0 (frame 10 of a take is frame 100 of the
@@ -63,26 +92,29 @@ class Runtime:
 
     def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,
                  width: int | None = None, height: int | None = None, seed: int | None = None,
-                 fps: float | None = None, source: str | None = None, preroll: int = 0):
+                 fps: float | None = None, source: str | None = None, preroll: int = 0,
+                 grid: tuple[int, int] | None = None):
         self.graph = graph
         self.source = source
         self.be = backend if isinstance(backend, Backend) else get_backend(backend)
         m = graph.meta
-        self.size = int(m.size if size is None else size)
-        if self.size % 16 or not 16 <= self.size <= 8192:
-            raise GraphError(Issue(Code.BAD_PARAM, f"size {self.size} must be a multiple of 16 "
-                                   "between 16 and 8192", file=source))
-        # the output frame: given, else the file's (unless the size was overridden), else square
-        own = size is None
-        self.width = int(width if width is not None else (own and m.width) or self.size)
-        self.height = int(height if height is not None else (own and m.height) or self.size)
+        #: the simulation grid (width, height): ``grid`` given, else the file's grid (its
+        #: shorter side scaled to ``size`` when a size is given), else ``size`` x ``size``
+        self.grid = resolve_grid(m, size=size, grid=grid, source=source)
+        gw, gh = self.grid
+        self.size = min(gw, gh)  # the shorter side: what sizes "at 512 px" scale by
+        # the output frame: given, else the file's (unless the grid was overridden), else
+        # the grid itself
+        own = size is None and grid is None
+        self.width = int(width if width is not None else (own and m.width) or gw)
+        self.height = int(height if height is not None else (own and m.height) or gh)
         if not (1 <= self.width <= 8192 and 1 <= self.height <= 8192):
             raise GraphError(Issue(Code.BAD_PARAM, f"output frame {self.width}x{self.height}: "
                                    "width and height must be between 1 and 8192", file=source))
         self.seed = self._checked_seed(m.seed if seed is None else seed)
         self.fps = self._checked_fps(m.fps if fps is None else fps)
         self.ctx = Context(self.be, self.size, self.width, self.height, self.fps,
-                           dt=1.0 / self.fps)
+                           dt=1.0 / self.fps, grid=(gh, gw))
         self.frame = 0
         self._clock = (0.0, 0)  # (time, frame) since when the clock runs at 1 / fps
         self.preroll = int(preroll)
