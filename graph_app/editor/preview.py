@@ -87,6 +87,12 @@ def rgb8_to_qimage(a: np.ndarray) -> QtGui.QImage:
 
 # -- the worker ----------------------------------------------------------------------
 
+def _grid_text(info: dict) -> str:
+    """The simulation grid in the preview's HUD: 512² (square) or 576×320 (rectangular)."""
+    w, h = info.get("grid") or (info["size"], info["size"])
+    return f"{w}²" if w == h else f"{w}×{h}"
+
+
 class PreviewWorker(QtCore.QObject):
     """Runs a Runtime on a daemon thread; talks to the UI through a queue and signals."""
 
@@ -368,7 +374,7 @@ class PreviewWorker(QtCore.QObject):
         scalars = {k: float(v) for k, v in self._rt.values.items()
                    if isinstance(v, (float, int)) and not isinstance(v, bool)}
         info = {"frame": self._rt.shown - 1, "fps": self._fps, "sim_ms": self._sim_ms,
-                "size": self._rt.size, "out_frame": self.frame, "label": label, "scalars": scalars,
+                "size": self._rt.size, "grid": self._rt.grid, "out_frame": self.frame, "label": label, "scalars": scalars,
                 "recording": None if self._recorder is None else
                 (self._recorder.received, self._recorder.frames)}
         img = rgb8_to_qimage(rgb8) if rgb8 is not None else None
@@ -573,9 +579,9 @@ class PreviewPanel(QtWidgets.QWidget):
         self.frames_shown += 1
         rec = info.get("recording")
         rec_txt = f"   ● REC {rec[0]}/{rec[1]}" if rec else ""
+        out = info.get("out_frame")
         self.view.hud = (f"{info['fps']:.1f} fps   frame {info['frame']}   "
-                         f"{info['size']}²" + (f" → {info['out_frame'][0]}×{info['out_frame'][1]}"
-                                                if info.get("out_frame") else "")
+                         + _grid_text(info) + (f" → {out[0]}×{out[1]}" if out else "")
                          + f"   {info['label']}{rec_txt}")
         self.fps_label.setText(f"{info['fps']:.1f} fps · sim {info['sim_ms']:.1f} ms/frame")
         self.view.update()
