@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import registry
+from . import reach, registry
 from .backend import Backend, get_backend
 from .errors import Code, GraphError, Issue
 from .graph import Graph, topo_order
@@ -34,6 +34,7 @@ class _Step:
     # as (stored object, snapshot of it, coerced): the per-frame params cost dict reads
     pspec: tuple = ()
     coerced: dict = field(default_factory=dict)
+    bypassed: bool = False  # a probed bypassed node: not run, shows nothing
 
 
 def node_seed(graph_seed: int, node_id: str) -> int:
@@ -93,8 +94,10 @@ class Runtime:
     def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,
                  width: int | None = None, height: int | None = None, seed: int | None = None,
                  fps: float | None = None, source: str | None = None, preroll: int = 0,
-                 grid: tuple[int, int] | None = None):
+                 grid: tuple[int, int] | None = None, targets=()):
         self.graph = graph
+        #: node ids evaluated besides what the Output needs (the editor's probe)
+        self.targets: tuple[str, ...] = tuple(targets)
         self.source = source
         self.be = backend if isinstance(backend, Backend) else get_backend(backend)
         m = graph.meta
@@ -137,13 +140,22 @@ class Runtime:
     # -- plan ---------------------------------------------------------------------
     def compile(self) -> None:
         """(Re)build the plan from the graph; raises GraphError on invalid graphs."""
-        errs = validation_errors(self.graph, file=self.source)
+        errs = validation_errors(self.graph, file=self.source, targets=self.targets)
         if errs:
             raise GraphError(errs)
         order = topo_order(self.graph)
+        # only what the Output (and the targets) depend on runs; bypassed nodes are
+        # spliced out of the wiring (nodes.reach)
+        eff = reach.effective_links(self.graph)
+        need = reach.needed(self.graph, self.targets, eff)
+        into: dict[str, list] = {}
+        for lk in eff:
+            into.setdefault(lk.dst, []).append(lk)
         plan: list[_Step] = []
         instances: dict[str, Node] = {}
         for nid in order:
+            if nid not in need:
+                continue
             nd = self.graph.nodes[nid]
             cls = registry.get(nd.type)
             inst = self._instances.get(nid)
@@ -151,20 +163,37 @@ class Runtime:
                 inst = cls(nid, node_seed(self.seed, nid))
             instances[nid] = inst
             inputs, plinks = {}, {}
-            for lk in self.graph.links_into(nid):
+            for lk in into.get(nid, ()):
                 port_names = {p.name for p in cls.inputs}
                 target = inputs if lk.dst_port in port_names else plinks
                 target[lk.dst_port] = (lk.src, lk.src_port)
             pspec = tuple((p.name, p.default, p.type in (ParamType.VEC3, ParamType.LIST))
                           for p in cls.params)
-            plan.append(_Step(nid, inst, inputs, plinks, pspec))
+            plan.append(_Step(nid, inst, inputs, plinks, pspec,
+                              bypassed=reach.is_bypassed(self.graph, nid)))
         self._instances = instances
         self._plan = plan
+        run = {st.node_id for st in plan if not st.bypassed}
+        for vals in (self.values, self._prev_values):
+            for key in [k for k in vals if k[0] not in run]:
+                del vals[key]  # a node no longer run (bypassed, unneeded) shows nothing
         self._output = None
         for step in plan:
             if step.node.type_id == "out.output":
                 self._output = (step.node_id, "rgb")
                 break
+
+    def set_targets(self, targets) -> None:
+        """Evaluate ``targets`` (node ids, e.g. a probed node) besides what the Output
+        needs; recompiles (surviving nodes keep their state).  On a GraphError (a target
+        that misses an input) the previous targets stay."""
+        old = self.targets
+        self.targets = tuple(targets)
+        try:
+            self.compile()
+        except GraphError:
+            self.targets = old
+            raise
 
     @property
     def nodes(self) -> dict[str, Node]:
@@ -315,6 +344,8 @@ class Runtime:
         values = self.values
         prof = self.profile
         for step in self._plan:
+            if step.bypassed:
+                continue
             src_vals = self._prev_values if step.node.is_delay else values
             inputs = {port: src_vals.get(src) for port, src in step.inputs.items()}
             params = self._params_for(step)

@@ -18,6 +18,7 @@ from .document import Document
 from .panels import PaletteTree, PublishedPanel, TabSearch, ValidationPanel
 from .params_panel import ParamsPanel
 from .preview import PreviewPanel, PreviewWorker
+from .rescue import OrganismRescue
 from .scope_link import ScopeLink
 
 DEFAULT_GRAPH = Path(__file__).resolve().parents[2] / "graphs" / "amoeba.graph"
@@ -93,6 +94,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.doc.reset.connect(lambda: self.worker.set_graph(self.doc.graph))
         self.doc.reset.connect(self._after_reset)
         self.doc.title_changed.connect(self._update_title)
+        self.rescue = OrganismRescue(self.doc, self.worker, self)  # undo revives
 
         # recovery copy of unsaved work
         self._recovery_timer = QtCore.QTimer(self)
