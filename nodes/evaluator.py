@@ -21,6 +21,7 @@ from .backend import Backend, get_backend
 from .errors import Code, GraphError, Issue
 from .graph import Graph, topo_order
 from .spec import Context, Kind, Node, ParamType
+from .tempo import Clock
 from .validate import errors as validation_errors
 
 
@@ -124,6 +125,13 @@ class Runtime:
         if not 0 <= self.preroll <= 100_000:
             raise GraphError(Issue(Code.BAD_PARAM, f"preroll {self.preroll} must be between 0 "
                                    "and 100000 frames", file=source))
+        #: the musical clock (nodes.tempo.Clock), driven by frame time: beat 0 is the first
+        #: shown frame (the pre-roll runs before it); the graph's tempo sets it on compile,
+        #: set_tempo / sync_tempo change it live.  Nodes read it as ``ctx.clock``.
+        self.clock = Clock()
+        self.ctx.clock = self.clock
+        self._beat_origin = self.preroll * self.ctx.dt  # frame time of beat 0
+        self._tempo_applied = None  # the graph tempo last given to the clock
         self._rolled = False  # the pre-roll of this start has run
         self.shown = 0
         self.values: dict[tuple[str, str], Any] = {}
@@ -178,6 +186,7 @@ class Runtime:
             for key in [k for k in vals if k[0] not in run]:
                 del vals[key]  # a node no longer run (bypassed, unneeded) shows nothing
         self._output = None
+        self._apply_graph_tempo()
         for step in plan:
             if step.node.type_id == "out.output":
                 self._output = (step.node_id, "rgb")
@@ -263,6 +272,47 @@ class Runtime:
             params[name] = int(round(v)) if p.type is ParamType.INT else v
         return params
 
+    # -- tempo --------------------------------------------------------------------
+    def _apply_graph_tempo(self) -> None:
+        """Give the graph's tempo block to the clock when it changed since last time (a
+        tempo set live with set_tempo / sync_tempo stays until the file's tempo changes)."""
+        t = self.graph.tempo
+        key = (t.bpm, t.beats_per_bar)
+        if key != self._tempo_applied:
+            self._tempo_applied = key
+            self.set_tempo(t.bpm, t.beats_per_bar)
+
+    def set_tempo(self, bpm: float, beats_per_bar: int | None = None) -> None:
+        """Change the clock's tempo from the next frame on (its position does not jump).
+        A bad value is a GraphError naming it."""
+        try:
+            t = self._clock_time(self.frame)
+            # before the first shown frame, beat 0 stays on it
+            self.clock.set_time(t if self._rolled else max(t, 0.0))
+            self.clock.set_tempo(bpm, beats_per_bar)
+        except (TypeError, ValueError) as exc:
+            raise GraphError(Issue(Code.BAD_PARAM, f"tempo: {exc}", file=self.source)) from None
+
+    def sync_tempo(self, bpm=None, beat_phase=None, bar_position=None, beat_count=None,
+                   is_playing=None) -> None:
+        """Follow external beat state (Scope's tempo kwargs, Ableton Link, a MIDI clock)
+        for the next frame: its ``beat_phase`` is the truth there, and the clock's own tempo
+        fills the frames until the next call.  A bad value is a GraphError and changes
+        nothing."""
+        try:
+            self.clock.set_time(self._clock_time(self.frame))
+            self.clock.sync(bpm=bpm, beat_phase=beat_phase, bar_position=bar_position,
+                            beat_count=beat_count, is_playing=is_playing)
+        except (TypeError, ValueError) as exc:
+            raise GraphError(Issue(Code.BAD_PARAM, f"tempo: {exc}", file=self.source)) from None
+
+    def _frame_time(self, frame: int) -> float:
+        t0, f0 = self._clock
+        return t0 + (frame - f0) * self.ctx.dt  # frame * dt unless the rate changed
+
+    def _clock_time(self, frame: int) -> float:
+        return self._frame_time(frame) - self._beat_origin
+
     # -- running ------------------------------------------------------------------
     def reset(self) -> None:
         """Restart every node (the organism reseeds on the next frame)."""
@@ -274,6 +324,8 @@ class Runtime:
         self._clock = (0.0, 0)
         self._rolled = False
         self.shown = 0
+        self.clock.reset()
+        self._beat_origin = self.preroll * self.ctx.dt
 
     def roll(self, should_stop=None, progress=None) -> bool:
         """Run this start's pre-roll now if it has not run (``step`` does it otherwise).
@@ -300,6 +352,8 @@ class Runtime:
             return
         ctx = self.ctx
         self._clock = (self._clock[0] + (self.frame - self._clock[1]) * ctx.dt, self.frame)
+        if self.frame < self.preroll:  # beat 0 stays on the first shown frame
+            self._beat_origin = self._clock[0] + (self.preroll - self.frame) / fps
         self.fps = ctx.fps = fps
         ctx.dt = 1.0 / fps
 
@@ -339,8 +393,11 @@ class Runtime:
     def _evaluate(self):
         ctx = self.ctx
         ctx.frame = self.frame
-        t0, f0 = self._clock
-        ctx.time = t0 + (self.frame - f0) * ctx.dt  # frame * dt unless the rate changed
+        ctx.time = self._frame_time(self.frame)
+        t = self.graph.tempo
+        if (t.bpm, t.beats_per_bar) != self._tempo_applied:  # the file's tempo was edited
+            self._apply_graph_tempo()
+        self.clock.set_time(ctx.time - self._beat_origin)
         values = self.values
         prof = self.profile
         for step in self._plan:
