@@ -435,9 +435,16 @@ class MainWindow(QtWidgets.QMainWindow):
         return ans == "discard"
 
     def file_new(self) -> None:
-        if self.maybe_save():
-            recovery.discard(self.doc.path)
-            self.doc.set_graph(Graph())
+        """A gallery of starter and bundled graphs; the choice opens as a new untitled file."""
+        from .gallery_dialog import GalleryDialog
+
+        if not self.maybe_save():
+            return
+        dlg = GalleryDialog(self)
+        if dlg.exec() != QtWidgets.QDialog.Accepted or dlg.chosen is None:
+            return
+        recovery.discard(self.doc.path)
+        self.doc.set_graph(dlg.chosen)
 
     def file_open(self, path: str | None = None) -> bool:
         if not self.maybe_save():
