@@ -163,6 +163,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._act(f, "Save As…", self.file_save_as, K.SaveAs)
         self._act(f, "Revert", self.file_revert)
         f.addSeparator()
+        from . import export_dialog, graph_settings
+
+        graph_settings.install(self, f)
+        export_dialog.install(self, f)
+        f.addSeparator()
         self._act(f, "Snapshot Preview to PNG…", self.snapshot, "Ctrl+Shift+P")
         self._act(f, "Record Preview to MP4…", lambda: self.record(self.preview.rec_secs.value()))
         f.addSeparator()
