@@ -78,6 +78,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._docks()
         self._actions()
         live.install(self)  # tempo bar, MIDI/OSC controllers, Controls dock
+        from . import node_menu
+
+        self.node_menu = node_menu.install(self)  # right-click on a node
         self.scope_label = QtWidgets.QLabel("")
         self.statusBar().addPermanentWidget(self.scope_label)
         self.scope.linked.connect(self._scope_linked)
