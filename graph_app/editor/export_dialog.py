@@ -125,6 +125,7 @@ class ExportDialog(QtWidgets.QDialog):
         st = self.win.settings
         st.setValue("export/dir", str(Path(out).expanduser().parent))
         st.setValue("export/prompt", self.prompt.text())
+        st.setValue("scope/loras", "\n".join(self.lora_specs()))  # shared with Launch
         graph = self.win.doc.graph.copy()
         args = dict(loras=self.lora_specs(), merge_mode=self.merge.currentData(),
                     size=self.size.text().strip(), prompt=self.prompt.text().strip())
