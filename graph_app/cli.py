@@ -50,10 +50,25 @@ def _parse_size(args) -> tuple[int | None, int | None, int | None]:
     for flag, v in (("--width", width), ("--height", height)):
         if v is not None and v > 8192:
             raise CLIError(f"{flag} {v}: at most 8192")
-    if size is None and width is not None:
-        size = max(width, height)
-        size = ((size + 15) // 16) * 16
+    if size is not None and getattr(args, "grid", None) is not None:
+        raise CLIError("give --size (a square grid) or --grid WxH (a rectangular one), not both")
     return size, width, height
+
+
+def _parse_grid(text: str | None) -> tuple[int, int] | None:
+    """``--grid WxH``: the simulation grid, width x height, each a multiple of 16."""
+    if text is None:
+        return None
+    parts = text.lower().replace(" ", "").split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise CLIError(f"--grid {text}: expected WIDTHxHEIGHT, e.g. 576x320")
+    w, h = int(parts[0]), int(parts[1])
+    for name, v in (("width", w), ("height", h)):
+        if v % 16 or not 16 <= v <= 8192:
+            lo = max(16, v // 16 * 16)
+            raise CLIError(f"--grid {text}: the grid's {name} {v} must be a multiple of 16 "
+                           f"between 16 and 8192 (e.g. {lo} or {lo + 16})")
+    return w, h
 
 
 def _parse_sets(items: list[str]) -> list[tuple[str, str]]:
@@ -71,9 +86,15 @@ def _runtime(args, graph_path: Path, *, size=None, width=None, height=None, prer
     from scope_export.scope_client import parse_value  # NAME=VALUE read as `scope set` does
 
     graph = nodes.load(graph_path)
+    grid = _parse_grid(getattr(args, "grid", None))
+    if size is None and width is not None and grid is None and not graph.meta.grid:
+        # a square graph rendered into a given frame simulates at the frame's longer side
+        size = ((max(width, height) + 15) // 16) * 16
+    if getattr(args, "bpm", None) is not None:  # the take's tempo; the file keeps its own
+        graph.tempo.bpm = args.bpm
     rt = nodes.Runtime(graph, backend=args.backend, size=size, width=width, height=height,
                        seed=getattr(args, "seed", None), source=str(graph_path),
-                       preroll=nodes.START_PREROLL if preroll else 0)
+                       preroll=nodes.START_PREROLL if preroll else 0, grid=grid)
     for name, text in _parse_sets(getattr(args, "set", None)):
         value = parse_value(text)
         got = rt.set_published(name, value)
@@ -173,7 +194,7 @@ def cmd_bench(args) -> int:
         rt.ctx.steps_override = args.steps
     con = _console()
     warm = max(args.warmup, rt.warmup_frames + 1)  # engine warm-up is not steady state
-    con.print(f"{_e(graph_path.name)}: {rt.size}x{rt.size} on {rt.be.name}, warm-up {warm} "
+    con.print(f"{_e(graph_path.name)}: {rt.grid[0]}x{rt.grid[1]} on {rt.be.name}, warm-up {warm} "
               f"frames, timing {args.frames}")
     for _ in range(warm):
         rt.step()
@@ -242,7 +263,8 @@ def cmd_info(args) -> int:
     con = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     m = g.meta
     con.print(f"[bold]{_e(m.name)}[/]  {_e(m.description)}")
-    con.print(f"size {m.size}  fps {m.fps:g}  seed {m.seed}")
+    grid = f"grid {m.grid[0]}x{m.grid[1]}" if m.grid else f"size {m.size}"
+    con.print(f"{grid}  fps {m.fps:g}  seed {m.seed}")
     t = Table("id", "type", "params set", title="nodes")
     for nd in g.nodes.values():
         t.add_row(nd.id, _e(nd.type), _e(", ".join(f"{k}={_short(v)}"
@@ -314,6 +336,18 @@ def _fps(text: str) -> float:
     return v
 
 
+def _bpm(text: str) -> float:
+    from nodes.tempo import MAX_BPM, MIN_BPM
+
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a tempo in bpm, got {text!r}") from None
+    if not MIN_BPM <= v <= MAX_BPM:
+        raise argparse.ArgumentTypeError(f"must lie in {MIN_BPM:g}..{MAX_BPM:g} bpm, got {text}")
+    return v
+
+
 def _crf(text: str) -> int:
     try:
         v = int(text)
@@ -364,10 +398,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="frames to write (default 300; 1 for a still)")
     p.add_argument("--start", type=_count(0), default=0, metavar="N",
                    help="pre-roll: simulate N frames first without writing them")
-    p.add_argument("--size", type=_count(16), help="simulation grid size (multiple of 16)")
+    p.add_argument("--size", type=_count(16), help="simulation grid size (multiple of 16); "
+                   "on a graph with a rectangular grid: its shorter side")
+    p.add_argument("--grid", metavar="WxH",
+                   help="simulate on a rectangular grid, e.g. 576x320 (multiples of 16; "
+                        "default: the graph's grid, else --size squared)")
     p.add_argument("--width", type=_count(1))
     p.add_argument("--height", type=_count(1))
     p.add_argument("--fps", type=_fps, help="frame rate of the take (default: the graph's)")
+    p.add_argument("--bpm", type=_bpm, metavar="N",
+                   help="tempo of the take (beat-synced nodes; default: the graph's tempo)")
     p.add_argument("--seed", type=_count(0))
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="set a published parameter (repeatable)")
@@ -383,6 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="steady-state frames per second (warm-up excluded)")
     p.add_argument("graph", nargs="?")
     p.add_argument("--size", type=_count(16))
+    p.add_argument("--grid", metavar="WxH", help="a rectangular simulation grid, e.g. 576x320")
     p.add_argument("--frames", type=_count(1), default=60)
     p.add_argument("--warmup", type=_count(0), default=10,
                    help="untimed frames first (at least the engines' warm-up frames)")

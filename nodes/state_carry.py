@@ -17,50 +17,58 @@ import numpy as np
 from .evaluator import Runtime
 
 
-def _grid_axes(a, n: int) -> tuple[int, int] | None:
+def _shape_hw(rt: Runtime) -> tuple[int, int]:
+    """The simulation grid of a runtime as an array shape (height, width)."""
+    grid = getattr(rt, "grid", None)
+    if grid is None:  # square-only runtimes
+        return rt.size, rt.size
+    gw, gh = grid
+    return int(gh), int(gw)
+
+
+def _grid_axes(a, hw: tuple[int, int]) -> tuple[int, int] | None:
     shape = getattr(a, "shape", None)
     if shape is None or len(shape) < 2:
         return None
-    if tuple(shape[:2]) == (n, n):
+    if tuple(shape[:2]) == tuple(hw):
         return 0, 1
-    if tuple(shape[-2:]) == (n, n):
+    if tuple(shape[-2:]) == tuple(hw):
         return len(shape) - 2, len(shape) - 1
     return None
 
 
-def resample(a: np.ndarray, n_old: int, n_new: int) -> np.ndarray:
-    """``a`` with its ``n_old x n_old`` grid axes resampled to ``n_new x n_new`` (host
-    NumPy in, host NumPy out; other axes and the dtype kept)."""
-    axes = _grid_axes(a, n_old)
-    if axes is None or n_old == n_new:
+def resample(a: np.ndarray, old, new) -> np.ndarray:
+    """``a`` with its grid axes (``old``: ``(height, width)``, or one number for a square)
+    resampled to the ``new`` grid (host NumPy in, host NumPy out; other axes and the dtype
+    kept).  An array not on the ``old`` grid comes back as a copy."""
+    old = (old, old) if np.isscalar(old) else tuple(old)
+    new = (new, new) if np.isscalar(new) else tuple(new)
+    axes = _grid_axes(a, old)
+    if axes is None or old == new:
         return np.array(a, copy=True)
     from scipy import ndimage
 
-    f = n_new / n_old
     zoom = [1.0] * a.ndim
-    zoom[axes[0]] = zoom[axes[1]] = f
+    zoom[axes[0]], zoom[axes[1]] = new[0] / old[0], new[1] / old[1]
     src = a.astype(np.float32) if a.dtype.kind not in "fc" else a
     out = ndimage.zoom(src, zoom, order=1 if a.dtype.kind in "fc" else 0,
                        mode="grid-wrap", grid_mode=True)
-    # zoom rounds the output shape: make the grid axes exactly n_new
-    sl = [slice(None)] * a.ndim
-    for ax in axes:
-        if out.shape[ax] > n_new:
-            sl[ax] = slice(0, n_new)
-    out = out[tuple(sl)]
-    for ax in axes:
-        if out.shape[ax] < n_new:
+    # zoom rounds the output shape: make the grid axes exactly the new grid
+    for ax, n in zip(axes, new):
+        if out.shape[ax] > n:
+            out = np.take(out, range(n), axis=ax)
+        elif out.shape[ax] < n:
             pad = [(0, 0)] * a.ndim
-            pad[ax] = (0, n_new - out.shape[ax])
+            pad[ax] = (0, n - out.shape[ax])
             out = np.pad(out, pad, mode="wrap")
     return out.astype(a.dtype, copy=False)
 
 
 def _carry_value(v: Any, old: Runtime, new: Runtime) -> Any:
-    if _grid_axes(v, old.size) is None:
+    hw_old = _shape_hw(old)
+    if _grid_axes(v, hw_old) is None:
         return v
-    host = old.be.to_host(v)
-    out = resample(host, old.size, new.size)
+    out = resample(old.be.to_host(v), hw_old, _shape_hw(new))
     return new.be.asarray(out, dtype=out.dtype)
 
 

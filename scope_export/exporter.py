@@ -162,6 +162,33 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def parse_grid(grid, frame: tuple[int, int], graph: Graph) -> list[int] | None:
+    """The exported simulation grid [width, height]: ``grid`` "WxH" (or a pair), "frame"
+    (the output frame's own size: the organism fills Krea's frame), "square" (the graph's
+    size squared); None keeps the graph's own grid (None when it is square)."""
+    if grid is None:
+        return list(graph.meta.grid) if graph.meta.grid else None
+    if isinstance(grid, str):
+        word = grid.strip().lower()
+        if word == "square":
+            return None
+        if word == "frame":
+            w, h = frame
+        else:
+            m = re.fullmatch(r"\s*(\d+)\s*[xX*]\s*(\d+)\s*", grid)
+            if not m:
+                raise ExportError(f"--grid {grid!r}: expected WIDTHxHEIGHT (e.g. 576x320), "
+                                  "'frame' or 'square'")
+            w, h = int(m.group(1)), int(m.group(2))
+    else:
+        w, h = (int(v) for v in grid)
+    for label, v in (("width", w), ("height", h)):
+        if v % 16 or not 16 <= v <= 8192:
+            raise ExportError(f"--grid: the grid's {label} {v} must be a multiple of 16 "
+                              "between 16 and 8192")
+    return None if w == h == graph.meta.size and not graph.meta.grid else [w, h]
+
+
 def check_dims(w: int, h: int, *, what: str) -> None:
     for label, v in (("width", w), ("height", h)):
         if v % 16 or not 16 <= v <= 2048:
@@ -331,9 +358,10 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
            size: str | tuple[int, int] | None = None, fps: float | None = None,
            version: str = DEFAULT_VERSION, allow_incompatible_lora: bool = False,
            check_loras: bool = True, prompt: str | None = None,
-           package_spec: str | None = None) -> ExportResult:
+           package_spec: str | None = None, grid=None) -> ExportResult:
     """``package_spec``: what the workflow names as the plugin's source (default: the
-    exported folder's path here)."""
+    exported folder's path here).  ``grid``: the simulation grid (see :func:`parse_grid`;
+    default the graph's own)."""
     graph_path = Path(graph_path)
     graph = nodes.load(graph_path)  # GraphError names the file
     src = str(graph_path)
@@ -361,7 +389,13 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     fps = float(fps if fps is not None else graph.meta.fps)
     if not 1 <= fps <= 240:
         raise ExportError(f"--fps {fps:g}: must be between 1 and 240")
-    grid = int(graph.meta.size)
+    graph.meta.grid = parse_grid(grid, (width, height), graph)
+    # the plugin's grid_size: the side of a square grid, the shorter side of a rectangular
+    # one (the Runtime scales the file's grid to it, keeping its aspect)
+    grid = min(graph.meta.grid) if graph.meta.grid else int(graph.meta.size)
+    grid_doc = ("Simulation grid (grid x grid cells); smaller is faster" if not graph.meta.grid
+                else f"Simulation grid's shorter side ({graph.meta.grid[0]}x{graph.meta.grid[1]} "
+                     "cells at the default; the aspect is kept); smaller is faster")
 
     lora_entries, lw = resolve_loras(loras, allow_incompatible=allow_incompatible_lora,
                                      check_files=check_loras)
@@ -389,6 +423,7 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
         pipeline_name_r=repr(names.pipeline_name), class_prefix=names.class_prefix,
         description=graph.meta.description or f"Cellular-automata organism '{graph.meta.name}'",
         height=height, width=width, grid_size=grid, grid_max=max(2048, grid), fps=repr(fps),
+        grid_doc=json.dumps(grid_doc),
         fps_max=repr(max(60.0, fps)),
         seed=int(graph.meta.seed),
     )

@@ -87,6 +87,12 @@ def rgb8_to_qimage(a: np.ndarray) -> QtGui.QImage:
 
 # -- the worker ----------------------------------------------------------------------
 
+def _grid_text(info: dict) -> str:
+    """The simulation grid in the preview's HUD: 512² (square) or 576×320 (rectangular)."""
+    w, h = info.get("grid") or (info["size"], info["size"])
+    return f"{w}²" if w == h else f"{w}×{h}"
+
+
 class PreviewWorker(QtCore.QObject):
     """Runs a Runtime on a daemon thread; talks to the UI through a queue and signals."""
 
@@ -113,6 +119,7 @@ class PreviewWorker(QtCore.QObject):
         self._playing = True
         self._steps = 0
         self._probe: tuple[str, str] | None = None
+        self._probe_error = ""  # why the probed node cannot run, or ""
         self._hist: deque = deque(maxlen=256)
         self._recorder = None
         self._fps = 0.0
@@ -222,10 +229,13 @@ class PreviewWorker(QtCore.QObject):
                 self._rebuild()  # the output size is fixed per runtime; the organism stays
         elif kind == "probe":
             self._probe = msg[1]
+            self._aim_probe()
             self._hist.clear()
             self._steps += 0 if self._playing else 1
         elif kind == "record":
             self._recorder = msg[1]
+        elif kind == "call":  # fn(worker), run here in the worker thread (rescue.py)
+            msg[1](self)
 
     def _rebuild(self) -> None:
         """A new runtime at the current size and frame that carries the running one's
@@ -243,13 +253,33 @@ class PreviewWorker(QtCore.QObject):
         old = self._rt.graph
         self._rt.graph = g
         try:
-            self._rt.compile()  # keeps the state of surviving nodes
+            if not self._aim_probe():
+                self._rt.compile()  # keeps the state of surviving nodes
             self._set_error("")
         except GraphError as exc:
             self._rt.graph = old  # keep showing the last valid graph
             self._graph = old
             self._pending_graph = g
             self._set_error(f"Graph not runnable (showing last valid): {exc.issues[0]}")
+
+    def _aim_probe(self) -> bool:
+        """Have the runtime also evaluate the probed node (only what the Output needs runs
+        otherwise); a probe that cannot run (it misses an input) gets a message instead.
+        Returns whether it recompiled."""
+        rt = self._rt
+        if rt is None:
+            return False
+        want = (self._probe[0],) if self._probe and self._probe[0] in rt.graph.nodes else ()
+        self._probe_error = ""
+        try:
+            rt.set_targets(want)
+        except GraphError as exc:
+            first = exc.issues[0]
+            self._probe_error = (f"cannot preview {want[0]}: {first.message}"
+                                 if first.node_id == want[0] else
+                                 f"cannot preview {want[0]}: {first}")
+            rt.set_targets(())  # the Output alone (raises if the graph itself cannot run)
+        return True
 
     def _set_error(self, text: str) -> None:
         if text != self._error:
@@ -276,6 +306,7 @@ class PreviewWorker(QtCore.QObject):
                 carry_over(old, rt)
                 self._carried = True
             self._rt = rt
+            self._aim_probe()
             self._graph = g
             self._pending_graph = None
             self._set_error("")
@@ -363,6 +394,8 @@ class PreviewWorker(QtCore.QObject):
         rt = self._rt
         if self._probe is not None:
             nid, port = self._probe
+            if self._probe_error:
+                return None, self._probe_error
             val = rt.values.get((nid, port))
             kind = rt.kind_of(nid, port) if nid in rt.nodes else None
             if val is None or kind is None:
@@ -393,7 +426,7 @@ class PreviewWorker(QtCore.QObject):
         scalars = {k: float(v) for k, v in self._rt.values.items()
                    if isinstance(v, (float, int)) and not isinstance(v, bool)}
         info = {"frame": self._rt.shown - 1, "fps": self._fps, "sim_ms": self._sim_ms,
-                "size": self._rt.size, "out_frame": self.frame, "label": label, "scalars": scalars,
+                "size": self._rt.size, "grid": self._rt.grid, "out_frame": self.frame, "label": label, "scalars": scalars,
                 "recording": None if self._recorder is None else
                 (self._recorder.received, self._recorder.frames)}
         img = rgb8_to_qimage(rgb8) if rgb8 is not None else None
@@ -598,9 +631,9 @@ class PreviewPanel(QtWidgets.QWidget):
         self.frames_shown += 1
         rec = info.get("recording")
         rec_txt = f"   ● REC {rec[0]}/{rec[1]}" if rec else ""
+        out = info.get("out_frame")
         self.view.hud = (f"{info['fps']:.1f} fps   frame {info['frame']}   "
-                         f"{info['size']}²" + (f" → {info['out_frame'][0]}×{info['out_frame'][1]}"
-                                                if info.get("out_frame") else "")
+                         + _grid_text(info) + (f" → {out[0]}×{out[1]}" if out else "")
                          + f"   {info['label']}{rec_txt}")
         self.fps_label.setText(f"{info['fps']:.1f} fps · sim {info['sim_ms']:.1f} ms/frame")
         self.view.update()

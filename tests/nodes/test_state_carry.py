@@ -44,3 +44,19 @@ def test_a_size_change_carries_the_organism_and_the_clock():
     fresh = nodes.Runtime(g, backend="numpy", size=96)
     fresh.step()
     assert not np.allclose(fresh.nodes["engine"].state["A"], new.nodes["engine"].state["A"])
+
+
+def test_a_rectangular_grid_is_resampled_on_both_axes():
+    a = np.zeros((32, 48), np.float32)
+    a[:, :24] = 1.0
+    b = resample(a, (32, 48), (64, 96))
+    assert b.shape == (64, 96) and abs(b.mean() - 0.5) < 0.05
+    g = nodes.load(AMOEBA)
+    old = nodes.Runtime(g, backend="numpy", grid=(64, 32))
+    for _ in range(4):
+        old.step()
+    new = nodes.Runtime(g, backend="numpy", grid=(96, 48))
+    carry_over(old, new)
+    assert new.nodes["engine"].state["A"].shape == (48, 96)
+    new.step()
+    assert new.shown == old.shown + 1
