@@ -79,6 +79,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._docks()
         self._actions()
         live.install(self)  # tempo bar, MIDI/OSC controllers, Controls dock
+        from . import node_menu
+
+        self.node_menu = node_menu.install(self)  # right-click on a node
         self.scope_label = QtWidgets.QLabel("")
         self.statusBar().addPermanentWidget(self.scope_label)
         self.scope.linked.connect(self._scope_linked)
@@ -164,6 +167,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._act(f, "Save", self.file_save, K.Save)
         self._act(f, "Save As…", self.file_save_as, K.SaveAs)
         self._act(f, "Revert", self.file_revert)
+        f.addSeparator()
+        from . import export_dialog, graph_settings
+
+        graph_settings.install(self, f)
+        export_dialog.install(self, f)
         f.addSeparator()
         self._act(f, "Snapshot Preview to PNG…", self.snapshot, "Ctrl+Shift+P")
         self._act(f, "Record Preview to MP4…", lambda: self.record(self.preview.rec_secs.value()))

@@ -127,6 +127,8 @@ class PreviewWorker(QtCore.QObject):
         self._last_t = None
         self._error = ""
         self._pending_graph: Graph | None = None
+        self._carry_from: Runtime | None = None  # the runtime a rebuild takes state from
+        self._carried = False  # the runtime took state over and has not stepped since
 
     # ---- UI side ---------------------------------------------------------------
     def start(self, graph: Graph) -> None:
@@ -212,6 +214,7 @@ class PreviewWorker(QtCore.QObject):
                 self._rt.reseed(msg[1])
                 self._steps += 0 if self._playing else 1
         elif kind == "restart":
+            self._carry_from = None  # a pending rebuild starts afresh too
             if self._rt is not None:
                 self._rt.reset()
                 self._hist.clear()
@@ -219,13 +222,11 @@ class PreviewWorker(QtCore.QObject):
         elif kind == "size":
             if msg[1] != self.size:
                 self.size = msg[1]
-                self._rt = None  # rebuilt at the new size (state restarts)
-                self._steps += 0 if self._playing else 1
+                self._rebuild()  # at the new size, the organism resampled onto it
         elif kind == "frame":
             if msg[1] != self.frame:
                 self.frame = msg[1]
-                self._rt = None  # the output size is fixed per runtime (state restarts)
-                self._steps += 0 if self._playing else 1
+                self._rebuild()  # the output size is fixed per runtime; the organism stays
         elif kind == "probe":
             self._probe = msg[1]
             self._aim_probe()
@@ -235,6 +236,14 @@ class PreviewWorker(QtCore.QObject):
             self._recorder = msg[1]
         elif kind == "call":  # fn(worker), run here in the worker thread (rescue.py)
             msg[1](self)
+
+    def _rebuild(self) -> None:
+        """A new runtime at the current size and frame that carries the running one's
+        organism and clock over (nodes.state_carry); Restart starts afresh."""
+        if self._rt is not None:
+            self._carry_from = self._rt
+        self._rt = None
+        self._steps += 0 if self._playing else 1
 
     def _set_graph(self, g: Graph) -> None:
         self._graph = g
@@ -288,8 +297,15 @@ class PreviewWorker(QtCore.QObject):
             return False
         try:
             w, h = self.frame or (None, None)
-            self._rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h,
-                               preroll=START_PREROLL)
+            rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h,
+                         preroll=START_PREROLL)
+            old, self._carry_from = self._carry_from, None
+            if old is not None:
+                from nodes.state_carry import carry_over
+
+                carry_over(old, rt)
+                self._carried = True
+            self._rt = rt
             self._aim_probe()
             self._graph = g
             self._pending_graph = None
@@ -338,7 +354,16 @@ class PreviewWorker(QtCore.QObject):
             return
         t0 = time.perf_counter()
         try:
-            self._rt.step()
+            try:
+                self._rt.step()
+            except Exception:
+                if not self._carried:
+                    raise
+                # a node could not take the carried state: start it afresh instead
+                self._carried = False
+                self._rt.reset()
+                self._rt.step()
+            self._carried = False
         except Exception as exc:  # noqa: BLE001 - a node failed: report, pause
             self._set_error(str(exc))
             self._playing = False
