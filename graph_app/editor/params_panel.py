@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from nodes.graph import Published
 from nodes.spec import Param, ParamType
 
-from . import theme
+from . import param_needs, theme
 from .document import Document, new_merge_token
 
 SLIDER_STEPS = 1000
@@ -274,6 +274,7 @@ class ParamsPanel(QtWidgets.QWidget):
             lay.addWidget(row)
         lay.addStretch(1)
         self.scroll.setWidget(body)
+        param_needs.apply(self)
 
     def _make_row(self, nid: str, p: Param) -> QtWidgets.QWidget:
         if p.numeric:
@@ -485,6 +486,7 @@ class ParamsPanel(QtWidgets.QWidget):
             row = self.rows.get(payload["name"])
             if row is not None:
                 row.refresh()
+            param_needs.apply(self)
         elif event == "node_removed" and payload["node_id"] == self.nid:
             self.show_node(None)
         elif event in ("linked", "unlinked") and payload["link"].dst == self.nid:
