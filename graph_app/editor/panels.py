@@ -268,7 +268,13 @@ class ValidationPanel(QtWidgets.QWidget):
         self.list.clear()
         n_err = sum(i.severity is Severity.ERROR for i in self.issues)
         n_warn = len(self.issues) - n_err
-        if not self.issues:
+        if not self.doc.graph.nodes:
+            it = QtWidgets.QListWidgetItem("Empty graph: nothing to show yet. Tab (or the "
+                                           "Nodes panel) adds a node.")
+            it.setForeground(QtGui.QColor(theme.TEXT_DIM))
+            it.setFlags(QtCore.Qt.ItemIsEnabled)
+            self.list.addItem(it)
+        elif not self.issues:
             it = QtWidgets.QListWidgetItem("✓  No problems: the graph runs.")
             it.setForeground(QtGui.QColor(theme.OK))
             it.setFlags(QtCore.Qt.ItemIsEnabled)

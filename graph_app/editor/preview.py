@@ -24,7 +24,7 @@ from nodes.errors import GraphError
 from nodes.graph import Graph
 from nodes.spec import Kind
 
-from . import theme
+from . import hud, theme
 
 
 # -- value -> image ------------------------------------------------------------------
@@ -473,11 +473,7 @@ class PreviewView(QtWidgets.QWidget):
         f.setPointSizeF(9)
         p.setFont(f)
         if self.hud:
-            r = QtCore.QRect(8, 8, self.width() - 16, 20)
-            p.setPen(QtGui.QColor(0, 0, 0, 160))
-            p.drawText(r.translated(1, 1), QtCore.Qt.AlignLeft, self.hud)
-            p.setPen(QtGui.QColor(theme.TEXT))
-            p.drawText(r, QtCore.Qt.AlignLeft, self.hud)
+            hud.paint(p, self.width(), self.hud)
         if self.error:
             r = QtCore.QRect(8, self.height() - 60, self.width() - 16, 52)
             p.fillRect(r, QtGui.QColor(60, 16, 22, 220))
@@ -504,6 +500,7 @@ class PreviewPanel(QtWidgets.QWidget):
         self.last_rgb8: np.ndarray | None = None
         self.last_info: dict = {}
         self.frames_shown = 0
+        self.shown_rate = hud.ShownRate()
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -573,6 +570,10 @@ class PreviewPanel(QtWidgets.QWidget):
         foot.addStretch(1)
         foot.addWidget(self.probe_label)
         foot.addWidget(self.probe_clear)
+        # capture sits in the footer: one transport row fits a 1280-wide window's column
+        for w in (self.snap_btn, self.rec_secs, self.rec_btn):
+            bar.removeWidget(w)
+            foot.addWidget(w)
         lay.addLayout(foot)
         worker.frame_ready.connect(self._on_frame)
         worker.status.connect(self._on_status)
@@ -629,11 +630,12 @@ class PreviewPanel(QtWidgets.QWidget):
         self.view.image = img
         self.last_rgb8 = rgb8 if img is not None else None
         self.frames_shown += 1
+        shown_fps = self.shown_rate.tick()
         rec = info.get("recording")
         rec_txt = f"   ● REC {rec[0]}/{rec[1]}" if rec else ""
         out = info.get("out_frame")
-        self.view.hud = (f"{info['fps']:.1f} fps   frame {info['frame']}   "
+        self.view.hud = (f"{shown_fps:.1f} fps   frame {info['frame']}   "
                          + _grid_text(info) + (f" → {out[0]}×{out[1]}" if out else "")
                          + f"   {info['label']}{rec_txt}")
-        self.fps_label.setText(f"{info['fps']:.1f} fps · sim {info['sim_ms']:.1f} ms/frame")
+        self.fps_label.setText(f"{shown_fps:.1f} fps shown · {info['fps']:.1f} made · sim {info['sim_ms']:.1f} ms/frame")
         self.view.update()
