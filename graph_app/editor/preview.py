@@ -129,6 +129,9 @@ class PreviewWorker(QtCore.QObject):
         self._pending_graph: Graph | None = None
         self._carry_from: Runtime | None = None  # the runtime a rebuild takes state from
         self._carried = False  # the runtime took state over and has not stepped since
+        #: the newest beat state from the tempo bar (only the latest counts): applied to the
+        #: runtime's clock before the next frame
+        self._beat_state: dict | None = None
 
     # ---- UI side ---------------------------------------------------------------
     def start(self, graph: Graph) -> None:
@@ -185,6 +188,15 @@ class PreviewWorker(QtCore.QObject):
     def set_probe(self, probe: tuple[str, str] | None):
         self.post("probe", probe)
 
+    def set_tempo(self, bpm: float, beats_per_bar: int) -> None:
+        """The graph's tempo changed (the tempo bar's BPM, tap, an undo)."""
+        self.post("tempo", float(bpm), int(beats_per_bar))
+
+    def sync_tempo(self, **state) -> None:
+        """The tempo bar's clock (internal, Ableton Link or MIDI clock) in Scope's names
+        (bpm, beat_phase, bar_position, beat_count, is_playing); only the newest is kept."""
+        self._beat_state = dict(state)
+
     def record(self, recorder) -> None:
         self.post("record", recorder)
 
@@ -234,6 +246,11 @@ class PreviewWorker(QtCore.QObject):
             self._steps += 0 if self._playing else 1
         elif kind == "record":
             self._recorder = msg[1]
+        elif kind == "tempo":
+            if self._graph is not None:
+                self._graph.tempo.bpm, self._graph.tempo.beats_per_bar = msg[1], msg[2]
+            if self._rt is not None and self._rt.graph is not self._graph:
+                self._rt.graph.tempo.bpm, self._rt.graph.tempo.beats_per_bar = msg[1], msg[2]
         elif kind == "call":  # fn(worker), run here in the worker thread (rescue.py)
             msg[1](self)
 
@@ -352,6 +369,12 @@ class PreviewWorker(QtCore.QObject):
             self._playing = False
             self._steps = 0
             return
+        beat, self._beat_state = self._beat_state, None
+        if beat is not None:
+            try:
+                self._rt.sync_tempo(**beat)
+            except GraphError:
+                pass  # a source's odd value: the clock keeps running on its own
         t0 = time.perf_counter()
         try:
             try:
