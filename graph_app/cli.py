@@ -104,6 +104,26 @@ def _runtime(args, graph_path: Path, *, size=None, width=None, height=None, prer
     return rt
 
 
+def _morph_pair(args, rt, graph_path: Path):
+    """``--morph A:B`` as (A, B), checked against the graph's snapshots; the take starts
+    (warm-up and --start included) on A."""
+    text = getattr(args, "morph", None)
+    if text is None:
+        return None
+    a, sep, b = text.partition(":")
+    a, b = a.strip(), b.strip()
+    if not sep or not a or not b:
+        raise CLIError(f"--morph expects A:B (two snapshot names), got {text!r}")
+    names = [s.name for s in rt.graph.snapshots]
+    for n in (a, b):
+        if n not in names:
+            have = ", ".join(repr(x) for x in names) or "none"
+            raise CLIError(f"{graph_path}: --morph: no snapshot named {n!r} (the graph has "
+                           f"{have})")
+    rt.set_morph(a, b, 0.0)
+    return a, b
+
+
 def _to_uint8(rgb):
     import numpy as np
 
@@ -134,6 +154,7 @@ def cmd_render(args) -> int:
     if not rt.has_output:
         raise CLIError(f"{graph_path}: the graph has no Output node, so there is nothing to "
                        "render")
+    morph = _morph_pair(args, rt, graph_path)
     if args.fps is not None:
         rt.set_fps(args.fps)
     con = _console()
@@ -158,7 +179,9 @@ def cmd_render(args) -> int:
                     rt.step()
                     prog.advance(pre)
             task = prog.add_task(_e(graph_path.name), total=frames, verb="rendering")
-            for _ in range(frames):
+            for i in range(frames):
+                if morph:  # A on the first frame, B on the last
+                    rt.set_morph(*morph, i / (frames - 1) if frames > 1 else 0.0)
                 rt.step()
                 sink.write(_to_uint8(rt.output_host()))
                 prog.advance(task)
@@ -406,6 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=_count(1))
     p.add_argument("--height", type=_count(1))
     p.add_argument("--fps", type=_fps, help="frame rate of the take (default: the graph's)")
+    p.add_argument("--morph", metavar="A:B",
+                   help="morph from snapshot A (first frame) to snapshot B (last frame)")
     p.add_argument("--bpm", type=_bpm, metavar="N",
                    help="tempo of the take (beat-synced nodes; default: the graph's tempo)")
     p.add_argument("--seed", type=_count(0))

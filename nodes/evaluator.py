@@ -11,6 +11,7 @@ the state of nodes that survive.
 from __future__ import annotations
 
 import copy
+import math
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -131,6 +132,8 @@ class Runtime:
         self.clock = Clock()
         self.ctx.clock = self.clock
         self._beat_origin = self.preroll * self.ctx.dt  # frame time of beat 0
+        self.morph = None  # (A, B, t) of the last set_morph
+        self._recall = None  # a scheduled or running recall (see recall())
         self._tempo_applied = None  # the graph tempo last given to the clock
         self._rolled = False  # the pre-roll of this start has run
         self.shown = 0
@@ -398,6 +401,8 @@ class Runtime:
         if (t.bpm, t.beats_per_bar) != self._tempo_applied:  # the file's tempo was edited
             self._apply_graph_tempo()
         self.clock.set_time(ctx.time - self._beat_origin)
+        if self._recall is not None:
+            self._recall_tick(ctx.time)
         values = self.values
         prof = self.profile
         for step in self._plan:
@@ -424,6 +429,85 @@ class Runtime:
         self._prev_values = dict(values)
         self.frame += 1
         return values.get(self._output) if self._output else None
+
+    # -- snapshots ------------------------------------------------------------------
+    def _snapshot(self, name: str):
+        from .snapshots import find
+
+        sn = find(self.graph, name)
+        if sn is None:
+            names = ", ".join(repr(s.name) for s in self.graph.snapshots) or "none"
+            raise GraphError(Issue(Code.BAD_PARAM, f"no snapshot named {name!r} (the graph "
+                                   f"has {names})", file=self.source))
+        return sn
+
+    def apply_values(self, values: dict) -> int:
+        """Set ``values[node][param]`` (saved form) where they differ; returns how many."""
+        n = 0
+        for nid, params in values.items():
+            nd = self.graph.nodes.get(nid)
+            if nd is None or nd.spec is None:
+                continue
+            for k, v in params.items():
+                if nd.params.get(k, ...) != v:
+                    self.graph.set_param(nid, k, v)
+                    n += 1
+        return n
+
+    def set_morph(self, a_name: str, b_name: str, t: float) -> float:
+        """Blend snapshot ``a_name`` (t=0) into ``b_name`` (t=1) now (next frame on): see
+        :func:`nodes.snapshots.morph_values`.  Returns the amount used (clamped to 0..1)."""
+        from .snapshots import morph_values
+
+        a, b = self._snapshot(a_name), self._snapshot(b_name)
+        t = float(t)
+        t = 0.0 if t != t else min(max(t, 0.0), 1.0)
+        self.apply_values(morph_values(self.graph, a, b, t))
+        self.morph = (a_name, b_name, t)
+        return t
+
+    def recall(self, name: str, transition_s: float = 0.0, quantise: str | None = None) -> None:
+        """Recall snapshot ``name``: over ``transition_s`` seconds of simulation time (a
+        morph from the values at its start), starting at the next ``'beat'`` or ``'bar'``
+        of the clock when ``quantise`` is given and the clock plays, else at the next frame.
+        A newer recall replaces one scheduled or running."""
+        sn = self._snapshot(name)
+        secs = float(transition_s)
+        if not 0.0 <= secs <= 3600.0:  # also refuses NaN
+            raise GraphError(Issue(Code.BAD_PARAM, f"transition {transition_s!r} s must be "
+                                   "between 0 and 3600", file=self.source))
+        if quantise not in (None, "beat", "bar"):
+            raise GraphError(Issue(Code.BAD_PARAM, f"quantise {quantise!r}: choose 'beat', "
+                                   "'bar' or none", file=self.source))
+        clock = getattr(self, "clock", None)
+        at_beat = None
+        if quantise and clock is not None and clock.playing:
+            beat = clock.beat if self.frame else -1e-6  # before the first frame: its beat
+            unit = 1.0 if quantise == "beat" else float(clock.beats_per_bar)
+            off = getattr(clock, "_bar_offset", 0.0) if quantise == "bar" else 0.0
+            at_beat = (math.floor((beat - off) / unit + 1e-9) + 1) * unit + off
+        self._recall = {"snapshot": sn, "secs": secs, "at_beat": at_beat, "start": None}
+
+    @property
+    def recalling(self) -> bool:
+        """Whether a recall is scheduled or running."""
+        return self._recall is not None
+
+    def _recall_tick(self, now: float) -> None:
+        from .snapshots import capture, morph_values
+
+        r = self._recall
+        if r["start"] is None:
+            clock = getattr(self, "clock", None)
+            if (r["at_beat"] is not None and clock is not None and clock.playing
+                    and clock.beat < r["at_beat"] - 1e-9):
+                return  # waiting for the beat
+            r["start"] = now
+            r["from"] = capture(self.graph, r["snapshot"].published_only)
+        u = 1.0 if r["secs"] <= 0 else min(1.0, (now - r["start"]) / r["secs"])
+        self.apply_values(morph_values(self.graph, r["from"], r["snapshot"], u))
+        if u >= 1.0:
+            self._recall = None
 
     @property
     def has_output(self) -> bool:

@@ -249,6 +249,25 @@ def published_fields(graph: Graph, source: str | None = None) -> list[FieldSpec]
     return out
 
 
+def morph_fields(graph: Graph, order: int) -> list[FieldSpec]:
+    """With two snapshots or more: the ``morph`` slider (0 = snapshot A, 1 = B; runtime,
+    modulatable, so Scope's beat-synced modulation, OSC and MIDI can morph the organism)
+    and the A and B menus (the graph's snapshot names; A = the first, B = the second)."""
+    names = tuple(s.name for s in graph.snapshots)
+    if len(names) < 2:
+        return []
+    return [
+        FieldSpec("morph", "float", 0.0, "Morph A → B", order,
+                  "Blend snapshot A (0) into snapshot B (1): numbers glide, choices and "
+                  "kernel-rebuilding parameters switch at the middle", 0.0, 1.0,
+                  modulatable=True),
+        FieldSpec("snapshot_a", "enum", names[0], "Morph from (A)", order + 1,
+                  "The snapshot at morph 0", choices=names),
+        FieldSpec("snapshot_b", "enum", names[1], "Morph to (B)", order + 2,
+                  "The snapshot at morph 1", choices=names),
+    ]
+
+
 def _field_code(f: FieldSpec) -> str:
     ui = [f"order={f.order}", f"label={f.label!r}", 'category="input"']
     if f.modulatable:
@@ -435,6 +454,9 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     values["seed_order"] = len(fields) + 2
     values["beat_reset_order"] = len(fields) + 3
     values["published_types"] = repr({f.name: f.kind for f in fields})
+    extra = morph_fields(graph, len(fields) + 4)
+    values["fields"] += "".join(_field_code(f) for f in extra)
+    values["snapshot_names"] = repr(tuple(s.name for s in graph.snapshots) if extra else ())
 
     (out / "pyproject.toml").write_text(_render("pyproject.toml.tmpl", **values), "utf-8")
     for tmpl, dest in (("__init__.py.tmpl", "__init__.py"), ("plugin.py.tmpl", "plugin.py"),
@@ -463,6 +485,9 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     table.append(f"| `seed` | int | {graph.meta.seed} | restarts the organism |")
     table.append("| `beat_reset` | enum | 'ignore' | ignore / restart / reseed (Scope's beat "
                  "reset) |")
+    for f in extra:
+        rng = "0 .. 1 (A .. B)" if f.kind == "float" else " / ".join(f.choices)
+        table.append(f"| `{f.name}` ({f.label}) | {f.kind} | {f.default!r} | {rng} |")
     (out / "README.md").write_text(_render(
         "README.md.tmpl", **values, package_dir=str(out), folder_name=out.name,
         workflow_file=wf_path.name, graph_file=graph_path.name, lora_list=lora_list,
