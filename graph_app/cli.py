@@ -90,6 +90,8 @@ def _runtime(args, graph_path: Path, *, size=None, width=None, height=None, prer
     if size is None and width is not None and grid is None and not graph.meta.grid:
         # a square graph rendered into a given frame simulates at the frame's longer side
         size = ((max(width, height) + 15) // 16) * 16
+    if getattr(args, "bpm", None) is not None:  # the take's tempo; the file keeps its own
+        graph.tempo.bpm = args.bpm
     rt = nodes.Runtime(graph, backend=args.backend, size=size, width=width, height=height,
                        seed=getattr(args, "seed", None), source=str(graph_path),
                        preroll=nodes.START_PREROLL if preroll else 0, grid=grid)
@@ -334,6 +336,18 @@ def _fps(text: str) -> float:
     return v
 
 
+def _bpm(text: str) -> float:
+    from nodes.tempo import MAX_BPM, MIN_BPM
+
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a tempo in bpm, got {text!r}") from None
+    if not MIN_BPM <= v <= MAX_BPM:
+        raise argparse.ArgumentTypeError(f"must lie in {MIN_BPM:g}..{MAX_BPM:g} bpm, got {text}")
+    return v
+
+
 def _crf(text: str) -> int:
     try:
         v = int(text)
@@ -392,6 +406,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=_count(1))
     p.add_argument("--height", type=_count(1))
     p.add_argument("--fps", type=_fps, help="frame rate of the take (default: the graph's)")
+    p.add_argument("--bpm", type=_bpm, metavar="N",
+                   help="tempo of the take (beat-synced nodes; default: the graph's tempo)")
     p.add_argument("--seed", type=_count(0))
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="set a published parameter (repeatable)")

@@ -16,11 +16,12 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import registry
+from . import reach, registry
 from .backend import Backend, get_backend
 from .errors import Code, GraphError, Issue
 from .graph import Graph, topo_order
 from .spec import Context, Kind, Node, ParamType
+from .tempo import Clock
 from .validate import errors as validation_errors
 
 
@@ -34,6 +35,7 @@ class _Step:
     # as (stored object, snapshot of it, coerced): the per-frame params cost dict reads
     pspec: tuple = ()
     coerced: dict = field(default_factory=dict)
+    bypassed: bool = False  # a probed bypassed node: not run, shows nothing
 
 
 def node_seed(graph_seed: int, node_id: str) -> int:
@@ -93,8 +95,10 @@ class Runtime:
     def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,
                  width: int | None = None, height: int | None = None, seed: int | None = None,
                  fps: float | None = None, source: str | None = None, preroll: int = 0,
-                 grid: tuple[int, int] | None = None):
+                 grid: tuple[int, int] | None = None, targets=()):
         self.graph = graph
+        #: node ids evaluated besides what the Output needs (the editor's probe)
+        self.targets: tuple[str, ...] = tuple(targets)
         self.source = source
         self.be = backend if isinstance(backend, Backend) else get_backend(backend)
         m = graph.meta
@@ -121,6 +125,13 @@ class Runtime:
         if not 0 <= self.preroll <= 100_000:
             raise GraphError(Issue(Code.BAD_PARAM, f"preroll {self.preroll} must be between 0 "
                                    "and 100000 frames", file=source))
+        #: the musical clock (nodes.tempo.Clock), driven by frame time: beat 0 is the first
+        #: shown frame (the pre-roll runs before it); the graph's tempo sets it on compile,
+        #: set_tempo / sync_tempo change it live.  Nodes read it as ``ctx.clock``.
+        self.clock = Clock()
+        self.ctx.clock = self.clock
+        self._beat_origin = self.preroll * self.ctx.dt  # frame time of beat 0
+        self._tempo_applied = None  # the graph tempo last given to the clock
         self._rolled = False  # the pre-roll of this start has run
         self.shown = 0
         self.values: dict[tuple[str, str], Any] = {}
@@ -137,13 +148,22 @@ class Runtime:
     # -- plan ---------------------------------------------------------------------
     def compile(self) -> None:
         """(Re)build the plan from the graph; raises GraphError on invalid graphs."""
-        errs = validation_errors(self.graph, file=self.source)
+        errs = validation_errors(self.graph, file=self.source, targets=self.targets)
         if errs:
             raise GraphError(errs)
         order = topo_order(self.graph)
+        # only what the Output (and the targets) depend on runs; bypassed nodes are
+        # spliced out of the wiring (nodes.reach)
+        eff = reach.effective_links(self.graph)
+        need = reach.needed(self.graph, self.targets, eff)
+        into: dict[str, list] = {}
+        for lk in eff:
+            into.setdefault(lk.dst, []).append(lk)
         plan: list[_Step] = []
         instances: dict[str, Node] = {}
         for nid in order:
+            if nid not in need:
+                continue
             nd = self.graph.nodes[nid]
             cls = registry.get(nd.type)
             inst = self._instances.get(nid)
@@ -151,20 +171,38 @@ class Runtime:
                 inst = cls(nid, node_seed(self.seed, nid))
             instances[nid] = inst
             inputs, plinks = {}, {}
-            for lk in self.graph.links_into(nid):
+            for lk in into.get(nid, ()):
                 port_names = {p.name for p in cls.inputs}
                 target = inputs if lk.dst_port in port_names else plinks
                 target[lk.dst_port] = (lk.src, lk.src_port)
             pspec = tuple((p.name, p.default, p.type in (ParamType.VEC3, ParamType.LIST))
                           for p in cls.params)
-            plan.append(_Step(nid, inst, inputs, plinks, pspec))
+            plan.append(_Step(nid, inst, inputs, plinks, pspec,
+                              bypassed=reach.is_bypassed(self.graph, nid)))
         self._instances = instances
         self._plan = plan
+        run = {st.node_id for st in plan if not st.bypassed}
+        for vals in (self.values, self._prev_values):
+            for key in [k for k in vals if k[0] not in run]:
+                del vals[key]  # a node no longer run (bypassed, unneeded) shows nothing
         self._output = None
+        self._apply_graph_tempo()
         for step in plan:
             if step.node.type_id == "out.output":
                 self._output = (step.node_id, "rgb")
                 break
+
+    def set_targets(self, targets) -> None:
+        """Evaluate ``targets`` (node ids, e.g. a probed node) besides what the Output
+        needs; recompiles (surviving nodes keep their state).  On a GraphError (a target
+        that misses an input) the previous targets stay."""
+        old = self.targets
+        self.targets = tuple(targets)
+        try:
+            self.compile()
+        except GraphError:
+            self.targets = old
+            raise
 
     @property
     def nodes(self) -> dict[str, Node]:
@@ -234,6 +272,47 @@ class Runtime:
             params[name] = int(round(v)) if p.type is ParamType.INT else v
         return params
 
+    # -- tempo --------------------------------------------------------------------
+    def _apply_graph_tempo(self) -> None:
+        """Give the graph's tempo block to the clock when it changed since last time (a
+        tempo set live with set_tempo / sync_tempo stays until the file's tempo changes)."""
+        t = self.graph.tempo
+        key = (t.bpm, t.beats_per_bar)
+        if key != self._tempo_applied:
+            self._tempo_applied = key
+            self.set_tempo(t.bpm, t.beats_per_bar)
+
+    def set_tempo(self, bpm: float, beats_per_bar: int | None = None) -> None:
+        """Change the clock's tempo from the next frame on (its position does not jump).
+        A bad value is a GraphError naming it."""
+        try:
+            t = self._clock_time(self.frame)
+            # before the first shown frame, beat 0 stays on it
+            self.clock.set_time(t if self._rolled else max(t, 0.0))
+            self.clock.set_tempo(bpm, beats_per_bar)
+        except (TypeError, ValueError) as exc:
+            raise GraphError(Issue(Code.BAD_PARAM, f"tempo: {exc}", file=self.source)) from None
+
+    def sync_tempo(self, bpm=None, beat_phase=None, bar_position=None, beat_count=None,
+                   is_playing=None) -> None:
+        """Follow external beat state (Scope's tempo kwargs, Ableton Link, a MIDI clock)
+        for the next frame: its ``beat_phase`` is the truth there, and the clock's own tempo
+        fills the frames until the next call.  A bad value is a GraphError and changes
+        nothing."""
+        try:
+            self.clock.set_time(self._clock_time(self.frame))
+            self.clock.sync(bpm=bpm, beat_phase=beat_phase, bar_position=bar_position,
+                            beat_count=beat_count, is_playing=is_playing)
+        except (TypeError, ValueError) as exc:
+            raise GraphError(Issue(Code.BAD_PARAM, f"tempo: {exc}", file=self.source)) from None
+
+    def _frame_time(self, frame: int) -> float:
+        t0, f0 = self._clock
+        return t0 + (frame - f0) * self.ctx.dt  # frame * dt unless the rate changed
+
+    def _clock_time(self, frame: int) -> float:
+        return self._frame_time(frame) - self._beat_origin
+
     # -- running ------------------------------------------------------------------
     def reset(self) -> None:
         """Restart every node (the organism reseeds on the next frame)."""
@@ -245,6 +324,8 @@ class Runtime:
         self._clock = (0.0, 0)
         self._rolled = False
         self.shown = 0
+        self.clock.reset()
+        self._beat_origin = self.preroll * self.ctx.dt
 
     def roll(self, should_stop=None, progress=None) -> bool:
         """Run this start's pre-roll now if it has not run (``step`` does it otherwise).
@@ -271,6 +352,8 @@ class Runtime:
             return
         ctx = self.ctx
         self._clock = (self._clock[0] + (self.frame - self._clock[1]) * ctx.dt, self.frame)
+        if self.frame < self.preroll:  # beat 0 stays on the first shown frame
+            self._beat_origin = self._clock[0] + (self.preroll - self.frame) / fps
         self.fps = ctx.fps = fps
         ctx.dt = 1.0 / fps
 
@@ -310,11 +393,16 @@ class Runtime:
     def _evaluate(self):
         ctx = self.ctx
         ctx.frame = self.frame
-        t0, f0 = self._clock
-        ctx.time = t0 + (self.frame - f0) * ctx.dt  # frame * dt unless the rate changed
+        ctx.time = self._frame_time(self.frame)
+        t = self.graph.tempo
+        if (t.bpm, t.beats_per_bar) != self._tempo_applied:  # the file's tempo was edited
+            self._apply_graph_tempo()
+        self.clock.set_time(ctx.time - self._beat_origin)
         values = self.values
         prof = self.profile
         for step in self._plan:
+            if step.bypassed:
+                continue
             src_vals = self._prev_values if step.node.is_delay else values
             inputs = {port: src_vals.get(src) for port, src in step.inputs.items()}
             params = self._params_for(step)

@@ -224,6 +224,7 @@ class Context:
     dt: float = 1 / 30
     steps_override: int | None = None  # forced engine steps per frame (benchmarks)
     stats: dict = field(default_factory=dict)
+    clock: Any = None  # nodes.tempo.Clock: the graph's beat clock (the Runtime sets it)
     #: the simulation grid as (height, width); None: square, size x size
     grid: tuple | None = None
 

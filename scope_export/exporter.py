@@ -127,8 +127,21 @@ def slugify(text: str) -> str:
     return s[:48].rstrip("-")
 
 
+def _is_preset_name(name: str) -> bool:
+    from nodes import presets
+
+    return name in presets.TABLE
+
+
 def derive_names(graph: Graph, name: str | None = None, source: str | None = None) -> Names:
+    """The plugin's names: ``name`` (``--name``), else the graph's name, else the file's
+    stem.  A graph that still carries a preset's name but is saved under another file name
+    (amoeba.graph saved as my-amoeba.graph) is named after its file, so its pipeline id does
+    not collide with the stock export of that preset."""
     base = name or (graph.meta.name if graph.meta.name not in ("", "untitled") else None)
+    if (not name and source and base and _is_preset_name(base)
+            and slugify(Path(source).stem) != slugify(base)):
+        base = Path(source).stem
     base = base or (Path(source).stem if source else "graph")
     slug = slugify(base)
     pid = f"cagraph-{slug}"

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6 import QtCore, QtGui
 
 from nodes import fileformat
+from nodes.drive import unit_bounds
 from nodes.errors import GraphError
 from nodes.graph import NAME_RE, Graph, Link, Published, coerce_known
 
@@ -141,6 +142,8 @@ class Document(QtCore.QObject):
     ui_changed = QtCore.Signal(str, object)
     #: path or dirty state changed
     title_changed = QtCore.Signal()
+    #: (undo index, merge token) just before a param edit is pushed (rescue.py)
+    before_param_edit = QtCore.Signal(int, object)
 
     def __init__(self, graph: Graph | None = None, path: str | None = None):
         super().__init__()
@@ -265,8 +268,13 @@ class Document(QtCore.QObject):
                 value = p.to_json(p.coerce(value))
             except (KeyError, ValueError) as exc:
                 return str(exc)
+            bounds = unit_bounds(self.graph, nid, name)  # an LFO in its target's units
+            if bounds is not None and isinstance(value, (int, float)):
+                value = min(max(value, bounds[0]), bounds[1])
         if value == old and merge is None:
             return None
+        # the editor keeps the organism's state from before an edit (undo brings it back)
+        self.before_param_edit.emit(self.undo.index(), merge)
         had = name in nd.params
         self.undo.push(ParamCmd(self, nid, name, old, value, had, merge))
         return None

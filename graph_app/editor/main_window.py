@@ -12,12 +12,13 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from nodes.errors import GraphError
 from nodes.graph import Graph
 
-from . import capture, live, recovery, theme
+from . import capture, live, recovery, theme, variations_dialog
 from .adapter import Canvas
 from .document import Document
 from .panels import PaletteTree, PublishedPanel, TabSearch, ValidationPanel
 from .params_panel import ParamsPanel
 from .preview import PreviewPanel, PreviewWorker
+from .rescue import OrganismRescue
 from .scope_link import ScopeLink
 
 DEFAULT_GRAPH = Path(__file__).resolve().parents[2] / "graphs" / "amoeba.graph"
@@ -93,6 +94,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.doc.reset.connect(lambda: self.worker.set_graph(self.doc.graph))
         self.doc.reset.connect(self._after_reset)
         self.doc.title_changed.connect(self._update_title)
+        self.rescue = OrganismRescue(self.doc, self.worker, self)  # undo revives
 
         # recovery copy of unsaved work
         self._recovery_timer = QtCore.QTimer(self)
@@ -193,6 +195,9 @@ class MainWindow(QtWidgets.QMainWindow):
         a = self._act(e, "Add Node…", self.show_search, "Tab", context=canvas_ctx)
         cw.addAction(a)
         self._act(e, "Group in Backdrop", lambda: self.canvas.add_backdrop(), "Ctrl+G")
+        e.addSeparator()
+        self._act(e, "Variations…", lambda: variations_dialog.open_for(self), "Ctrl+Shift+V",
+                  tip="A grid of variants of the published parameters; click one to adopt it")
 
         v = mb.addMenu("&View")
         for text, slot, sc in (("Frame Selected", self.canvas.frame_selected, "F"),
@@ -435,9 +440,16 @@ class MainWindow(QtWidgets.QMainWindow):
         return ans == "discard"
 
     def file_new(self) -> None:
-        if self.maybe_save():
-            recovery.discard(self.doc.path)
-            self.doc.set_graph(Graph())
+        """A gallery of starter and bundled graphs; the choice opens as a new untitled file."""
+        from .gallery_dialog import GalleryDialog
+
+        if not self.maybe_save():
+            return
+        dlg = GalleryDialog(self)
+        if dlg.exec() != QtWidgets.QDialog.Accepted or dlg.chosen is None:
+            return
+        recovery.discard(self.doc.path)
+        self.doc.set_graph(dlg.chosen)
 
     def file_open(self, path: str | None = None) -> bool:
         if not self.maybe_save():

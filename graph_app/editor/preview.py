@@ -119,6 +119,7 @@ class PreviewWorker(QtCore.QObject):
         self._playing = True
         self._steps = 0
         self._probe: tuple[str, str] | None = None
+        self._probe_error = ""  # why the probed node cannot run, or ""
         self._hist: deque = deque(maxlen=256)
         self._recorder = None
         self._fps = 0.0
@@ -227,10 +228,13 @@ class PreviewWorker(QtCore.QObject):
                 self._steps += 0 if self._playing else 1
         elif kind == "probe":
             self._probe = msg[1]
+            self._aim_probe()
             self._hist.clear()
             self._steps += 0 if self._playing else 1
         elif kind == "record":
             self._recorder = msg[1]
+        elif kind == "call":  # fn(worker), run here in the worker thread (rescue.py)
+            msg[1](self)
 
     def _set_graph(self, g: Graph) -> None:
         self._graph = g
@@ -240,13 +244,33 @@ class PreviewWorker(QtCore.QObject):
         old = self._rt.graph
         self._rt.graph = g
         try:
-            self._rt.compile()  # keeps the state of surviving nodes
+            if not self._aim_probe():
+                self._rt.compile()  # keeps the state of surviving nodes
             self._set_error("")
         except GraphError as exc:
             self._rt.graph = old  # keep showing the last valid graph
             self._graph = old
             self._pending_graph = g
             self._set_error(f"Graph not runnable (showing last valid): {exc.issues[0]}")
+
+    def _aim_probe(self) -> bool:
+        """Have the runtime also evaluate the probed node (only what the Output needs runs
+        otherwise); a probe that cannot run (it misses an input) gets a message instead.
+        Returns whether it recompiled."""
+        rt = self._rt
+        if rt is None:
+            return False
+        want = (self._probe[0],) if self._probe and self._probe[0] in rt.graph.nodes else ()
+        self._probe_error = ""
+        try:
+            rt.set_targets(want)
+        except GraphError as exc:
+            first = exc.issues[0]
+            self._probe_error = (f"cannot preview {want[0]}: {first.message}"
+                                 if first.node_id == want[0] else
+                                 f"cannot preview {want[0]}: {first}")
+            rt.set_targets(())  # the Output alone (raises if the graph itself cannot run)
+        return True
 
     def _set_error(self, text: str) -> None:
         if text != self._error:
@@ -266,6 +290,7 @@ class PreviewWorker(QtCore.QObject):
             w, h = self.frame or (None, None)
             self._rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h,
                                preroll=START_PREROLL)
+            self._aim_probe()
             self._graph = g
             self._pending_graph = None
             self._set_error("")
@@ -344,6 +369,8 @@ class PreviewWorker(QtCore.QObject):
         rt = self._rt
         if self._probe is not None:
             nid, port = self._probe
+            if self._probe_error:
+                return None, self._probe_error
             val = rt.values.get((nid, port))
             kind = rt.kind_of(nid, port) if nid in rt.nodes else None
             if val is None or kind is None:
