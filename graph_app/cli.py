@@ -55,10 +55,16 @@ def _parse_size(args) -> tuple[int | None, int | None, int | None]:
     return size, width, height
 
 
-def _parse_grid(text: str | None) -> tuple[int, int] | None:
-    """``--grid WxH``: the simulation grid, width x height, each a multiple of 16."""
+def _parse_grid(text: str | None, frame=(None, None)) -> tuple[int, int] | None:
+    """``--grid WxH``: the simulation grid, width x height, each a multiple of 16;
+    ``--grid frame``: the output frame's own size (``--width``/``--height``)."""
     if text is None:
         return None
+    if text.strip().lower() == "frame":
+        if frame[0] is None:
+            raise CLIError("--grid frame simulates on the output frame: give --width and "
+                           "--height too")
+        text = f"{frame[0]}x{frame[1]}"
     parts = text.lower().replace(" ", "").split("x")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         raise CLIError(f"--grid {text}: expected WIDTHxHEIGHT, e.g. 576x320")
@@ -86,7 +92,7 @@ def _runtime(args, graph_path: Path, *, size=None, width=None, height=None, prer
     from scope_export.scope_client import parse_value  # NAME=VALUE read as `scope set` does
 
     graph = nodes.load(graph_path)
-    grid = _parse_grid(getattr(args, "grid", None))
+    grid = _parse_grid(getattr(args, "grid", None), (width, height))
     if size is None and width is not None and grid is None and not graph.meta.grid:
         # a square graph rendered into a given frame simulates at the frame's longer side
         size = ((max(width, height) + 15) // 16) * 16
@@ -423,9 +429,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pre-roll: simulate N frames first without writing them")
     p.add_argument("--size", type=_count(16), help="simulation grid size (multiple of 16); "
                    "on a graph with a rectangular grid: its shorter side")
-    p.add_argument("--grid", metavar="WxH",
-                   help="simulate on a rectangular grid, e.g. 576x320 (multiples of 16; "
-                        "default: the graph's grid, else --size squared)")
+    p.add_argument("--grid", metavar="WxH|frame",
+                   help="simulate on a rectangular grid, e.g. 576x320 (multiples of 16), or "
+                        "'frame': the --width x --height frame itself (default: the graph's "
+                        "grid, else --size squared)")
     p.add_argument("--width", type=_count(1))
     p.add_argument("--height", type=_count(1))
     p.add_argument("--fps", type=_fps, help="frame rate of the take (default: the graph's)")

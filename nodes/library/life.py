@@ -31,6 +31,22 @@ def radius_grid(n, w: int | None = None) -> tuple[np.ndarray, np.ndarray, np.nda
     return x, y, np.sqrt(x * x + y * y)
 
 
+def frame_radius(h: int, w: int, roundness: float = 2.0) -> np.ndarray:
+    """r of :func:`radius_grid` measured with the exponent ``roundness``:
+    ``(|x|^p + |y|^p)^(1/p)``; 2 is the ellipse (a disc on a square grid) bit for bit,
+    higher values square it towards a rounded rectangle fitted to the frame (its corners
+    filled too)."""
+    x, y, r = radius_grid(h, w)
+    p = float(roundness)
+    if p == 2.0:
+        return r
+    return (np.abs(x) ** p + np.abs(y) ** p) ** (1.0 / p)
+
+
+ROUNDNESS_DOC = ("shape of the contours of r: 2 an ellipse fitted to the frame (a disc on a "
+                 "square grid), higher a rounded rectangle that fills the frame's corners")
+
+
 def ramp(r: np.ndarray, r0: float, r1: float) -> np.ndarray:
     return np.clip((r - r0) / max(r1 - r0, 1e-6), 0.0, 1.0)
 
@@ -41,16 +57,20 @@ class Containment(Node):
     category = "Life Support"
     doc = ("Mask multiplied into the world every step: 1 inside r0, falling linearly to "
            "(1 - loss) at r1 and beyond (r = 1 at the frame edge: on a rectangular grid an "
-           "ellipse fitted to the frame). Keeps the organism framed.")
+           "ellipse fitted to the frame; 'roundness' above 2 makes it a rounded rectangle). "
+           "Keeps the organism framed.")
     outputs = (Port("mask", Kind.FIELD),)
     params = (F("r0", 0.35, 0.0, 1.5, structural=True), F("r1", 0.65, 0.0, 1.5, structural=True),
-              F("loss", 0.05, 0.0, 1.0, structural=True, label="Loss per step"))
+              F("loss", 0.05, 0.0, 1.0, structural=True, label="Loss per step"),
+              F("roundness", 2.0, 2.0, 12.0, structural=True, label="Roundness",
+                doc=ROUNDNESS_DOC))
 
     def process(self, ctx, inputs, params):
-        key = (params["r0"], params["r1"], params["loss"], ctx.shape, ctx.backend.name)
+        key = (params["r0"], params["r1"], params["loss"], params["roundness"], ctx.shape,
+               ctx.backend.name)
 
         def build():
-            _, _, r = radius_grid(*ctx.shape)
+            r = frame_radius(*ctx.shape, params["roundness"])
             return ctx.backend.asarray(1.0 - params["loss"] * ramp(r, params["r0"], params["r1"]))
 
         return {"mask": self.memo("mask", key, build)}
@@ -64,13 +84,16 @@ class FeedRamp(Node):
            "so the pattern starves near the frame edge.")
     outputs = (Port("feed_map", Kind.FIELD),)
     params = (F("r0", 0.40, 0.0, 1.5, structural=True), F("r1", 0.70, 0.0, 1.5, structural=True),
-              F("gain", 5.0, 1.0, 20.0, structural=True))
+              F("gain", 5.0, 1.0, 20.0, structural=True),
+              F("roundness", 2.0, 2.0, 12.0, structural=True, label="Roundness",
+                doc=ROUNDNESS_DOC))
 
     def process(self, ctx, inputs, params):
-        key = (params["r0"], params["r1"], params["gain"], ctx.shape, ctx.backend.name)
+        key = (params["r0"], params["r1"], params["gain"], params["roundness"], ctx.shape,
+               ctx.backend.name)
 
         def build():
-            _, _, r = radius_grid(*ctx.shape)
+            r = frame_radius(*ctx.shape, params["roundness"])
             return ctx.backend.asarray(1.0 + (params["gain"] - 1) * ramp(r, params["r0"],
                                                                          params["r1"]))
 

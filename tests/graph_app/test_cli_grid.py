@@ -31,8 +31,8 @@ def _lit_columns(png: Path) -> float:
 
 def test_render_on_a_rectangular_grid_fills_the_frame(tmp_path):
     wide, boxed = tmp_path / "wide.png", tmp_path / "boxed.png"
-    r = _cli("render", AMOEBA, "--grid", "192x112", "--frames", "1", "--out", wide,
-             "--backend", "numpy")
+    r = _cli("render", AMOEBA, "--grid", "frame", "--width", "192", "--height", "112",
+             "--frames", "1", "--out", wide, "--backend", "numpy")
     assert r.returncode == 0, r.stderr
     with Image.open(wide) as im:
         assert im.size == (192, 112)
@@ -72,7 +72,10 @@ def test_a_bad_grid_is_one_clear_line(tmp_path, capsys):
     assert r.returncode != 0
     assert "multiple of 16" in r.stderr and "Traceback" not in r.stderr, r.stderr
     for args, words in ((["--grid", "576"], "WIDTHxHEIGHT"), (["--grid", "axb"], "WIDTHxHEIGHT"),
-                        (["--grid", "96x48", "--size", "64"], "not both")):
+                        (["--grid", "96x48", "--size", "64"], "not both"),
+                        (["--grid", "frame"], "--width"),
+                        (["--grid", "frame", "--width", "100", "--height", "48"],
+                         "multiple of 16")):
         rc = main(["render", str(AMOEBA), *args, "--frames", "1", "--out",
                    str(tmp_path / "x.png")])
         err = capsys.readouterr().err

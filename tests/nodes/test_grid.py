@@ -98,3 +98,23 @@ def test_bad_grids_are_one_clear_error():
         with pytest.raises(GraphError) as exc:
             Runtime(g, backend="numpy", grid=grid, source="amoeba.graph")
         assert "grid" in str(exc.value) and "amoeba.graph" in str(exc.value)
+
+
+def test_roundness_squares_the_containment_towards_the_frame():
+    from nodes.library.life import frame_radius
+
+    _, _, r = radius_grid(48, 96)
+    np.testing.assert_array_equal(frame_radius(48, 96, 2.0), r)  # the ellipse, bit for bit
+    r6 = frame_radius(48, 96, 6.0)
+    assert abs(r6[24, 0] - 1) < 0.03 and abs(r6[0, 48] - 1) < 0.03  # same edge midpoints
+    assert (r6 < 0.8).mean() > (r < 0.8).mean() + 0.1  # the corners are inside too
+    g = nodes.load(GRAPHS_DIR / "amoeba.graph")
+    cid = next(n.id for n in g.nodes.values() if n.type == "life.containment")
+    rt = Runtime(g, backend="numpy", grid=(96, 48))
+    rt.step()
+    m2 = np.asarray(rt.values[(cid, "mask")]).copy()
+    rt.set_param(cid, "roundness", 6.0)
+    rt.step()
+    m6 = np.asarray(rt.values[(cid, "mask")])
+    assert m6.shape == (48, 96) and m6.mean() > m2.mean()  # corners kept more alive
+    assert m6[38, 76] > m2[38, 76]
