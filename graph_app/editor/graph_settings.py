@@ -57,6 +57,11 @@ class GraphSettingsDialog(QtWidgets.QDialog):
         self.size.setSuffix(" px")
         self.size.setValue(int(meta.size))
         self.size.setToolTip("Simulation grid (a multiple of 16): what render and export run")
+        grid = getattr(meta, "grid", None)
+        if grid:  # a rectangular world: its grid is what runs, the size is not used
+            self.size.setEnabled(False)
+            self.size.setToolTip(f"This graph simulates a {grid[0]}x{grid[1]} grid "
+                                 "(its file's grid), not size x size")
         lay.addRow("Size", self.size)
         self.fps = QtWidgets.QDoubleSpinBox()
         self.fps.setRange(1.0, 240.0)
