@@ -11,6 +11,7 @@ the state of nodes that survive.
 from __future__ import annotations
 
 import copy
+import math
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from .backend import Backend, get_backend
 from .errors import Code, GraphError, Issue
 from .graph import Graph, topo_order
 from .spec import Context, Kind, Node, ParamType
+from .tempo import Clock
 from .validate import errors as validation_errors
 
 
@@ -46,6 +48,35 @@ def node_seed(graph_seed: int, node_id: str) -> int:
     return low | ((s >> 32) << 32)
 
 
+def _grid_side(v, what: str, source) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) or int(v) % 16 \
+            or not 16 <= int(v) <= 8192:
+        raise GraphError(Issue(Code.BAD_PARAM, f"{what} {v} must be a multiple of 16 between "
+                               "16 and 8192", file=source))
+    return int(v)
+
+
+def resolve_grid(meta, *, size: int | None = None, grid=None, source=None) -> tuple[int, int]:
+    """The simulation grid (width, height) a run of a graph with ``meta`` uses: ``grid``
+    when given; else the file's ``grid``, its shorter side scaled to ``size`` when a size
+    is given (the aspect kept, each side rounded to a multiple of 16); else ``size`` (or
+    the file's size) squared."""
+    if grid is not None:
+        gw, gh = grid
+        return (_grid_side(gw, "grid width", source), _grid_side(gh, "grid height", source))
+    own = getattr(meta, "grid", None)
+    if own:
+        gw, gh = int(own[0]), int(own[1])
+        if size is not None:
+            n = _grid_side(size, "size", source)
+            k = n / min(gw, gh)
+            gw, gh = (max(16, min(8192, int(round(v * k / 16)) * 16)) for v in (gw, gh))
+        return (_grid_side(gw, "grid width", source), _grid_side(gh, "grid height", source))
+    n = meta.size if size is None else size
+    n = _grid_side(n, "size", source)
+    return n, n
+
+
 #: frames a take runs before its first shown frame (``Runtime(preroll=START_PREROLL)``): the
 #: seed has grown into the organism by then, so a render, a preview restart and a Scope load
 #: show a formed, living organism from frame 0 (frame 10 of a take is frame 100 of the
@@ -65,34 +96,45 @@ class Runtime:
     def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,
                  width: int | None = None, height: int | None = None, seed: int | None = None,
                  fps: float | None = None, source: str | None = None, preroll: int = 0,
-                 targets=()):
+                 grid: tuple[int, int] | None = None, targets=()):
         self.graph = graph
         #: node ids evaluated besides what the Output needs (the editor's probe)
         self.targets: tuple[str, ...] = tuple(targets)
         self.source = source
         self.be = backend if isinstance(backend, Backend) else get_backend(backend)
         m = graph.meta
-        self.size = int(m.size if size is None else size)
-        if self.size % 16 or not 16 <= self.size <= 8192:
-            raise GraphError(Issue(Code.BAD_PARAM, f"size {self.size} must be a multiple of 16 "
-                                   "between 16 and 8192", file=source))
-        # the output frame: given, else the file's (unless the size was overridden), else square
-        own = size is None
-        self.width = int(width if width is not None else (own and m.width) or self.size)
-        self.height = int(height if height is not None else (own and m.height) or self.size)
+        #: the simulation grid (width, height): ``grid`` given, else the file's grid (its
+        #: shorter side scaled to ``size`` when a size is given), else ``size`` x ``size``
+        self.grid = resolve_grid(m, size=size, grid=grid, source=source)
+        gw, gh = self.grid
+        self.size = min(gw, gh)  # the shorter side: what sizes "at 512 px" scale by
+        # the output frame: given, else the file's (unless the grid was overridden), else
+        # the grid itself
+        own = size is None and grid is None
+        self.width = int(width if width is not None else (own and m.width) or gw)
+        self.height = int(height if height is not None else (own and m.height) or gh)
         if not (1 <= self.width <= 8192 and 1 <= self.height <= 8192):
             raise GraphError(Issue(Code.BAD_PARAM, f"output frame {self.width}x{self.height}: "
                                    "width and height must be between 1 and 8192", file=source))
         self.seed = self._checked_seed(m.seed if seed is None else seed)
         self.fps = self._checked_fps(m.fps if fps is None else fps)
         self.ctx = Context(self.be, self.size, self.width, self.height, self.fps,
-                           dt=1.0 / self.fps)
+                           dt=1.0 / self.fps, grid=(gh, gw))
         self.frame = 0
         self._clock = (0.0, 0)  # (time, frame) since when the clock runs at 1 / fps
         self.preroll = int(preroll)
         if not 0 <= self.preroll <= 100_000:
             raise GraphError(Issue(Code.BAD_PARAM, f"preroll {self.preroll} must be between 0 "
                                    "and 100000 frames", file=source))
+        #: the musical clock (nodes.tempo.Clock), driven by frame time: beat 0 is the first
+        #: shown frame (the pre-roll runs before it); the graph's tempo sets it on compile,
+        #: set_tempo / sync_tempo change it live.  Nodes read it as ``ctx.clock``.
+        self.clock = Clock()
+        self.ctx.clock = self.clock
+        self._beat_origin = self.preroll * self.ctx.dt  # frame time of beat 0
+        self.morph = None  # (A, B, t) of the last set_morph
+        self._recall = None  # a scheduled or running recall (see recall())
+        self._tempo_applied = None  # the graph tempo last given to the clock
         self._rolled = False  # the pre-roll of this start has run
         self.shown = 0
         self.values: dict[tuple[str, str], Any] = {}
@@ -147,6 +189,7 @@ class Runtime:
             for key in [k for k in vals if k[0] not in run]:
                 del vals[key]  # a node no longer run (bypassed, unneeded) shows nothing
         self._output = None
+        self._apply_graph_tempo()
         for step in plan:
             if step.node.type_id == "out.output":
                 self._output = (step.node_id, "rgb")
@@ -232,6 +275,47 @@ class Runtime:
             params[name] = int(round(v)) if p.type is ParamType.INT else v
         return params
 
+    # -- tempo --------------------------------------------------------------------
+    def _apply_graph_tempo(self) -> None:
+        """Give the graph's tempo block to the clock when it changed since last time (a
+        tempo set live with set_tempo / sync_tempo stays until the file's tempo changes)."""
+        t = self.graph.tempo
+        key = (t.bpm, t.beats_per_bar)
+        if key != self._tempo_applied:
+            self._tempo_applied = key
+            self.set_tempo(t.bpm, t.beats_per_bar)
+
+    def set_tempo(self, bpm: float, beats_per_bar: int | None = None) -> None:
+        """Change the clock's tempo from the next frame on (its position does not jump).
+        A bad value is a GraphError naming it."""
+        try:
+            t = self._clock_time(self.frame)
+            # before the first shown frame, beat 0 stays on it
+            self.clock.set_time(t if self._rolled else max(t, 0.0))
+            self.clock.set_tempo(bpm, beats_per_bar)
+        except (TypeError, ValueError) as exc:
+            raise GraphError(Issue(Code.BAD_PARAM, f"tempo: {exc}", file=self.source)) from None
+
+    def sync_tempo(self, bpm=None, beat_phase=None, bar_position=None, beat_count=None,
+                   is_playing=None) -> None:
+        """Follow external beat state (Scope's tempo kwargs, Ableton Link, a MIDI clock)
+        for the next frame: its ``beat_phase`` is the truth there, and the clock's own tempo
+        fills the frames until the next call.  A bad value is a GraphError and changes
+        nothing."""
+        try:
+            self.clock.set_time(self._clock_time(self.frame))
+            self.clock.sync(bpm=bpm, beat_phase=beat_phase, bar_position=bar_position,
+                            beat_count=beat_count, is_playing=is_playing)
+        except (TypeError, ValueError) as exc:
+            raise GraphError(Issue(Code.BAD_PARAM, f"tempo: {exc}", file=self.source)) from None
+
+    def _frame_time(self, frame: int) -> float:
+        t0, f0 = self._clock
+        return t0 + (frame - f0) * self.ctx.dt  # frame * dt unless the rate changed
+
+    def _clock_time(self, frame: int) -> float:
+        return self._frame_time(frame) - self._beat_origin
+
     # -- running ------------------------------------------------------------------
     def reset(self) -> None:
         """Restart every node (the organism reseeds on the next frame)."""
@@ -243,6 +327,8 @@ class Runtime:
         self._clock = (0.0, 0)
         self._rolled = False
         self.shown = 0
+        self.clock.reset()
+        self._beat_origin = self.preroll * self.ctx.dt
 
     def roll(self, should_stop=None, progress=None) -> bool:
         """Run this start's pre-roll now if it has not run (``step`` does it otherwise).
@@ -269,6 +355,8 @@ class Runtime:
             return
         ctx = self.ctx
         self._clock = (self._clock[0] + (self.frame - self._clock[1]) * ctx.dt, self.frame)
+        if self.frame < self.preroll:  # beat 0 stays on the first shown frame
+            self._beat_origin = self._clock[0] + (self.preroll - self.frame) / fps
         self.fps = ctx.fps = fps
         ctx.dt = 1.0 / fps
 
@@ -308,8 +396,13 @@ class Runtime:
     def _evaluate(self):
         ctx = self.ctx
         ctx.frame = self.frame
-        t0, f0 = self._clock
-        ctx.time = t0 + (self.frame - f0) * ctx.dt  # frame * dt unless the rate changed
+        ctx.time = self._frame_time(self.frame)
+        t = self.graph.tempo
+        if (t.bpm, t.beats_per_bar) != self._tempo_applied:  # the file's tempo was edited
+            self._apply_graph_tempo()
+        self.clock.set_time(ctx.time - self._beat_origin)
+        if self._recall is not None:
+            self._recall_tick(ctx.time)
         values = self.values
         prof = self.profile
         for step in self._plan:
@@ -336,6 +429,85 @@ class Runtime:
         self._prev_values = dict(values)
         self.frame += 1
         return values.get(self._output) if self._output else None
+
+    # -- snapshots ------------------------------------------------------------------
+    def _snapshot(self, name: str):
+        from .snapshots import find
+
+        sn = find(self.graph, name)
+        if sn is None:
+            names = ", ".join(repr(s.name) for s in self.graph.snapshots) or "none"
+            raise GraphError(Issue(Code.BAD_PARAM, f"no snapshot named {name!r} (the graph "
+                                   f"has {names})", file=self.source))
+        return sn
+
+    def apply_values(self, values: dict) -> int:
+        """Set ``values[node][param]`` (saved form) where they differ; returns how many."""
+        n = 0
+        for nid, params in values.items():
+            nd = self.graph.nodes.get(nid)
+            if nd is None or nd.spec is None:
+                continue
+            for k, v in params.items():
+                if nd.params.get(k, ...) != v:
+                    self.graph.set_param(nid, k, v)
+                    n += 1
+        return n
+
+    def set_morph(self, a_name: str, b_name: str, t: float) -> float:
+        """Blend snapshot ``a_name`` (t=0) into ``b_name`` (t=1) now (next frame on): see
+        :func:`nodes.snapshots.morph_values`.  Returns the amount used (clamped to 0..1)."""
+        from .snapshots import morph_values
+
+        a, b = self._snapshot(a_name), self._snapshot(b_name)
+        t = float(t)
+        t = 0.0 if t != t else min(max(t, 0.0), 1.0)
+        self.apply_values(morph_values(self.graph, a, b, t))
+        self.morph = (a_name, b_name, t)
+        return t
+
+    def recall(self, name: str, transition_s: float = 0.0, quantise: str | None = None) -> None:
+        """Recall snapshot ``name``: over ``transition_s`` seconds of simulation time (a
+        morph from the values at its start), starting at the next ``'beat'`` or ``'bar'``
+        of the clock when ``quantise`` is given and the clock plays, else at the next frame.
+        A newer recall replaces one scheduled or running."""
+        sn = self._snapshot(name)
+        secs = float(transition_s)
+        if not 0.0 <= secs <= 3600.0:  # also refuses NaN
+            raise GraphError(Issue(Code.BAD_PARAM, f"transition {transition_s!r} s must be "
+                                   "between 0 and 3600", file=self.source))
+        if quantise not in (None, "beat", "bar"):
+            raise GraphError(Issue(Code.BAD_PARAM, f"quantise {quantise!r}: choose 'beat', "
+                                   "'bar' or none", file=self.source))
+        clock = getattr(self, "clock", None)
+        at_beat = None
+        if quantise and clock is not None and clock.playing:
+            beat = clock.beat if self.frame else -1e-6  # before the first frame: its beat
+            unit = 1.0 if quantise == "beat" else float(clock.beats_per_bar)
+            off = getattr(clock, "_bar_offset", 0.0) if quantise == "bar" else 0.0
+            at_beat = (math.floor((beat - off) / unit + 1e-9) + 1) * unit + off
+        self._recall = {"snapshot": sn, "secs": secs, "at_beat": at_beat, "start": None}
+
+    @property
+    def recalling(self) -> bool:
+        """Whether a recall is scheduled or running."""
+        return self._recall is not None
+
+    def _recall_tick(self, now: float) -> None:
+        from .snapshots import capture, morph_values
+
+        r = self._recall
+        if r["start"] is None:
+            clock = getattr(self, "clock", None)
+            if (r["at_beat"] is not None and clock is not None and clock.playing
+                    and clock.beat < r["at_beat"] - 1e-9):
+                return  # waiting for the beat
+            r["start"] = now
+            r["from"] = capture(self.graph, r["snapshot"].published_only)
+        u = 1.0 if r["secs"] <= 0 else min(1.0, (now - r["start"]) / r["secs"])
+        self.apply_values(morph_values(self.graph, r["from"], r["snapshot"], u))
+        if u >= 1.0:
+            self._recall = None
 
     @property
     def has_output(self) -> bool:

@@ -158,10 +158,19 @@ PUBLISHED_RANGES = {
 
 
 def _lfo(g: Graph, nid: str, target: tuple[str, str], center: float, depth: float,
-         period: float, shape: str = "sine", phase: float = 0.0) -> None:
+         period: float, shape: str = "sine", phase: float = 0.0, **extra) -> None:
     g.add_node("signal.lfo", nid, dict(shape=shape, center=center, depth=depth,
-                                       rate=1.0 / period, phase=phase))
+                                       rate=1.0 / period, phase=phase, **extra))
     g.connect(nid, "out", *target)
+
+
+#: presets with a synced option: their first engine LFO gets a published ``beat_sync``
+#: toggle (off by default, so their frames are those they always were) and, when it is on,
+#: one cycle per this division of the graph's tempo
+BEAT_SYNC = {"heartbeat": "1 bar", "jellyfish": "2 bars", "sl_pulse": "1 bar"}
+#: the first engine LFO of each engine kind (the one ``beat_sync`` locks to the tempo)
+_SYNC_LFO = {"lenia": "lfo_mu", "smoothlife": "lfo_b1", "mnca": "lfo_delta",
+             "grayscott": "lfo_feed"}
 
 
 def build(key: str, *, size: int = 512) -> Graph:
@@ -285,10 +294,77 @@ def build(key: str, *, size: int = 512) -> Graph:
     g.connect(*last, "output", "rgb")
     pubs.append(("fit", "output", "fit", "Fit"))  # how the square sim fills Krea's 576 x 320
 
+    if key in BEAT_SYNC:  # last, so the other sliders keep their order
+        lfo = _SYNC_LFO[eng]
+        g.set_param(lfo, "division", BEAT_SYNC[key])
+        pubs.append(("beat_sync", lfo, "sync", "Sync to tempo"))
+
     for order, (name, node, param, label) in enumerate(pubs):
         lo, hi = PUBLISHED_RANGES.get(name, (None, None))
         g.publish(Published(name, node, param, label, min=lo, max=hi, order=order))
+    if key in MORPHS:
+        _add_morph(g, MORPHS[key])
     return g
+
+
+#: presets that ship two snapshots of their published values for the A/B morph (the
+#: exported plugin's ``morph`` slider): the first is the preset as it is (its frames do
+#: not change), the second sets these published parameters
+MORPHS = {
+    "amoeba": ("amoeba", "surge", {"speed": 2.2, "flow_swirl": 0.9, "flow_vortex": 0.7,
+                                   "flow_radial": 0.2, "hue": 0.86, "brightness": 1.2,
+                                   "thickness": 0.35, "bloom": 0.6}),
+    "coral": ("coral", "bloom", {"speed": 1.8, "flow_rotate": 0.6, "flow_swirl": -0.5,
+                                 "hue": 0.12, "brightness": 1.3, "thickness": 0.3}),
+}
+
+
+def _add_morph(g: Graph, spec) -> None:
+    from .graph import Snapshot
+    from .snapshots import capture
+
+    first, second, changes = spec
+    a = capture(g, published_only=True)
+    b = {nid: dict(ps) for nid, ps in a.items()}
+    for pub in g.published:
+        if pub.name in changes:
+            p = g.nodes[pub.node].spec.param(pub.param)
+            lo, hi = pub.bounds(p)
+            b[pub.node][pub.param] = min(max(float(changes[pub.name]), lo), hi)
+    g.snapshots = [Snapshot(first, a, True), Snapshot(second, b, True)]
+
+
+def build_beat_pulse(*, size: int = 512) -> Graph:
+    """``beat_pulse``: the jellyfish organism whose brightness jumps on every beat of the
+    graph's tempo and falls before the next (a Beat Clock drives the Colorize brightness);
+    its motion LFO can lock to the bar too (``beat_sync``)."""
+    g = build("jellyfish", size=size)
+    g.meta.name = "beat_pulse"
+    g.meta.description = ("Lenia Pulse whose brightness pulses once per beat of the graph's "
+                          "tempo (120 bpm; Scope's tempo when it sends one)")
+    g.add_node("signal.beat_clock", "beat", dict(division="1/4", shape="exp", decay=0.7,
+                                                 center=0.55, depth=1.0))
+    g.connect("beat", "out", "colorize", "brightness")
+    pubs = []
+    for pub in g.published:
+        if pub.name == "brightness":  # the Colorize brightness follows the beat now
+            pubs += [Published("brightness", "beat", "center", "Brightness between beats",
+                               min=0.1, max=2.0, order=pub.order),
+                     Published("pulse", "beat", "depth", "Beat pulse", min=0.0, max=2.0,
+                               order=pub.order),
+                     Published("pulse_decay", "beat", "decay", "Pulse decay (beats)",
+                               min=0.05, max=4.0, order=pub.order)]
+        else:
+            pubs.append(pub)
+    g.published = []
+    for order, pub in enumerate(pubs):
+        pub.order = order
+        g.publish(pub)
+    return g
+
+
+#: bundled graphs that are not a row of the prototype's table: name -> builder
+EXTRA = {"beat_pulse": build_beat_pulse}
 
 
 def write_all(folder: str | Path) -> list[Path]:
@@ -298,6 +374,10 @@ def write_all(folder: str | Path) -> list[Path]:
     for key in KEYS:
         path = Path(folder) / f"{key}.graph"
         save(build(key), path)
+        out.append(path)
+    for key, fn in EXTRA.items():
+        path = Path(folder) / f"{key}.graph"
+        save(fn(), path)
         out.append(path)
     return out
 

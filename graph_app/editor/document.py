@@ -119,7 +119,7 @@ def _set_pos(graph: Graph, nid: str, pos) -> None:
 def _node_record(graph: Graph, nid: str) -> dict:
     nd = graph.nodes[nid]
     return {"id": nd.id, "type": nd.type, "version": nd.version,
-            "params": copy.deepcopy(nd.params), "title": nd.title,
+            "params": copy.deepcopy(nd.params), "title": nd.title, "bypass": nd.bypass,
             "ui": copy.deepcopy(graph.ui.get("nodes", {}).get(nid))}
 
 
@@ -131,6 +131,7 @@ def _restore_node(graph: Graph, rec: dict) -> None:
     nd = graph.add_node(rec["type"], rec["id"], None, version=rec["version"])
     nd.params.update(copy.deepcopy(rec["params"]))
     nd.title = rec["title"]
+    nd.bypass = bool(rec.get("bypass", False))
 
 
 class Document(QtCore.QObject):
@@ -459,6 +460,7 @@ class InsertCmd(QtGui.QUndoCommand):
                 g.ui.setdefault("nodes", {})[rec["id"]] = copy.deepcopy(rec["ui"])
             nd = g.add_node(rec["type"], rec["id"], None, version=rec.get("version"))
             nd.title = rec.get("title")
+            nd.bypass = bool(rec.get("bypass", False))
             # a copy keeps what the original had, including values this build rejects
             # (the Problems panel shows them), so the command cannot fail halfway
             nd.params.update(coerce_known(nd.spec, nd.id, rec.get("params", {})))

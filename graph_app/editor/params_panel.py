@@ -11,7 +11,7 @@ from nodes.drive import driver_label, unit_bounds
 from nodes.graph import Published
 from nodes.spec import Param, ParamType
 
-from . import theme
+from . import param_needs, theme
 from .document import Document, new_merge_token
 
 SLIDER_STEPS = 1000
@@ -293,6 +293,7 @@ class ParamsPanel(QtWidgets.QWidget):
             lay.addWidget(row)
         lay.addStretch(1)
         self.scroll.setWidget(body)
+        param_needs.apply(self)
 
     def _make_row(self, nid: str, p: Param) -> QtWidgets.QWidget:
         if p.numeric:
@@ -504,6 +505,7 @@ class ParamsPanel(QtWidgets.QWidget):
             row = self.rows.get(payload["name"])
             if row is not None:
                 row.refresh()
+            param_needs.apply(self)
         elif event == "node_removed" and payload["node_id"] == self.nid:
             self.show_node(None)
         elif event in ("linked", "unlinked") and payload["link"].dst == self.nid:

@@ -24,7 +24,7 @@ from nodes.errors import GraphError
 from nodes.graph import Graph
 from nodes.spec import Kind
 
-from . import theme
+from . import hud, theme
 
 
 # -- value -> image ------------------------------------------------------------------
@@ -87,6 +87,12 @@ def rgb8_to_qimage(a: np.ndarray) -> QtGui.QImage:
 
 # -- the worker ----------------------------------------------------------------------
 
+def _grid_text(info: dict) -> str:
+    """The simulation grid in the preview's HUD: 512² (square) or 576×320 (rectangular)."""
+    w, h = info.get("grid") or (info["size"], info["size"])
+    return f"{w}²" if w == h else f"{w}×{h}"
+
+
 class PreviewWorker(QtCore.QObject):
     """Runs a Runtime on a daemon thread; talks to the UI through a queue and signals."""
 
@@ -121,6 +127,11 @@ class PreviewWorker(QtCore.QObject):
         self._last_t = None
         self._error = ""
         self._pending_graph: Graph | None = None
+        self._carry_from: Runtime | None = None  # the runtime a rebuild takes state from
+        self._carried = False  # the runtime took state over and has not stepped since
+        #: the newest beat state from the tempo bar (only the latest counts): applied to the
+        #: runtime's clock before the next frame
+        self._beat_state: dict | None = None
 
     # ---- UI side ---------------------------------------------------------------
     def start(self, graph: Graph) -> None:
@@ -177,6 +188,15 @@ class PreviewWorker(QtCore.QObject):
     def set_probe(self, probe: tuple[str, str] | None):
         self.post("probe", probe)
 
+    def set_tempo(self, bpm: float, beats_per_bar: int) -> None:
+        """The graph's tempo changed (the tempo bar's BPM, tap, an undo)."""
+        self.post("tempo", float(bpm), int(beats_per_bar))
+
+    def sync_tempo(self, **state) -> None:
+        """The tempo bar's clock (internal, Ableton Link or MIDI clock) in Scope's names
+        (bpm, beat_phase, bar_position, beat_count, is_playing); only the newest is kept."""
+        self._beat_state = dict(state)
+
     def record(self, recorder) -> None:
         self.post("record", recorder)
 
@@ -206,6 +226,7 @@ class PreviewWorker(QtCore.QObject):
                 self._rt.reseed(msg[1])
                 self._steps += 0 if self._playing else 1
         elif kind == "restart":
+            self._carry_from = None  # a pending rebuild starts afresh too
             if self._rt is not None:
                 self._rt.reset()
                 self._hist.clear()
@@ -213,13 +234,11 @@ class PreviewWorker(QtCore.QObject):
         elif kind == "size":
             if msg[1] != self.size:
                 self.size = msg[1]
-                self._rt = None  # rebuilt at the new size (state restarts)
-                self._steps += 0 if self._playing else 1
+                self._rebuild()  # at the new size, the organism resampled onto it
         elif kind == "frame":
             if msg[1] != self.frame:
                 self.frame = msg[1]
-                self._rt = None  # the output size is fixed per runtime (state restarts)
-                self._steps += 0 if self._playing else 1
+                self._rebuild()  # the output size is fixed per runtime; the organism stays
         elif kind == "probe":
             self._probe = msg[1]
             self._aim_probe()
@@ -227,8 +246,21 @@ class PreviewWorker(QtCore.QObject):
             self._steps += 0 if self._playing else 1
         elif kind == "record":
             self._recorder = msg[1]
+        elif kind == "tempo":
+            if self._graph is not None:
+                self._graph.tempo.bpm, self._graph.tempo.beats_per_bar = msg[1], msg[2]
+            if self._rt is not None and self._rt.graph is not self._graph:
+                self._rt.graph.tempo.bpm, self._rt.graph.tempo.beats_per_bar = msg[1], msg[2]
         elif kind == "call":  # fn(worker), run here in the worker thread (rescue.py)
             msg[1](self)
+
+    def _rebuild(self) -> None:
+        """A new runtime at the current size and frame that carries the running one's
+        organism and clock over (nodes.state_carry); Restart starts afresh."""
+        if self._rt is not None:
+            self._carry_from = self._rt
+        self._rt = None
+        self._steps += 0 if self._playing else 1
 
     def _set_graph(self, g: Graph) -> None:
         self._graph = g
@@ -282,8 +314,15 @@ class PreviewWorker(QtCore.QObject):
             return False
         try:
             w, h = self.frame or (None, None)
-            self._rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h,
-                               preroll=START_PREROLL)
+            rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h,
+                         preroll=START_PREROLL)
+            old, self._carry_from = self._carry_from, None
+            if old is not None:
+                from nodes.state_carry import carry_over
+
+                carry_over(old, rt)
+                self._carried = True
+            self._rt = rt
             self._aim_probe()
             self._graph = g
             self._pending_graph = None
@@ -330,9 +369,24 @@ class PreviewWorker(QtCore.QObject):
             self._playing = False
             self._steps = 0
             return
+        beat, self._beat_state = self._beat_state, None
+        if beat is not None:
+            try:
+                self._rt.sync_tempo(**beat)
+            except GraphError:
+                pass  # a source's odd value: the clock keeps running on its own
         t0 = time.perf_counter()
         try:
-            self._rt.step()
+            try:
+                self._rt.step()
+            except Exception:
+                if not self._carried:
+                    raise
+                # a node could not take the carried state: start it afresh instead
+                self._carried = False
+                self._rt.reset()
+                self._rt.step()
+            self._carried = False
         except Exception as exc:  # noqa: BLE001 - a node failed: report, pause
             self._set_error(str(exc))
             self._playing = False
@@ -395,7 +449,7 @@ class PreviewWorker(QtCore.QObject):
         scalars = {k: float(v) for k, v in self._rt.values.items()
                    if isinstance(v, (float, int)) and not isinstance(v, bool)}
         info = {"frame": self._rt.shown - 1, "fps": self._fps, "sim_ms": self._sim_ms,
-                "size": self._rt.size, "out_frame": self.frame, "label": label, "scalars": scalars,
+                "size": self._rt.size, "grid": self._rt.grid, "out_frame": self.frame, "label": label, "scalars": scalars,
                 "recording": None if self._recorder is None else
                 (self._recorder.received, self._recorder.frames)}
         img = rgb8_to_qimage(rgb8) if rgb8 is not None else None
@@ -442,11 +496,7 @@ class PreviewView(QtWidgets.QWidget):
         f.setPointSizeF(9)
         p.setFont(f)
         if self.hud:
-            r = QtCore.QRect(8, 8, self.width() - 16, 20)
-            p.setPen(QtGui.QColor(0, 0, 0, 160))
-            p.drawText(r.translated(1, 1), QtCore.Qt.AlignLeft, self.hud)
-            p.setPen(QtGui.QColor(theme.TEXT))
-            p.drawText(r, QtCore.Qt.AlignLeft, self.hud)
+            hud.paint(p, self.width(), self.hud)
         if self.error:
             r = QtCore.QRect(8, self.height() - 60, self.width() - 16, 52)
             p.fillRect(r, QtGui.QColor(60, 16, 22, 220))
@@ -473,6 +523,7 @@ class PreviewPanel(QtWidgets.QWidget):
         self.last_rgb8: np.ndarray | None = None
         self.last_info: dict = {}
         self.frames_shown = 0
+        self.shown_rate = hud.ShownRate()
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -542,6 +593,10 @@ class PreviewPanel(QtWidgets.QWidget):
         foot.addStretch(1)
         foot.addWidget(self.probe_label)
         foot.addWidget(self.probe_clear)
+        # capture sits in the footer: one transport row fits a 1280-wide window's column
+        for w in (self.snap_btn, self.rec_secs, self.rec_btn):
+            bar.removeWidget(w)
+            foot.addWidget(w)
         lay.addLayout(foot)
         worker.frame_ready.connect(self._on_frame)
         worker.status.connect(self._on_status)
@@ -598,11 +653,12 @@ class PreviewPanel(QtWidgets.QWidget):
         self.view.image = img
         self.last_rgb8 = rgb8 if img is not None else None
         self.frames_shown += 1
+        shown_fps = self.shown_rate.tick()
         rec = info.get("recording")
         rec_txt = f"   ● REC {rec[0]}/{rec[1]}" if rec else ""
-        self.view.hud = (f"{info['fps']:.1f} fps   frame {info['frame']}   "
-                         f"{info['size']}²" + (f" → {info['out_frame'][0]}×{info['out_frame'][1]}"
-                                                if info.get("out_frame") else "")
+        out = info.get("out_frame")
+        self.view.hud = (f"{shown_fps:.1f} fps   frame {info['frame']}   "
+                         + _grid_text(info) + (f" → {out[0]}×{out[1]}" if out else "")
                          + f"   {info['label']}{rec_txt}")
-        self.fps_label.setText(f"{info['fps']:.1f} fps · sim {info['sim_ms']:.1f} ms/frame")
+        self.fps_label.setText(f"{shown_fps:.1f} fps shown · {info['fps']:.1f} made · sim {info['sim_ms']:.1f} ms/frame")
         self.view.update()

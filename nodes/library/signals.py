@@ -1,4 +1,5 @@
-"""Scalar signals: clock, LFOs, smoothing, constants, scalar maths, step scheduler.
+"""Scalar signals: clock, beat clock, LFOs, smoothing, constants, scalar maths, step
+scheduler.
 
 A scalar output can drive any numeric, non-structural parameter of any node:
 link it to the input port named after the parameter.
@@ -10,7 +11,8 @@ import math
 
 import numpy as np
 
-from ..spec import E, F, I, Context, Kind, Node, Port
+from ..spec import B, E, F, I, Context, Kind, Node, Port
+from ..tempo import DIVISIONS, division_beats
 
 SHAPES = ("sine", "triangle", "saw", "square", "noise")
 
@@ -60,7 +62,9 @@ class LFO(Node):
     category = "Signals"
     doc = ("Low-frequency oscillator: center + depth * wave(rate * t + phase). The phase "
            "accumulator wraps (every 256 cycles, the noise table's length), so it never "
-           "loses precision however long it runs.")
+           "loses precision however long it runs. Synced, one cycle lasts a musical "
+           "division of the graph's tempo (1/16 note to 4 bars) and the phase is read from "
+           "the beat clock itself, so it stays locked to the beat however long it runs.")
     outputs = (Port("out", Kind.SCALAR), Port("wave", Kind.SCALAR))
     params = (
         E("shape", "sine", SHAPES),
@@ -68,15 +72,80 @@ class LFO(Node):
         F("depth", 1.0, 0.0, 1000.0),
         F("rate", 0.1, 0.0, 20.0, label="Rate (Hz)"),
         F("phase", 0.0, 0.0, 1.0, doc="phase offset in cycles"),
+        # added without a type version bump: a file without them is free-running, as before
+        B("sync", False, label="Sync to tempo",
+          doc="one cycle per division of the graph's tempo instead of rate Hz"),
+        E("division", "1 bar", tuple(DIVISIONS), label="Cycle (synced)",
+          doc="the cycle's length when synced: a note value (a beat is a 1/4) or bars"),
     )
 
     def process(self, ctx: Context, inputs, params):
         # accumulate the phase per frame so that rate changes never jump
         ph = self.state.get("phase", 0.0)
         table = self.memo("noise", None, lambda: self.rng(7).uniform(-1, 1, 256))
-        w = wave(params["shape"], ph + params["phase"], table)
+        clock = ctx.clock
+        if params["sync"] and clock is not None:
+            # from the clock's position, not accumulated: no drift over any length of run
+            cycles = clock.beat / division_beats(params["division"], clock.beats_per_bar)
+            w = wave(params["shape"], cycles % 256.0 + params["phase"], table)
+        else:
+            w = wave(params["shape"], ph + params["phase"], table)
         self.state["phase"] = (ph + params["rate"] * ctx.dt) % 256.0
         return {"out": params["center"] + params["depth"] * w, "wave": w}
+
+
+PULSE_SHAPES = ("exp", "linear", "smooth", "gate")
+
+
+def pulse(shape: str, since: float, decay: float) -> float:
+    """A beat pulse in [0, 1]: 1 on the beat, falling over ``decay`` beats after it
+    (``since`` is the beats since the pulse began)."""
+    x = since / decay if decay > 0 else math.inf
+    if shape == "exp":
+        return math.exp(-3.0 * x)  # down to 5 % after one decay
+    if shape == "linear":
+        return max(0.0, 1.0 - x)
+    if shape == "smooth":
+        return 0.5 + 0.5 * math.cos(math.pi * x) if x < 1.0 else 0.0
+    if shape == "gate":
+        return 1.0 if x < 1.0 else 0.0
+    raise ValueError(shape)
+
+
+class BeatClock(Node):
+    type_id = "signal.beat_clock"
+    title = "Beat Clock"
+    category = "Signals"
+    doc = ("The graph's tempo as signals: beat phase (0..1 through each beat), bar position "
+           "(beats into the bar), beat count, and a pulse that jumps to 1 on every beat (or "
+           "other division) and falls over decay beats; out = center + depth * pulse. The "
+           "clock is the runtime's: the graph's bpm, or Scope's beat state when it sends "
+           "one.")
+    outputs = (Port("out", Kind.SCALAR), Port("pulse", Kind.SCALAR),
+               Port("phase", Kind.SCALAR), Port("bar", Kind.SCALAR),
+               Port("count", Kind.SCALAR))
+    params = (
+        E("division", "1/4", tuple(DIVISIONS), label="Pulse every",
+          doc="a note value (a beat is a 1/4) or bars"),
+        E("shape", "exp", PULSE_SHAPES, label="Decay shape"),
+        F("decay", 0.5, 0.01, 16.0, label="Decay (beats)",
+          doc="how many beats the pulse takes to fall"),
+        F("center", 0.0, -1000.0, 1000.0),
+        F("depth", 1.0, -1000.0, 1000.0),
+    )
+
+    def process(self, ctx: Context, inputs, params):
+        clock = ctx.clock
+        if clock is None:  # outside a runtime: silent
+            return {"out": params["center"], "pulse": 0.0, "phase": 0.0, "bar": 0.0,
+                    "count": 0.0}
+        beat = clock.beat
+        div = division_beats(params["division"], clock.beats_per_bar)
+        since = (beat % div) if beat >= 0 else math.inf  # no pulse before the first beat
+        p = pulse(params["shape"], since, params["decay"])
+        return {"out": params["center"] + params["depth"] * p, "pulse": p,
+                "phase": beat % 1.0, "bar": clock.bar_position,
+                "count": float(math.floor(beat))}
 
 
 class Smooth(Node):
@@ -141,12 +210,18 @@ class Scheduler(Node):
     category = "Signals"
     doc = ("Engine steps per frame: an accumulator adds speed * sps * dt each frame and runs "
            "whole steps, at most max_steps per frame. Time is frame time, so renders are "
-           "deterministic.")
+           "deterministic. With a burst, the frame on which a beat (or other division) of "
+           "the graph's tempo begins runs that many extra steps: the organism lurches on "
+           "the beat.")
     outputs = (Port("steps", Kind.SCALAR),)
     params = (
         F("speed", 1.0, 0.0, 8.0),
         F("sps", 30.0, 1.0, 240.0, label="Steps / second at speed 1", structural=False),
         I("max_steps", 8, 1, 64, label="Max steps / frame"),
+        # added without a type version bump: 0 (a file without it) bursts never, as before
+        I("beat_burst", 0, 0, 32, label="Extra steps on the beat",
+          doc="steps added on the frame each beat (or division) begins; 0 = off"),
+        E("burst_every", "1/4", tuple(DIVISIONS), label="Burst every"),
     )
 
     def process(self, ctx: Context, inputs, params):
@@ -156,7 +231,15 @@ class Scheduler(Node):
         acc = min(acc, float(params["max_steps"]))
         n = math.floor(acc + 1e-9)
         self.state["acc"] = acc - n
+        clock = ctx.clock
+        if params["beat_burst"] and clock is not None:
+            idx = math.floor(clock.beat / division_beats(params["burst_every"],
+                                                         clock.beats_per_bar) + 1e-9)
+            last = self.state.get("beat")
+            self.state["beat"] = idx
+            if last is not None and idx != last and clock.playing:
+                n = min(n + params["beat_burst"], 64)
         return {"steps": float(n)}
 
 
-NODES = (Clock, LFO, Smooth, Constant, ScalarMath, Scheduler)
+NODES = (Clock, BeatClock, LFO, Smooth, Constant, ScalarMath, Scheduler)
