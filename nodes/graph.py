@@ -213,13 +213,6 @@ class Graph:
         self._emit("param_changed", node_id=node_id, name=name, value=value, old=old)
         return value
 
-    def set_bypass(self, node_id: str, on: bool) -> None:
-        """Bypass a node (it passes its main input through, or is skipped: nodes.reach)."""
-        nd = self.node(node_id)
-        if nd.bypass != bool(on):
-            nd.bypass = bool(on)
-            self._emit("bypass_changed", node_id=node_id, bypass=nd.bypass)
-
     def check_link(self, link: Link) -> None:
         """Raise GraphError if ``link`` cannot be added (kinds, ports, cycles)."""
         for nid in (link.src, link.dst):

@@ -280,11 +280,6 @@ class Document(QtCore.QObject):
         self.undo.push(ParamCmd(self, nid, name, old, value, had, merge))
         return None
 
-    def set_bypass(self, nid: str, on: bool) -> None:
-        """Bypass ``nid`` or not (one undo step); the preview recompiles."""
-        if self.graph.nodes[nid].bypass != bool(on):
-            self.undo.push(BypassCmd(self, nid, bool(on)))
-
     def set_title(self, nid: str, title: str | None) -> None:
         title = (title or "").strip() or None
         if self.graph.nodes[nid].title != title:
@@ -636,15 +631,3 @@ class TitleCmd(QtGui.QUndoCommand):
 
     def undo(self):
         self._apply(self.old)
-
-
-class BypassCmd(QtGui.QUndoCommand):
-    def __init__(self, doc, nid, on):
-        super().__init__(f"{'bypass' if on else 'un-bypass'} {nid}")
-        self.doc, self.nid, self.on = doc, nid, on
-
-    def redo(self):
-        self.doc.graph.set_bypass(self.nid, self.on)
-
-    def undo(self):
-        self.doc.graph.set_bypass(self.nid, not self.on)

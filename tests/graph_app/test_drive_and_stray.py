@@ -164,7 +164,8 @@ def test_problems_panel_names_the_stray_node_as_a_warning():
     assert sev == {Severity.WARNING}
 
 
-def test_set_bypass_is_one_undo_step_and_reaches_the_preview(make_window, qtbot, tmp_path):
+def test_bypass_is_one_undo_step_and_reaches_the_preview(make_window, qtbot, tmp_path):
+    from graph_app.editor.node_menu import set_bypass
     from nodes import fileformat
 
     win = make_window(size=64)
@@ -178,7 +179,7 @@ def test_set_bypass_is_one_undo_step_and_reaches_the_preview(make_window, qtbot,
     win.worker.start(doc.graph)
     qtbot.waitUntil(lambda: win.preview.frames_shown >= 2, timeout=30000)
     n0 = doc.undo.count()
-    doc.set_bypass("lv", True)
+    set_bypass(doc, "lv", True)  # what the node menu's Bypass does
     assert doc.undo.count() == n0 + 1 and doc.graph.nodes["lv"].bypass
     qtbot.waitUntil(lambda: win.worker._rt.graph.nodes["lv"].bypass, timeout=10000)
     assert win.preview.view.error == ""
