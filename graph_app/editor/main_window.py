@@ -318,7 +318,7 @@ class MainWindow(QtWidgets.QMainWindow):
             g = self.doc.graph
             nid, name = payload["node_id"], payload["name"]
             self.worker.set_param(nid, name, g.nodes[nid].params.get(name, payload["value"]))
-        elif event in ("node_added", "node_removed", "linked", "unlinked", "bypass_changed"):
+        elif event in ("node_added", "node_removed", "linked", "unlinked"):
             probe = self.preview.probe
             if event == "node_removed" and probe and probe[0] == payload["node_id"]:
                 self.preview.set_probe(None)  # its node is gone: show the output again
