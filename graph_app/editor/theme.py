@@ -92,6 +92,9 @@ QSlider::groove:horizontal {{ height: 4px; background: {BORDER}; border-radius: 
 QSlider::sub-page:horizontal {{ background: {ACCENT}; border-radius: 2px; }}
 QSlider::handle:horizontal {{ background: {TEXT}; width: 12px; margin: -5px 0; border-radius: 6px; }}
 QSlider::handle:horizontal:hover {{ background: white; }}
+QSlider::sub-page:horizontal:disabled {{ background: #3a5a75; }}
+QSlider::handle:horizontal:disabled {{ background: #5a6070; }}
+QAbstractSpinBox:disabled {{ color: {TEXT_DIM}; }}
 QStatusBar {{ background: {BG}; color: {TEXT_DIM}; border-top: 1px solid {BORDER}; }}
 QScrollBar:vertical {{ background: {BG}; width: 10px; }}
 QScrollBar::handle:vertical {{ background: {BORDER}; border-radius: 4px; min-height: 20px; }}
