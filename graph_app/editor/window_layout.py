@@ -60,9 +60,21 @@ def arrange(win, width: int | None = None) -> None:
     win.resizeDocks([win.dock_preview, win.dock_params], [55, 45], QtCore.Qt.Vertical)
     if bottom:
         win.resizeDocks([bottom[0]], [140 if narrow else 190], QtCore.Qt.Vertical)
+    if win.isVisible():  # laid out: the stale tab bars are where they are drawn
+        QtWidgets.QApplication.processEvents()
+        hide_stale_tab_bars(win)
     # Qt keeps the minimum of the arrangement the window was built with (wider): let the
     # layout's own minimum decide
     win.setMinimumSize(0, 0)
+
+
+def hide_stale_tab_bars(win) -> None:
+    """A tab group dissolved by re-tabbing can leave its tab bar drawn over a dock (Qt 6):
+    a live tab bar sits beside its docks, never on top of one."""
+    shown = [d.geometry() for d in docks(win) if d.isVisible() and not d.isFloating()]
+    for tb in win.findChildren(QtWidgets.QTabBar, options=QtCore.Qt.FindDirectChildrenOnly):
+        if tb.isVisible() and any(tb.geometry().intersects(g) for g in shown):
+            tb.hide()
 
 
 def install(win) -> None:

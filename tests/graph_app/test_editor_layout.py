@@ -95,6 +95,12 @@ def test_every_dock_stays_usable(make_window, qtbot, size):
     assert t.rowCount() > 0
     assert t.horizontalHeader().length() <= t.viewport().width() + 2  # no column cut off
     assert win.preview.view.width() >= 300 and win.preview.view.height() >= 200
+    # no leftover tab bar drawn over a dock
+    from PySide6 import QtCore
+
+    shown = [d.geometry() for d in window_layout.docks(win) if d.isVisible()]
+    for tb in win.findChildren(QtWidgets.QTabBar, options=QtCore.Qt.FindDirectChildrenOnly):
+        assert not (tb.isVisible() and any(tb.geometry().intersects(g) for g in shown))
 
 
 def test_window_state_is_saved_and_restored(make_window, qtbot):
