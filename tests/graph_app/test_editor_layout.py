@@ -145,3 +145,23 @@ def test_auto_layout_routes_no_wire_behind_a_node(make_window, qtbot):
     QtWidgets.QApplication.processEvents()
     assert any(n == "thick" for _a, _b, n in canvas_tools.pipes_behind_nodes(win.canvas))
     win.doc.undo.clear()
+
+
+def test_auto_layout_moves_a_node_off_a_skipping_wire(make_window, qtbot):
+    """lfo feeds gray and bloom; gray feeds bloom: in three single-node columns the wire
+    lfo -> bloom would run straight through gray."""
+    from graph_app.editor import canvas_tools
+
+    g = Graph(Meta(name="t", size=64, fps=30.0))
+    for t, nid in (("signal.lfo", "lfo"), ("colour.gray", "gray"), ("colour.bloom", "bloom")):
+        g.add_node(t, nid)
+    g.connect("lfo", "out", "gray", "gain")
+    g.connect("gray", "rgb", "bloom", "rgb")
+    g.connect("lfo", "out", "bloom", "intensity")
+    win = _window_at(make_window, qtbot, 1280, 720)
+    win.doc.set_graph(g)
+    QtWidgets.QApplication.processEvents()
+    _action(win, "View", "Auto Layout").trigger()
+    QtWidgets.QApplication.processEvents()
+    assert not canvas_tools.pipes_behind_nodes(win.canvas)
+    win.doc.undo.clear()
