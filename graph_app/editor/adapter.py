@@ -511,30 +511,9 @@ class Canvas(QtCore.QObject):
         self.frame_nodes(list(self._view.values()))
 
     def frame_nodes(self, nodes) -> None:
-        if not nodes:
-            return
-        rect = QtCore.QRectF()
-        for n in nodes:
-            rect = rect.united(n.view.sceneBoundingRect())
-        rect = rect.adjusted(-40, -40, 40, 40)
-        v = self.viewer
-        v._scene_range = rect
-        v._update_scene()
-        if v.get_zoom() > 0.0:  # never magnify past 1:1, just centre
-            v.reset_zoom(rect.center())
-            return
-        # NodeGraphQt draws a node narrower than ~70 screen px as a blank box (no title, no
-        # port names): rather than fit a wide graph that small, zoom to readable nodes
-        # around its centre (pan or F to see the rest)
-        widths = sorted(n.view.width for n in nodes)
-        scale = v.transform().m11()
-        need = MIN_NODE_SCREEN_PX / max(widths[len(widths) // 2], 1.0)
-        if scale < need:
-            vp = v.viewport().rect()
-            c = rect.center()
-            w, h = vp.width() / need, vp.height() / need
-            v._scene_range = QtCore.QRectF(c.x() - w / 2, c.y() - h / 2, w, h)
-            v._update_scene()
+        from . import canvas_tools
+
+        canvas_tools.frame_nodes(self, nodes)
 
     def auto_layout(self) -> None:
         """Lay the graph out by rank, left to right; one undo step."""
@@ -542,41 +521,9 @@ class Canvas(QtCore.QObject):
         self.frame_all()
 
     def layout_positions(self) -> dict[str, list[float]]:
-        from nodes.graph import topo_order
+        from . import canvas_tools
 
-        g = self.doc.graph
-        try:
-            order = topo_order(g)
-        except Exception:  # noqa: BLE001 - cyclic/invalid: fall back to insertion order
-            order = list(g.nodes)
-        rank: dict[str, int] = {}
-        for nid in order:
-            ups = [rank.get(lk.src, 0) + 1 for lk in g.links_into(nid) if lk.src in rank]
-            rank[nid] = max(ups, default=0)
-        # sinks drive the column: pull sources right next to their consumers
-        for nid in reversed(order):
-            downs = [rank[lk.dst] - 1 for lk in g.links_from(nid) if lk.dst in rank]
-            if downs:
-                rank[nid] = max(rank[nid], min(downs))
-        cols: dict[int, list[str]] = {}
-        for nid in order:
-            cols.setdefault(rank[nid], []).append(nid)
-        new = {}
-        x = 0.0
-        for r in sorted(cols):
-            y = 0.0
-            width = 0.0
-            for nid in cols[r]:
-                v = self._view[nid].view
-                new[nid] = [x, y]
-                y += v.height + 40
-                width = max(width, v.width)
-            # centre the column vertically around 0
-            off = -y / 2
-            for nid in cols[r]:
-                new[nid][1] += off
-            x += width + 90
-        return new
+        return canvas_tools.layout_positions(self)
 
     def scene_pos_of_cursor(self) -> tuple[float, float]:
         p = self.viewer.mapToScene(self.viewer.mapFromGlobal(QtGui.QCursor.pos()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 #: dock object name -> (minimum width, minimum height)
-MIN_SIZES = {"nodes": (150, 200), "preview": (300, 220), "params": (300, 180),
+MIN_SIZES = {"nodes": (150, 160), "preview": (300, 220), "params": (300, 160),
              "problems": (360, 110), "published": (420, 110), "controls": (360, 110),
              "snapshots": (360, 110)}
 
@@ -44,12 +44,37 @@ def arrange(win, width: int | None = None) -> None:
     if bottom:
         bottom[0].raise_()
     right = max(MIN_SIZES["preview"][0], min(620, int(width * 0.31)))
-    left = 170 if width < 1600 else 200
-    win.resizeDocks([win.dock_palette], [left], QtCore.Qt.Horizontal)
+    narrow = width < 1600
+    pal = win.dock_palette
+    pal.setFloating(False)
+    if narrow:
+        # under 1600 px the canvas needs the width: the node list is a tab beside the
+        # parameters (Tab and "+ Node" add nodes too)
+        win.addDockWidget(QtCore.Qt.RightDockWidgetArea, pal)
+        win.tabifyDockWidget(win.dock_params, pal)
+        win.dock_params.raise_()
+    else:
+        win.addDockWidget(QtCore.Qt.LeftDockWidgetArea, pal)
+        win.resizeDocks([pal], [200], QtCore.Qt.Horizontal)
     win.resizeDocks([win.dock_preview], [right], QtCore.Qt.Horizontal)
     win.resizeDocks([win.dock_preview, win.dock_params], [55, 45], QtCore.Qt.Vertical)
     if bottom:
-        win.resizeDocks([bottom[0]], [150 if width < 1600 else 190], QtCore.Qt.Vertical)
+        win.resizeDocks([bottom[0]], [140 if narrow else 190], QtCore.Qt.Vertical)
+    if win.isVisible():  # laid out: the stale tab bars are where they are drawn
+        QtWidgets.QApplication.processEvents()
+        hide_stale_tab_bars(win)
+    # Qt keeps the minimum of the arrangement the window was built with (wider): let the
+    # layout's own minimum decide
+    win.setMinimumSize(0, 0)
+
+
+def hide_stale_tab_bars(win) -> None:
+    """A tab group dissolved by re-tabbing can leave its tab bar drawn over a dock (Qt 6):
+    a live tab bar sits beside its docks, never on top of one."""
+    shown = [d.geometry() for d in docks(win) if d.isVisible() and not d.isFloating()]
+    for tb in win.findChildren(QtWidgets.QTabBar, options=QtCore.Qt.FindDirectChildrenOnly):
+        if tb.isVisible() and any(tb.geometry().intersects(g) for g in shown):
+            tb.hide()
 
 
 def install(win) -> None:

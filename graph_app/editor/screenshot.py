@@ -1,0 +1,72 @@
+"""Retake the editor's screenshot offscreen (docs/editor.png).
+
+    QT_QPA_PLATFORM=offscreen python -m graph_app.editor.screenshot --size 1920x1080 \\
+        --out docs/editor.png
+
+Opens the amoeba graph, selects its Lenia node, runs the preview in Krea's 576x320
+frame for a few seconds and grabs the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+
+def take(out: str, width: int, height: int, seconds: float = 4.0, preview_size: int = 256,
+         graph: str | None = None, node: str = "engine") -> str:
+    from PySide6 import QtCore, QtWidgets
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    from . import theme
+    from .main_window import MainWindow
+
+    theme.apply(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = QtCore.QSettings(os.path.join(tmp, "s.ini"), QtCore.QSettings.IniFormat)
+        win = MainWindow(graph, preview_size=preview_size, settings=settings)
+        win.resize(width, height)
+        win.show()
+        for _ in range(5):
+            app.processEvents()
+        from . import window_layout
+
+        window_layout.reset(win)
+        box = win.preview.frame_box
+        box.setCurrentIndex(box.findText("576×320"))
+        if node in win.doc.graph.nodes:
+            win.canvas.select([node])
+        win.canvas.frame_all()
+        t = time.perf_counter()
+        shown_at = None  # the first frame can take a while (kernels compile, warm-up)
+        while time.perf_counter() - t < 120:
+            app.processEvents()
+            time.sleep(0.02)
+            if shown_at is None and win.preview.frames_shown > 20:
+                shown_at = time.perf_counter()
+            if shown_at is not None and time.perf_counter() - shown_at >= seconds:
+                break
+        win.grab().save(out)
+        print(f"{win.preview.frames_shown} frames shown; HUD: {win.preview.view.hud}")
+        win.worker.stop(5)
+        win.doc.undo.clear()
+        win.close()
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="1920x1080")
+    ap.add_argument("--out", default="docs/editor.png")
+    ap.add_argument("--seconds", type=float, default=4.0)
+    ap.add_argument("--preview-size", type=int, default=256)
+    a = ap.parse_args(argv)
+    w, h = (int(v) for v in a.size.lower().split("x"))
+    print(take(a.out, w, h, a.seconds, a.preview_size))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
