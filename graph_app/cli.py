@@ -50,10 +50,31 @@ def _parse_size(args) -> tuple[int | None, int | None, int | None]:
     for flag, v in (("--width", width), ("--height", height)):
         if v is not None and v > 8192:
             raise CLIError(f"{flag} {v}: at most 8192")
-    if size is None and width is not None:
-        size = max(width, height)
-        size = ((size + 15) // 16) * 16
+    if size is not None and getattr(args, "grid", None) is not None:
+        raise CLIError("give --size (a square grid) or --grid WxH (a rectangular one), not both")
     return size, width, height
+
+
+def _parse_grid(text: str | None, frame=(None, None)) -> tuple[int, int] | None:
+    """``--grid WxH``: the simulation grid, width x height, each a multiple of 16;
+    ``--grid frame``: the output frame's own size (``--width``/``--height``)."""
+    if text is None:
+        return None
+    if text.strip().lower() == "frame":
+        if frame[0] is None:
+            raise CLIError("--grid frame simulates on the output frame: give --width and "
+                           "--height too")
+        text = f"{frame[0]}x{frame[1]}"
+    parts = text.lower().replace(" ", "").split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise CLIError(f"--grid {text}: expected WIDTHxHEIGHT, e.g. 576x320")
+    w, h = int(parts[0]), int(parts[1])
+    for name, v in (("width", w), ("height", h)):
+        if v % 16 or not 16 <= v <= 8192:
+            lo = max(16, v // 16 * 16)
+            raise CLIError(f"--grid {text}: the grid's {name} {v} must be a multiple of 16 "
+                           f"between 16 and 8192 (e.g. {lo} or {lo + 16})")
+    return w, h
 
 
 def _parse_sets(items: list[str]) -> list[tuple[str, str]]:
@@ -71,11 +92,15 @@ def _runtime(args, graph_path: Path, *, size=None, width=None, height=None, prer
     from scope_export.scope_client import parse_value  # NAME=VALUE read as `scope set` does
 
     graph = nodes.load(graph_path)
+    grid = _parse_grid(getattr(args, "grid", None), (width, height))
+    if size is None and width is not None and grid is None and not graph.meta.grid:
+        # a square graph rendered into a given frame simulates at the frame's longer side
+        size = ((max(width, height) + 15) // 16) * 16
     if getattr(args, "bpm", None) is not None:  # the take's tempo; the file keeps its own
         graph.tempo.bpm = args.bpm
     rt = nodes.Runtime(graph, backend=args.backend, size=size, width=width, height=height,
                        seed=getattr(args, "seed", None), source=str(graph_path),
-                       preroll=nodes.START_PREROLL if preroll else 0)
+                       preroll=nodes.START_PREROLL if preroll else 0, grid=grid)
     for name, text in _parse_sets(getattr(args, "set", None)):
         value = parse_value(text)
         got = rt.set_published(name, value)
@@ -83,6 +108,26 @@ def _runtime(args, graph_path: Path, *, size=None, width=None, height=None, prer
             _console().print(f"[yellow]warning:[/] --set {_e(name)}={_e(text)} is outside the published "
                              f"range; using {got:g}")
     return rt
+
+
+def _morph_pair(args, rt, graph_path: Path):
+    """``--morph A:B`` as (A, B), checked against the graph's snapshots; the take starts
+    (warm-up and --start included) on A."""
+    text = getattr(args, "morph", None)
+    if text is None:
+        return None
+    a, sep, b = text.partition(":")
+    a, b = a.strip(), b.strip()
+    if not sep or not a or not b:
+        raise CLIError(f"--morph expects A:B (two snapshot names), got {text!r}")
+    names = [s.name for s in rt.graph.snapshots]
+    for n in (a, b):
+        if n not in names:
+            have = ", ".join(repr(x) for x in names) or "none"
+            raise CLIError(f"{graph_path}: --morph: no snapshot named {n!r} (the graph has "
+                           f"{have})")
+    rt.set_morph(a, b, 0.0)
+    return a, b
 
 
 def _to_uint8(rgb):
@@ -115,6 +160,7 @@ def cmd_render(args) -> int:
     if not rt.has_output:
         raise CLIError(f"{graph_path}: the graph has no Output node, so there is nothing to "
                        "render")
+    morph = _morph_pair(args, rt, graph_path)
     if args.fps is not None:
         rt.set_fps(args.fps)
     con = _console()
@@ -139,7 +185,9 @@ def cmd_render(args) -> int:
                     rt.step()
                     prog.advance(pre)
             task = prog.add_task(_e(graph_path.name), total=frames, verb="rendering")
-            for _ in range(frames):
+            for i in range(frames):
+                if morph:  # A on the first frame, B on the last
+                    rt.set_morph(*morph, i / (frames - 1) if frames > 1 else 0.0)
                 rt.step()
                 sink.write(_to_uint8(rt.output_host()))
                 prog.advance(task)
@@ -175,7 +223,7 @@ def cmd_bench(args) -> int:
         rt.ctx.steps_override = args.steps
     con = _console()
     warm = max(args.warmup, rt.warmup_frames + 1)  # engine warm-up is not steady state
-    con.print(f"{_e(graph_path.name)}: {rt.size}x{rt.size} on {rt.be.name}, warm-up {warm} "
+    con.print(f"{_e(graph_path.name)}: {rt.grid[0]}x{rt.grid[1]} on {rt.be.name}, warm-up {warm} "
               f"frames, timing {args.frames}")
     for _ in range(warm):
         rt.step()
@@ -244,7 +292,8 @@ def cmd_info(args) -> int:
     con = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     m = g.meta
     con.print(f"[bold]{_e(m.name)}[/]  {_e(m.description)}")
-    con.print(f"size {m.size}  fps {m.fps:g}  seed {m.seed}")
+    grid = f"grid {m.grid[0]}x{m.grid[1]}" if m.grid else f"size {m.size}"
+    con.print(f"{grid}  fps {m.fps:g}  seed {m.seed}")
     t = Table("id", "type", "params set", title="nodes")
     for nd in g.nodes.values():
         t.add_row(nd.id, _e(nd.type), _e(", ".join(f"{k}={_short(v)}"
@@ -378,10 +427,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="frames to write (default 300; 1 for a still)")
     p.add_argument("--start", type=_count(0), default=0, metavar="N",
                    help="pre-roll: simulate N frames first without writing them")
-    p.add_argument("--size", type=_count(16), help="simulation grid size (multiple of 16)")
+    p.add_argument("--size", type=_count(16), help="simulation grid size (multiple of 16); "
+                   "on a graph with a rectangular grid: its shorter side")
+    p.add_argument("--grid", metavar="WxH|frame",
+                   help="simulate on a rectangular grid, e.g. 576x320 (multiples of 16), or "
+                        "'frame': the --width x --height frame itself (default: the graph's "
+                        "grid, else --size squared)")
     p.add_argument("--width", type=_count(1))
     p.add_argument("--height", type=_count(1))
     p.add_argument("--fps", type=_fps, help="frame rate of the take (default: the graph's)")
+    p.add_argument("--morph", metavar="A:B",
+                   help="morph from snapshot A (first frame) to snapshot B (last frame)")
     p.add_argument("--bpm", type=_bpm, metavar="N",
                    help="tempo of the take (beat-synced nodes; default: the graph's tempo)")
     p.add_argument("--seed", type=_count(0))
@@ -399,6 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="steady-state frames per second (warm-up excluded)")
     p.add_argument("graph", nargs="?")
     p.add_argument("--size", type=_count(16))
+    p.add_argument("--grid", metavar="WxH", help="a rectangular simulation grid, e.g. 576x320")
     p.add_argument("--frames", type=_count(1), default=60)
     p.add_argument("--warmup", type=_count(0), default=10,
                    help="untimed frames first (at least the engines' warm-up frames)")

@@ -76,6 +76,9 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="plugin name (default: the graph's name)")
     p.add_argument("--size", metavar="WxH",
                    help="output size, multiples of 16 (default: the graph's, else 576x320)")
+    p.add_argument("--grid", metavar="WxH|frame|square",
+                   help="simulation grid: WxH (multiples of 16), 'frame' (the output size: "
+                        "the organism fills Krea's frame) or 'square' (default: the graph's)")
     p.add_argument("--fps", type=float, help="frames per second (default: the graph's)")
     p.add_argument("--prompt", help="Krea prompt for the workflow / session")
 
@@ -152,7 +155,7 @@ def cmd_export(args) -> int:
     res = export(args.graph, args.out, name=args.name, loras=args.lora,
                  merge_mode=args.lora_merge_mode, size=args.size, fps=args.fps,
                  version=args.plugin_version, allow_incompatible_lora=args.allow_incompatible_lora,
-                 prompt=args.prompt)
+                 prompt=args.prompt, grid=args.grid)
     con = _console()
     for w in res.warnings:
         _console(stderr=True).print(f"[yellow]warning:[/] {_e(w)}")
@@ -192,7 +195,7 @@ def cmd_scope_launch(args) -> int:
 
         res = launch_graph(
             client, args.graph, out=args.out, plugins_root=scope_plugins_dir(),
-            name=args.name, size=args.size, fps=args.fps,
+            name=args.name, size=args.size, fps=args.fps, grid=args.grid,
             loras=args.lora, merge_mode=args.lora_merge_mode, prompt=args.prompt,
             allow_incompatible_lora=args.allow_incompatible_lora,
             package_spec=args.package_spec, ssh=args.ssh, remote_dir=args.remote_dir,

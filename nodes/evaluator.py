@@ -11,12 +11,13 @@ the state of nodes that survive.
 from __future__ import annotations
 
 import copy
+import math
 import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import registry
+from . import reach, registry
 from .backend import Backend, get_backend
 from .errors import Code, GraphError, Issue
 from .graph import Graph, topo_order
@@ -35,6 +36,7 @@ class _Step:
     # as (stored object, snapshot of it, coerced): the per-frame params cost dict reads
     pspec: tuple = ()
     coerced: dict = field(default_factory=dict)
+    bypassed: bool = False  # a probed bypassed node: not run, shows nothing
 
 
 def node_seed(graph_seed: int, node_id: str) -> int:
@@ -44,6 +46,35 @@ def node_seed(graph_seed: int, node_id: str) -> int:
     s = int(graph_seed)
     low = (s * 1_000_003 + zlib.crc32(node_id.encode())) & 0xFFFFFFFF
     return low | ((s >> 32) << 32)
+
+
+def _grid_side(v, what: str, source) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) or int(v) % 16 \
+            or not 16 <= int(v) <= 8192:
+        raise GraphError(Issue(Code.BAD_PARAM, f"{what} {v} must be a multiple of 16 between "
+                               "16 and 8192", file=source))
+    return int(v)
+
+
+def resolve_grid(meta, *, size: int | None = None, grid=None, source=None) -> tuple[int, int]:
+    """The simulation grid (width, height) a run of a graph with ``meta`` uses: ``grid``
+    when given; else the file's ``grid``, its shorter side scaled to ``size`` when a size
+    is given (the aspect kept, each side rounded to a multiple of 16); else ``size`` (or
+    the file's size) squared."""
+    if grid is not None:
+        gw, gh = grid
+        return (_grid_side(gw, "grid width", source), _grid_side(gh, "grid height", source))
+    own = getattr(meta, "grid", None)
+    if own:
+        gw, gh = int(own[0]), int(own[1])
+        if size is not None:
+            n = _grid_side(size, "size", source)
+            k = n / min(gw, gh)
+            gw, gh = (max(16, min(8192, int(round(v * k / 16)) * 16)) for v in (gw, gh))
+        return (_grid_side(gw, "grid width", source), _grid_side(gh, "grid height", source))
+    n = meta.size if size is None else size
+    n = _grid_side(n, "size", source)
+    return n, n
 
 
 #: frames a take runs before its first shown frame (``Runtime(preroll=START_PREROLL)``): the
@@ -64,26 +95,31 @@ class Runtime:
 
     def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,
                  width: int | None = None, height: int | None = None, seed: int | None = None,
-                 fps: float | None = None, source: str | None = None, preroll: int = 0):
+                 fps: float | None = None, source: str | None = None, preroll: int = 0,
+                 grid: tuple[int, int] | None = None, targets=()):
         self.graph = graph
+        #: node ids evaluated besides what the Output needs (the editor's probe)
+        self.targets: tuple[str, ...] = tuple(targets)
         self.source = source
         self.be = backend if isinstance(backend, Backend) else get_backend(backend)
         m = graph.meta
-        self.size = int(m.size if size is None else size)
-        if self.size % 16 or not 16 <= self.size <= 8192:
-            raise GraphError(Issue(Code.BAD_PARAM, f"size {self.size} must be a multiple of 16 "
-                                   "between 16 and 8192", file=source))
-        # the output frame: given, else the file's (unless the size was overridden), else square
-        own = size is None
-        self.width = int(width if width is not None else (own and m.width) or self.size)
-        self.height = int(height if height is not None else (own and m.height) or self.size)
+        #: the simulation grid (width, height): ``grid`` given, else the file's grid (its
+        #: shorter side scaled to ``size`` when a size is given), else ``size`` x ``size``
+        self.grid = resolve_grid(m, size=size, grid=grid, source=source)
+        gw, gh = self.grid
+        self.size = min(gw, gh)  # the shorter side: what sizes "at 512 px" scale by
+        # the output frame: given, else the file's (unless the grid was overridden), else
+        # the grid itself
+        own = size is None and grid is None
+        self.width = int(width if width is not None else (own and m.width) or gw)
+        self.height = int(height if height is not None else (own and m.height) or gh)
         if not (1 <= self.width <= 8192 and 1 <= self.height <= 8192):
             raise GraphError(Issue(Code.BAD_PARAM, f"output frame {self.width}x{self.height}: "
                                    "width and height must be between 1 and 8192", file=source))
         self.seed = self._checked_seed(m.seed if seed is None else seed)
         self.fps = self._checked_fps(m.fps if fps is None else fps)
         self.ctx = Context(self.be, self.size, self.width, self.height, self.fps,
-                           dt=1.0 / self.fps)
+                           dt=1.0 / self.fps, grid=(gh, gw))
         self.frame = 0
         self._clock = (0.0, 0)  # (time, frame) since when the clock runs at 1 / fps
         self.preroll = int(preroll)
@@ -96,6 +132,8 @@ class Runtime:
         self.clock = Clock()
         self.ctx.clock = self.clock
         self._beat_origin = self.preroll * self.ctx.dt  # frame time of beat 0
+        self.morph = None  # (A, B, t) of the last set_morph
+        self._recall = None  # a scheduled or running recall (see recall())
         self._tempo_applied = None  # the graph tempo last given to the clock
         self._rolled = False  # the pre-roll of this start has run
         self.shown = 0
@@ -113,13 +151,22 @@ class Runtime:
     # -- plan ---------------------------------------------------------------------
     def compile(self) -> None:
         """(Re)build the plan from the graph; raises GraphError on invalid graphs."""
-        errs = validation_errors(self.graph, file=self.source)
+        errs = validation_errors(self.graph, file=self.source, targets=self.targets)
         if errs:
             raise GraphError(errs)
         order = topo_order(self.graph)
+        # only what the Output (and the targets) depend on runs; bypassed nodes are
+        # spliced out of the wiring (nodes.reach)
+        eff = reach.effective_links(self.graph)
+        need = reach.needed(self.graph, self.targets, eff)
+        into: dict[str, list] = {}
+        for lk in eff:
+            into.setdefault(lk.dst, []).append(lk)
         plan: list[_Step] = []
         instances: dict[str, Node] = {}
         for nid in order:
+            if nid not in need:
+                continue
             nd = self.graph.nodes[nid]
             cls = registry.get(nd.type)
             inst = self._instances.get(nid)
@@ -127,21 +174,38 @@ class Runtime:
                 inst = cls(nid, node_seed(self.seed, nid))
             instances[nid] = inst
             inputs, plinks = {}, {}
-            for lk in self.graph.links_into(nid):
+            for lk in into.get(nid, ()):
                 port_names = {p.name for p in cls.inputs}
                 target = inputs if lk.dst_port in port_names else plinks
                 target[lk.dst_port] = (lk.src, lk.src_port)
             pspec = tuple((p.name, p.default, p.type in (ParamType.VEC3, ParamType.LIST))
                           for p in cls.params)
-            plan.append(_Step(nid, inst, inputs, plinks, pspec))
+            plan.append(_Step(nid, inst, inputs, plinks, pspec,
+                              bypassed=reach.is_bypassed(self.graph, nid)))
         self._instances = instances
         self._plan = plan
+        run = {st.node_id for st in plan if not st.bypassed}
+        for vals in (self.values, self._prev_values):
+            for key in [k for k in vals if k[0] not in run]:
+                del vals[key]  # a node no longer run (bypassed, unneeded) shows nothing
         self._output = None
         self._apply_graph_tempo()
         for step in plan:
             if step.node.type_id == "out.output":
                 self._output = (step.node_id, "rgb")
                 break
+
+    def set_targets(self, targets) -> None:
+        """Evaluate ``targets`` (node ids, e.g. a probed node) besides what the Output
+        needs; recompiles (surviving nodes keep their state).  On a GraphError (a target
+        that misses an input) the previous targets stay."""
+        old = self.targets
+        self.targets = tuple(targets)
+        try:
+            self.compile()
+        except GraphError:
+            self.targets = old
+            raise
 
     @property
     def nodes(self) -> dict[str, Node]:
@@ -337,9 +401,13 @@ class Runtime:
         if (t.bpm, t.beats_per_bar) != self._tempo_applied:  # the file's tempo was edited
             self._apply_graph_tempo()
         self.clock.set_time(ctx.time - self._beat_origin)
+        if self._recall is not None:
+            self._recall_tick(ctx.time)
         values = self.values
         prof = self.profile
         for step in self._plan:
+            if step.bypassed:
+                continue
             src_vals = self._prev_values if step.node.is_delay else values
             inputs = {port: src_vals.get(src) for port, src in step.inputs.items()}
             params = self._params_for(step)
@@ -361,6 +429,85 @@ class Runtime:
         self._prev_values = dict(values)
         self.frame += 1
         return values.get(self._output) if self._output else None
+
+    # -- snapshots ------------------------------------------------------------------
+    def _snapshot(self, name: str):
+        from .snapshots import find
+
+        sn = find(self.graph, name)
+        if sn is None:
+            names = ", ".join(repr(s.name) for s in self.graph.snapshots) or "none"
+            raise GraphError(Issue(Code.BAD_PARAM, f"no snapshot named {name!r} (the graph "
+                                   f"has {names})", file=self.source))
+        return sn
+
+    def apply_values(self, values: dict) -> int:
+        """Set ``values[node][param]`` (saved form) where they differ; returns how many."""
+        n = 0
+        for nid, params in values.items():
+            nd = self.graph.nodes.get(nid)
+            if nd is None or nd.spec is None:
+                continue
+            for k, v in params.items():
+                if nd.params.get(k, ...) != v:
+                    self.graph.set_param(nid, k, v)
+                    n += 1
+        return n
+
+    def set_morph(self, a_name: str, b_name: str, t: float) -> float:
+        """Blend snapshot ``a_name`` (t=0) into ``b_name`` (t=1) now (next frame on): see
+        :func:`nodes.snapshots.morph_values`.  Returns the amount used (clamped to 0..1)."""
+        from .snapshots import morph_values
+
+        a, b = self._snapshot(a_name), self._snapshot(b_name)
+        t = float(t)
+        t = 0.0 if t != t else min(max(t, 0.0), 1.0)
+        self.apply_values(morph_values(self.graph, a, b, t))
+        self.morph = (a_name, b_name, t)
+        return t
+
+    def recall(self, name: str, transition_s: float = 0.0, quantise: str | None = None) -> None:
+        """Recall snapshot ``name``: over ``transition_s`` seconds of simulation time (a
+        morph from the values at its start), starting at the next ``'beat'`` or ``'bar'``
+        of the clock when ``quantise`` is given and the clock plays, else at the next frame.
+        A newer recall replaces one scheduled or running."""
+        sn = self._snapshot(name)
+        secs = float(transition_s)
+        if not 0.0 <= secs <= 3600.0:  # also refuses NaN
+            raise GraphError(Issue(Code.BAD_PARAM, f"transition {transition_s!r} s must be "
+                                   "between 0 and 3600", file=self.source))
+        if quantise not in (None, "beat", "bar"):
+            raise GraphError(Issue(Code.BAD_PARAM, f"quantise {quantise!r}: choose 'beat', "
+                                   "'bar' or none", file=self.source))
+        clock = getattr(self, "clock", None)
+        at_beat = None
+        if quantise and clock is not None and clock.playing:
+            beat = clock.beat if self.frame else -1e-6  # before the first frame: its beat
+            unit = 1.0 if quantise == "beat" else float(clock.beats_per_bar)
+            off = getattr(clock, "_bar_offset", 0.0) if quantise == "bar" else 0.0
+            at_beat = (math.floor((beat - off) / unit + 1e-9) + 1) * unit + off
+        self._recall = {"snapshot": sn, "secs": secs, "at_beat": at_beat, "start": None}
+
+    @property
+    def recalling(self) -> bool:
+        """Whether a recall is scheduled or running."""
+        return self._recall is not None
+
+    def _recall_tick(self, now: float) -> None:
+        from .snapshots import capture, morph_values
+
+        r = self._recall
+        if r["start"] is None:
+            clock = getattr(self, "clock", None)
+            if (r["at_beat"] is not None and clock is not None and clock.playing
+                    and clock.beat < r["at_beat"] - 1e-9):
+                return  # waiting for the beat
+            r["start"] = now
+            r["from"] = capture(self.graph, r["snapshot"].published_only)
+        u = 1.0 if r["secs"] <= 0 else min(1.0, (now - r["start"]) / r["secs"])
+        self.apply_values(morph_values(self.graph, r["from"], r["snapshot"], u))
+        if u >= 1.0:
+            self._recall = None
 
     @property
     def has_output(self) -> bool:

@@ -10,10 +10,13 @@ Format history (migrations live here, in order):
   under ``edges``, no per-node version, no published parameters.
 * v2: ``meta`` block, link objects, per-node ``version``,
   ``published`` parameters, optional ``ui`` block.
-* v3 (current): optional ``tempo`` (bpm, beats per bar), ``controls`` (MIDI/OSC
+* v3: optional ``tempo`` (bpm, beats per bar), ``controls`` (MIDI/OSC
   mappings), ``snapshots`` (named parameter values) blocks and a per-node
   ``bypass`` flag.  A v2 file migrates to the defaults: 120 bpm in 4/4, no
   controls, no snapshots, nothing bypassed.
+* v4 (current): optional ``meta.grid`` ``[width, height]``, a rectangular simulation
+  grid (e.g. ``[576, 320]``, Krea's frame); without it the grid is ``size`` x ``size``
+  as before, so a v3 file migrates unchanged.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from .errors import Code, GraphError, Issue, Severity
 from .graph import Control, Graph, Link, Meta, NodeData, Published, Snapshot, Tempo
 
 FORMAT = "cagraph"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MAX_BYTES = 16 * 1024 * 1024
 
 
@@ -52,11 +55,20 @@ class MetaModel(_Strict):
     seed: int = Field(0, ge=0, le=2**63 - 1)
     width: int | None = Field(None, ge=16, le=8192, description="output width; default size")
     height: int | None = Field(None, ge=16, le=8192, description="output height; default size")
+    grid: list[int] | None = Field(
+        None, min_length=2, max_length=2,
+        description="rectangular simulation grid [width, height], each a multiple of 16 "
+                    "between 16 and 8192 (e.g. [576, 320]); default size x size")
 
     @model_validator(mode="after")
     def _both_or_neither(self):
         if (self.width is None) != (self.height is None):
             raise ValueError("give both width and height of the output frame, or neither")
+        if self.grid is not None:
+            bad = [v for v in self.grid if isinstance(v, bool) or v % 16 or not 16 <= v <= 8192]
+            if bad:
+                raise ValueError(f"grid {self.grid}: width and height must be multiples of "
+                                 "16 between 16 and 8192")
         return self
 
 
@@ -130,7 +142,7 @@ class SnapshotModel(_Strict):
 
 class GraphFile(_Strict):
     format: Literal["cagraph"]
-    format_version: Literal[3]
+    format_version: Literal[4]
     meta: MetaModel = Field(default_factory=MetaModel)
     nodes: list[NodeModel] = Field(default_factory=list, max_length=10_000)
     links: list[LinkModel] = Field(default_factory=list, max_length=100_000)
@@ -184,7 +196,13 @@ def _migrate_2_to_3(doc: dict) -> dict:
     return doc
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(doc: dict) -> dict:
+    # v4 only adds the optional meta.grid; without it a graph is square, as v3 meant
+    doc["format_version"] = 4
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 #: type ids renamed since the first release: old -> new
 RENAMED_TYPES: dict[str, str] = {"engine.gray_scott": "engine.grayscott"}
 
@@ -362,7 +380,7 @@ def to_dict(graph: Graph) -> dict:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "meta": {k: v for k, v in vars(graph.meta).items()
-                 if not (k in ("width", "height") and v is None)},
+                 if not (k in ("width", "height", "grid") and v is None)},
         "nodes": [
             {"id": n.id, "type": n.type, "version": n.version,
              **({"title": n.title} if n.title else {}), "params": dict(n.params),

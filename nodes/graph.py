@@ -30,6 +30,8 @@ class Meta:
     seed: int = 0
     width: int | None = None  # output size; None = the simulation size
     height: int | None = None
+    #: a rectangular simulation grid [width, height] (format v4); None: size x size
+    grid: list | None = None
 
 
 @dataclass

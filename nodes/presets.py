@@ -302,7 +302,36 @@ def build(key: str, *, size: int = 512) -> Graph:
     for order, (name, node, param, label) in enumerate(pubs):
         lo, hi = PUBLISHED_RANGES.get(name, (None, None))
         g.publish(Published(name, node, param, label, min=lo, max=hi, order=order))
+    if key in MORPHS:
+        _add_morph(g, MORPHS[key])
     return g
+
+
+#: presets that ship two snapshots of their published values for the A/B morph (the
+#: exported plugin's ``morph`` slider): the first is the preset as it is (its frames do
+#: not change), the second sets these published parameters
+MORPHS = {
+    "amoeba": ("amoeba", "surge", {"speed": 2.2, "flow_swirl": 0.9, "flow_vortex": 0.7,
+                                   "flow_radial": 0.2, "hue": 0.86, "brightness": 1.2,
+                                   "thickness": 0.35, "bloom": 0.6}),
+    "coral": ("coral", "bloom", {"speed": 1.8, "flow_rotate": 0.6, "flow_swirl": -0.5,
+                                 "hue": 0.12, "brightness": 1.3, "thickness": 0.3}),
+}
+
+
+def _add_morph(g: Graph, spec) -> None:
+    from .graph import Snapshot
+    from .snapshots import capture
+
+    first, second, changes = spec
+    a = capture(g, published_only=True)
+    b = {nid: dict(ps) for nid, ps in a.items()}
+    for pub in g.published:
+        if pub.name in changes:
+            p = g.nodes[pub.node].spec.param(pub.param)
+            lo, hi = pub.bounds(p)
+            b[pub.node][pub.param] = min(max(float(changes[pub.name]), lo), hi)
+    g.snapshots = [Snapshot(first, a, True), Snapshot(second, b, True)]
 
 
 def build_beat_pulse(*, size: int = 512) -> Graph:

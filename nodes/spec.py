@@ -215,7 +215,7 @@ class Context:
     """What a node sees while it runs one frame."""
 
     backend: Any  # nodes.backend.Backend
-    size: int  # simulation grid is size x size
+    size: int  # the grid's shorter side: what sizes "at 512 px" scale by (square: the grid)
     out_width: int
     out_height: int
     fps: float
@@ -225,6 +225,35 @@ class Context:
     steps_override: int | None = None  # forced engine steps per frame (benchmarks)
     stats: dict = field(default_factory=dict)
     clock: Any = None  # nodes.tempo.Clock: the graph's beat clock (the Runtime sets it)
+    #: the simulation grid as (height, width); None: square, size x size
+    grid: tuple | None = None
+
+    def __post_init__(self):
+        self.grid = (self.size, self.size) if self.grid is None else (int(self.grid[0]),
+                                                                      int(self.grid[1]))
+
+    @property
+    def h(self) -> int:
+        return self.grid[0]
+
+    @property
+    def w(self) -> int:
+        return self.grid[1]
+
+    @property
+    def shape(self) -> tuple:
+        """The world's array shape, (height, width)."""
+        return self.grid
+
+    @property
+    def square(self) -> bool:
+        return self.grid[0] == self.grid[1]
+
+    @property
+    def grid_key(self) -> tuple:
+        """What static work keyed by the grid depends on (a square grid: its size, as
+        before rectangular grids existed, so its seeds and random draws are unchanged)."""
+        return (self.size,) if self.square else self.grid
 
     @property
     def xp(self):
@@ -335,8 +364,8 @@ class Node:
             return None
         import numpy as np
 
-        n = ctx.size
-        shape = (n, n // 2 + 1) if spectral else (n, n)
+        h, w = ctx.shape
+        shape = (h, w // 2 + 1) if spectral else (h, w)
         return self.buffer(ctx, name, (stack, *shape) if stack else shape,
                            np.complex64 if spectral else np.float32)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from . import registry
+from . import reach, registry
 from .errors import Code, Issue, Severity
 from .graph import Graph, find_cycle, port_kind
 from .spec import Kind, ParamType, kinds_compatible
 
 
-def validate(graph: Graph, *, file: str | None = None) -> list[Issue]:
+def validate(graph: Graph, *, file: str | None = None, targets=()) -> list[Issue]:
+    """Every issue of ``graph``; ``targets`` are node ids a frame evaluates besides what
+    the Output needs (the editor's probed node)."""
     issues: list[Issue] = []
 
     def add(*a, **kw):
@@ -72,14 +74,28 @@ def validate(graph: Graph, *, file: str | None = None) -> list[Issue]:
             add(Code.DUPLICATE_INPUT, f"{n} links go into one input", node_id=nid,
                 node_type=nd.type, port=port)
 
+    # a missing input stops the graph only where a frame needs the node (what the Output
+    # and the probed ``targets`` depend on); elsewhere the node is not run: a warning
+    eff = reach.effective_links(graph)
+    need = reach.needed(graph, targets, eff)
+    fed = {(lk.dst, lk.dst_port) for lk in eff}
     for nd in graph.nodes.values():
         spec = nd.spec
         if spec is None:
             continue
         for port in spec.inputs:
-            if not port.optional and (nd.id, port.name) not in connected:
-                add(Code.MISSING_INPUT, f"required input '{port.name}' ({port.kind.value}) is "
-                    "not connected", node_id=nd.id, node_type=nd.type, port=port.name)
+            if port.optional or (nd.id, port.name) in fed:
+                continue
+            what = f"required input '{port.name}' ({port.kind.value}) is not connected"
+            if (nd.id, port.name) in connected:
+                what = (f"required input '{port.name}' ({port.kind.value}) is fed only by a "
+                        "bypassed node that has nothing to pass through")
+            if nd.id in need:
+                add(Code.MISSING_INPUT, what, node_id=nd.id, node_type=nd.type, port=port.name)
+            elif not reach.is_bypassed(graph, nd.id):
+                add(Code.MISSING_INPUT, f"{what}; the node feeds nothing the Output shows, "
+                    "so it is not run", node_id=nd.id, node_type=nd.type, port=port.name,
+                    severity=Severity.WARNING)
 
     cyc = find_cycle(graph)
     if cyc:
@@ -129,8 +145,8 @@ def validate(graph: Graph, *, file: str | None = None) -> list[Issue]:
     return issues
 
 
-def errors(graph: Graph, *, file: str | None = None) -> list[Issue]:
-    return [i for i in validate(graph, file=file) if i.severity is Severity.ERROR]
+def errors(graph: Graph, *, file: str | None = None, targets=()) -> list[Issue]:
+    return [i for i in validate(graph, file=file, targets=targets) if i.severity is Severity.ERROR]
 
 
 __all__ = ["validate", "errors", "Kind"]

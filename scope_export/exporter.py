@@ -127,8 +127,21 @@ def slugify(text: str) -> str:
     return s[:48].rstrip("-")
 
 
+def _is_preset_name(name: str) -> bool:
+    from nodes import presets
+
+    return name in presets.TABLE
+
+
 def derive_names(graph: Graph, name: str | None = None, source: str | None = None) -> Names:
+    """The plugin's names: ``name`` (``--name``), else the graph's name, else the file's
+    stem.  A graph that still carries a preset's name but is saved under another file name
+    (amoeba.graph saved as my-amoeba.graph) is named after its file, so its pipeline id does
+    not collide with the stock export of that preset."""
     base = name or (graph.meta.name if graph.meta.name not in ("", "untitled") else None)
+    if (not name and source and base and _is_preset_name(base)
+            and slugify(Path(source).stem) != slugify(base)):
+        base = Path(source).stem
     base = base or (Path(source).stem if source else "graph")
     slug = slugify(base)
     pid = f"cagraph-{slug}"
@@ -147,6 +160,33 @@ def parse_size(text: str) -> tuple[int, int]:
     w, h = int(m.group(1)), int(m.group(2))
     check_dims(w, h, what="--size")
     return w, h
+
+
+def parse_grid(grid, frame: tuple[int, int], graph: Graph) -> list[int] | None:
+    """The exported simulation grid [width, height]: ``grid`` "WxH" (or a pair), "frame"
+    (the output frame's own size: the organism fills Krea's frame), "square" (the graph's
+    size squared); None keeps the graph's own grid (None when it is square)."""
+    if grid is None:
+        return list(graph.meta.grid) if graph.meta.grid else None
+    if isinstance(grid, str):
+        word = grid.strip().lower()
+        if word == "square":
+            return None
+        if word == "frame":
+            w, h = frame
+        else:
+            m = re.fullmatch(r"\s*(\d+)\s*[xX*]\s*(\d+)\s*", grid)
+            if not m:
+                raise ExportError(f"--grid {grid!r}: expected WIDTHxHEIGHT (e.g. 576x320), "
+                                  "'frame' or 'square'")
+            w, h = int(m.group(1)), int(m.group(2))
+    else:
+        w, h = (int(v) for v in grid)
+    for label, v in (("width", w), ("height", h)):
+        if v % 16 or not 16 <= v <= 8192:
+            raise ExportError(f"--grid: the grid's {label} {v} must be a multiple of 16 "
+                              "between 16 and 8192")
+    return None if w == h == graph.meta.size and not graph.meta.grid else [w, h]
 
 
 def check_dims(w: int, h: int, *, what: str) -> None:
@@ -207,6 +247,25 @@ def published_fields(graph: Graph, source: str | None = None) -> list[FieldSpec]
             raise ExportError(f"{where}: published '{pub.name}' is a {p.type.value} parameter; "
                               "Scope fields can only be numbers, toggles or choices")
     return out
+
+
+def morph_fields(graph: Graph, order: int) -> list[FieldSpec]:
+    """With two snapshots or more: the ``morph`` slider (0 = snapshot A, 1 = B; runtime,
+    modulatable, so Scope's beat-synced modulation, OSC and MIDI can morph the organism)
+    and the A and B menus (the graph's snapshot names; A = the first, B = the second)."""
+    names = tuple(s.name for s in graph.snapshots)
+    if len(names) < 2:
+        return []
+    return [
+        FieldSpec("morph", "float", 0.0, "Morph A → B", order,
+                  "Blend snapshot A (0) into snapshot B (1): numbers glide, choices and "
+                  "kernel-rebuilding parameters switch at the middle", 0.0, 1.0,
+                  modulatable=True),
+        FieldSpec("snapshot_a", "enum", names[0], "Morph from (A)", order + 1,
+                  "The snapshot at morph 0", choices=names),
+        FieldSpec("snapshot_b", "enum", names[1], "Morph to (B)", order + 2,
+                  "The snapshot at morph 1", choices=names),
+    ]
 
 
 def _field_code(f: FieldSpec) -> str:
@@ -318,9 +377,10 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
            size: str | tuple[int, int] | None = None, fps: float | None = None,
            version: str = DEFAULT_VERSION, allow_incompatible_lora: bool = False,
            check_loras: bool = True, prompt: str | None = None,
-           package_spec: str | None = None) -> ExportResult:
+           package_spec: str | None = None, grid=None) -> ExportResult:
     """``package_spec``: what the workflow names as the plugin's source (default: the
-    exported folder's path here)."""
+    exported folder's path here).  ``grid``: the simulation grid (see :func:`parse_grid`;
+    default the graph's own)."""
     graph_path = Path(graph_path)
     graph = nodes.load(graph_path)  # GraphError names the file
     src = str(graph_path)
@@ -348,7 +408,13 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     fps = float(fps if fps is not None else graph.meta.fps)
     if not 1 <= fps <= 240:
         raise ExportError(f"--fps {fps:g}: must be between 1 and 240")
-    grid = int(graph.meta.size)
+    graph.meta.grid = parse_grid(grid, (width, height), graph)
+    # the plugin's grid_size: the side of a square grid, the shorter side of a rectangular
+    # one (the Runtime scales the file's grid to it, keeping its aspect)
+    grid = min(graph.meta.grid) if graph.meta.grid else int(graph.meta.size)
+    grid_doc = ("Simulation grid (grid x grid cells); smaller is faster" if not graph.meta.grid
+                else f"Simulation grid's shorter side ({graph.meta.grid[0]}x{graph.meta.grid[1]} "
+                     "cells at the default; the aspect is kept); smaller is faster")
 
     lora_entries, lw = resolve_loras(loras, allow_incompatible=allow_incompatible_lora,
                                      check_files=check_loras)
@@ -376,6 +442,7 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
         pipeline_name_r=repr(names.pipeline_name), class_prefix=names.class_prefix,
         description=graph.meta.description or f"Cellular-automata organism '{graph.meta.name}'",
         height=height, width=width, grid_size=grid, grid_max=max(2048, grid), fps=repr(fps),
+        grid_doc=json.dumps(grid_doc),
         fps_max=repr(max(60.0, fps)),
         seed=int(graph.meta.seed),
     )
@@ -387,6 +454,9 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     values["seed_order"] = len(fields) + 2
     values["beat_reset_order"] = len(fields) + 3
     values["published_types"] = repr({f.name: f.kind for f in fields})
+    extra = morph_fields(graph, len(fields) + 4)
+    values["fields"] += "".join(_field_code(f) for f in extra)
+    values["snapshot_names"] = repr(tuple(s.name for s in graph.snapshots) if extra else ())
 
     (out / "pyproject.toml").write_text(_render("pyproject.toml.tmpl", **values), "utf-8")
     for tmpl, dest in (("__init__.py.tmpl", "__init__.py"), ("plugin.py.tmpl", "plugin.py"),
@@ -415,6 +485,9 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     table.append(f"| `seed` | int | {graph.meta.seed} | restarts the organism |")
     table.append("| `beat_reset` | enum | 'ignore' | ignore / restart / reseed (Scope's beat "
                  "reset) |")
+    for f in extra:
+        rng = "0 .. 1 (A .. B)" if f.kind == "float" else " / ".join(f.choices)
+        table.append(f"| `{f.name}` ({f.label}) | {f.kind} | {f.default!r} | {rng} |")
     (out / "README.md").write_text(_render(
         "README.md.tmpl", **values, package_dir=str(out), folder_name=out.name,
         workflow_file=wf_path.name, graph_file=graph_path.name, lora_list=lora_list,

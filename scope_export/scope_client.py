@@ -405,6 +405,7 @@ def _load_and_start(client: ScopeClient, *, pipeline_id: str, height: int, width
 def launch_graph(client: ScopeClient, graph_path: str | Path, *, out: str | Path | None = None,
                  plugins_root: str | Path | None = None,
                  name: str | None = None, size: str | None = None, fps: float | None = None,
+                 grid: str | None = None,
                  loras: list[str] | None = None, merge_mode: str = "permanent_merge",
                  prompt: str | None = None, allow_incompatible_lora: bool = False,
                  package_spec: str | None = None, quantization: str | None = None,
@@ -450,7 +451,7 @@ def launch_graph(client: ScopeClient, graph_path: str | Path, *, out: str | Path
         package_spec = remote.prepare_remote(target, names.slug,
                                              remote_dir=remote_dir or remote.DEFAULT_REMOTE_DIR)
     res = export(graph_path, out, name=name, size=size, fps=fps, check_loras=False,
-                 merge_mode=merge_mode, prompt=prompt, package_spec=package_spec)
+                 merge_mode=merge_mode, prompt=prompt, package_spec=package_spec, grid=grid)
     if target is not None:
         progress(f"copying {res.out_dir} to {target}:{package_spec}")
         remote.copy_package(res.out_dir, target, package_spec)

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6 import QtCore, QtGui
 
 from nodes import fileformat
+from nodes.drive import unit_bounds
 from nodes.errors import GraphError
 from nodes.graph import NAME_RE, Graph, Link, Published, coerce_known
 
@@ -118,7 +119,7 @@ def _set_pos(graph: Graph, nid: str, pos) -> None:
 def _node_record(graph: Graph, nid: str) -> dict:
     nd = graph.nodes[nid]
     return {"id": nd.id, "type": nd.type, "version": nd.version,
-            "params": copy.deepcopy(nd.params), "title": nd.title,
+            "params": copy.deepcopy(nd.params), "title": nd.title, "bypass": nd.bypass,
             "ui": copy.deepcopy(graph.ui.get("nodes", {}).get(nid))}
 
 
@@ -130,6 +131,7 @@ def _restore_node(graph: Graph, rec: dict) -> None:
     nd = graph.add_node(rec["type"], rec["id"], None, version=rec["version"])
     nd.params.update(copy.deepcopy(rec["params"]))
     nd.title = rec["title"]
+    nd.bypass = bool(rec.get("bypass", False))
 
 
 class Document(QtCore.QObject):
@@ -141,6 +143,8 @@ class Document(QtCore.QObject):
     ui_changed = QtCore.Signal(str, object)
     #: path or dirty state changed
     title_changed = QtCore.Signal()
+    #: (undo index, merge token) just before a param edit is pushed (rescue.py)
+    before_param_edit = QtCore.Signal(int, object)
 
     def __init__(self, graph: Graph | None = None, path: str | None = None):
         super().__init__()
@@ -265,8 +269,13 @@ class Document(QtCore.QObject):
                 value = p.to_json(p.coerce(value))
             except (KeyError, ValueError) as exc:
                 return str(exc)
+            bounds = unit_bounds(self.graph, nid, name)  # an LFO in its target's units
+            if bounds is not None and isinstance(value, (int, float)):
+                value = min(max(value, bounds[0]), bounds[1])
         if value == old and merge is None:
             return None
+        # the editor keeps the organism's state from before an edit (undo brings it back)
+        self.before_param_edit.emit(self.undo.index(), merge)
         had = name in nd.params
         self.undo.push(ParamCmd(self, nid, name, old, value, had, merge))
         return None
@@ -446,6 +455,7 @@ class InsertCmd(QtGui.QUndoCommand):
                 g.ui.setdefault("nodes", {})[rec["id"]] = copy.deepcopy(rec["ui"])
             nd = g.add_node(rec["type"], rec["id"], None, version=rec.get("version"))
             nd.title = rec.get("title")
+            nd.bypass = bool(rec.get("bypass", False))
             # a copy keeps what the original had, including values this build rejects
             # (the Problems panel shows them), so the command cannot fail halfway
             nd.params.update(coerce_known(nd.spec, nd.id, rec.get("params", {})))

@@ -12,12 +12,13 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from nodes.errors import GraphError
 from nodes.graph import Graph
 
-from . import capture, live, recovery, theme
+from . import canvas_tools, capture, live, recovery, theme, variations_dialog, window_layout
 from .adapter import Canvas
 from .document import Document
 from .panels import PaletteTree, PublishedPanel, TabSearch, ValidationPanel
 from .params_panel import ParamsPanel
 from .preview import PreviewPanel, PreviewWorker
+from .rescue import OrganismRescue
 from .scope_link import ScopeLink
 
 DEFAULT_GRAPH = Path(__file__).resolve().parents[2] / "graphs" / "amoeba.graph"
@@ -78,6 +79,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._docks()
         self._actions()
         live.install(self)  # tempo bar, MIDI/OSC controllers, Controls dock
+        from . import node_menu
+
+        self.node_menu = node_menu.install(self)  # right-click on a node
+        window_layout.install(self)
+        self._layout_restored = window_layout.restore(self)
         self.scope_label = QtWidgets.QLabel("")
         self.statusBar().addPermanentWidget(self.scope_label)
         self.scope.linked.connect(self._scope_linked)
@@ -93,6 +99,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.doc.reset.connect(lambda: self.worker.set_graph(self.doc.graph))
         self.doc.reset.connect(self._after_reset)
         self.doc.title_changed.connect(self._update_title)
+        self.rescue = OrganismRescue(self.doc, self.worker, self)  # undo revives
 
         # recovery copy of unsaved work
         self._recovery_timer = QtCore.QTimer(self)
@@ -110,8 +117,10 @@ class MainWindow(QtWidgets.QMainWindow):
         d = QtWidgets.QDockWidget(title, self)
         d.setObjectName(name)
         d.setWidget(widget)
+        # closable: without it the View menu's toggle (toggleViewAction) does nothing
         d.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable |
-                      QtWidgets.QDockWidget.DockWidgetFloatable)
+                      QtWidgets.QDockWidget.DockWidgetFloatable |
+                      QtWidgets.QDockWidget.DockWidgetClosable)
         self.addDockWidget(area, d)
         return d
 
@@ -163,6 +172,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._act(f, "Save As…", self.file_save_as, K.SaveAs)
         self._act(f, "Revert", self.file_revert)
         f.addSeparator()
+        from . import export_dialog, graph_settings
+
+        graph_settings.install(self, f)
+        export_dialog.install(self, f)
+        f.addSeparator()
         self._act(f, "Snapshot Preview to PNG…", self.snapshot, "Ctrl+Shift+P")
         self._act(f, "Record Preview to MP4…", lambda: self.record(self.preview.rec_secs.value()))
         f.addSeparator()
@@ -193,6 +207,9 @@ class MainWindow(QtWidgets.QMainWindow):
         a = self._act(e, "Add Node…", self.show_search, "Tab", context=canvas_ctx)
         cw.addAction(a)
         self._act(e, "Group in Backdrop", lambda: self.canvas.add_backdrop(), "Ctrl+G")
+        e.addSeparator()
+        self._act(e, "Variations…", lambda: variations_dialog.open_for(self), "Ctrl+Shift+V",
+                  tip="A grid of variants of the published parameters; click one to adopt it")
 
         v = mb.addMenu("&View")
         for text, slot, sc in (("Frame Selected", self.canvas.frame_selected, "F"),
@@ -205,6 +222,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for d in (self.dock_palette, self.dock_preview, self.dock_params, self.dock_problems,
                   self.dock_published):
             v.addAction(d.toggleViewAction())
+        self._act(v, "Reset Layout", lambda: window_layout.reset(self))
 
         p = mb.addMenu("&Preview")
         self._act(p, "Play / Pause", self.preview.toggle_play, "Space", context=canvas_ctx)
@@ -286,12 +304,13 @@ class MainWindow(QtWidgets.QMainWindow):
                                           if n_err or n_warn else "Problems")
         self.status_label.setText(
             f"<span style='color:{theme.ERROR if n_err else theme.OK}'>"
-            f"{'● ' + str(n_err) + ' errors' if n_err else '● runs'}</span>")
+            f"{'● ' + str(n_err) + ' errors' if n_err else ('● runs' if self.doc.graph.nodes else '● empty')}"
+            "</span>")
 
     def _update_title(self) -> None:
+        # one marker: the bullet (Qt's "[*]" placeholder would add a second, "*")
         star = "•" if self.doc.dirty else ""
-        self.setWindowTitle(f"{star}{self.doc.display_name}[*] — cagraph")
-        self.setWindowModified(self.doc.dirty)
+        self.setWindowTitle(f"{star}{self.doc.display_name} — cagraph")
 
     # -- model -> preview ---------------------------------------------------------------------
     def _to_preview(self, event: str, payload: dict) -> None:
@@ -343,13 +362,13 @@ class MainWindow(QtWidgets.QMainWindow):
         except (json.JSONDecodeError, TypeError):
             return
         if isinstance(clip, dict) and clip.get("cagraph_clip"):
-            self._insert_clip(clip)
+            self._insert_clip(clip, canvas_tools.paste_offset(self.canvas, clip))
 
     def duplicate(self) -> None:
         self._insert_clip(self.doc.copy_records(self.canvas.selected_ids()))
 
-    def _insert_clip(self, clip: dict) -> None:
-        ids = self.doc.paste_records(clip)
+    def _insert_clip(self, clip: dict, offset=(40.0, 40.0)) -> None:
+        ids = self.doc.paste_records(clip, offset)
         self.canvas.select(ids)
         if self.doc.last_paste_skipped:
             self.status(f"Pasted {len(ids)} node(s); left out {self.doc.last_paste_skipped} "
@@ -435,9 +454,16 @@ class MainWindow(QtWidgets.QMainWindow):
         return ans == "discard"
 
     def file_new(self) -> None:
-        if self.maybe_save():
-            recovery.discard(self.doc.path)
-            self.doc.set_graph(Graph())
+        """A gallery of starter and bundled graphs; the choice opens as a new untitled file."""
+        from .gallery_dialog import GalleryDialog
+
+        if not self.maybe_save():
+            return
+        dlg = GalleryDialog(self)
+        if dlg.exec() != QtWidgets.QDialog.Accepted or dlg.chosen is None:
+            return
+        recovery.discard(self.doc.path)
+        self.doc.set_graph(dlg.chosen)
 
     def file_open(self, path: str | None = None) -> bool:
         if not self.maybe_save():
@@ -583,6 +609,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def showEvent(self, ev):  # noqa: N802 - Qt API
         super().showEvent(ev)
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            window_layout.on_first_show(self)
         QtCore.QTimer.singleShot(50, self.canvas.frame_all)
 
     # -- closing ---------------------------------------------------------------------------------
@@ -591,6 +620,7 @@ class MainWindow(QtWidgets.QMainWindow):
             ev.ignore()
             return
         self._recovery_timer.stop()
+        window_layout.save(self)
         rec = getattr(self, "_recording", None)
         if rec is not None and rec.wants_more:  # keep what was recorded so far
             rec.cancel()

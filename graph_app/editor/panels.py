@@ -92,14 +92,15 @@ class TabSearch(QtWidgets.QFrame):
         self.filter("")
 
     def filter(self, text: str) -> None:
-        words = text.lower().split()
+        from nodes.node_search import search  # titles, descriptions and everyday words
+
         self.list.clear()
-        for title, tid, cat in self.entries:
-            hay = f"{title} {tid} {cat}".lower()
-            if all(w in hay for w in words):
-                it = QtWidgets.QListWidgetItem(f"{title}    —  {cat}")
-                it.setData(QtCore.Qt.UserRole, tid)
-                self.list.addItem(it)
+        order = ([(c.title, c.type_id, c.category) for c in search(text)] if text.strip()
+                 else self.entries)
+        for title, tid, cat in order:
+            it = QtWidgets.QListWidgetItem(f"{title}    —  {cat}")
+            it.setData(QtCore.Qt.UserRole, tid)
+            self.list.addItem(it)
         self.list.setCurrentRow(0)
 
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt API
@@ -267,7 +268,13 @@ class ValidationPanel(QtWidgets.QWidget):
         self.list.clear()
         n_err = sum(i.severity is Severity.ERROR for i in self.issues)
         n_warn = len(self.issues) - n_err
-        if not self.issues:
+        if not self.doc.graph.nodes:
+            it = QtWidgets.QListWidgetItem("Empty graph: nothing to show yet. Tab (or the "
+                                           "Nodes panel) adds a node.")
+            it.setForeground(QtGui.QColor(theme.TEXT_DIM))
+            it.setFlags(QtCore.Qt.ItemIsEnabled)
+            self.list.addItem(it)
+        elif not self.issues:
             it = QtWidgets.QListWidgetItem("✓  No problems: the graph runs.")
             it.setForeground(QtGui.QColor(theme.OK))
             it.setFlags(QtCore.Qt.ItemIsEnabled)

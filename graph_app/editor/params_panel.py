@@ -7,10 +7,11 @@ import re
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from nodes.drive import driver_label, unit_bounds
 from nodes.graph import Published
 from nodes.spec import Param, ParamType
 
-from . import theme
+from . import param_needs, theme
 from .document import Document, new_merge_token
 
 SLIDER_STEPS = 1000
@@ -40,6 +41,10 @@ class NumericRow(QtWidgets.QWidget):
         self.panel, self.nid, self.p = panel, nid, p
         self.is_int = p.type is ParamType.INT
         self._token: int | None = None
+        # the slider's span: the param's, or narrower (an LFO's centre and depth in the
+        # units of the param it drives: nodes/drive.py)
+        self.lo, self.hi = unit_bounds(panel.doc.graph, nid, p.name) or (p.min, p.max)
+        self._driver = ""  # 'LFO lfo1' while a link drives this param
         lay = QtWidgets.QGridLayout(self)
         lay.setContentsMargins(0, 2, 0, 2)
         lay.setHorizontalSpacing(6)
@@ -49,7 +54,7 @@ class NumericRow(QtWidgets.QWidget):
         self.label.setContextMenuPolicy(QtCore.Qt.CustomContextMenu)
         self.label.customContextMenuRequested.connect(self._menu)
         self.slider = ResetSlider(QtCore.Qt.Horizontal)
-        span = int(p.max - p.min) if self.is_int else SLIDER_STEPS
+        span = int(self.hi - self.lo) if self.is_int else SLIDER_STEPS
         self.slider.setRange(0, max(1, span))
         self.slider.setTracking(True)
         self.slider.setToolTip("Drag to change live · double-click resets to "
@@ -57,7 +62,7 @@ class NumericRow(QtWidgets.QWidget):
         self.slider.setContextMenuPolicy(QtCore.Qt.CustomContextMenu)
         self.slider.customContextMenuRequested.connect(self._menu)
         self.spin = QtWidgets.QDoubleSpinBox()
-        self.spin.setRange(p.min, p.max)
+        self.spin.setRange(self.lo, self.hi)
         self.spin.setDecimals(0 if self.is_int else _decimals(p))
         self.spin.setKeyboardTracking(False)
         self.spin.setFixedWidth(70)
@@ -105,21 +110,22 @@ class NumericRow(QtWidgets.QWidget):
 
     # value mapping
     def _to_slider(self, v: float) -> int:
-        p = self.p
+        lo, hi = self.lo, self.hi
+        v = min(max(v, lo), hi)
         if self.is_int:
-            return int(round(v - p.min))
-        span = p.max - p.min
-        return int(round((v - p.min) / span * SLIDER_STEPS)) if span else 0
+            return int(round(v - lo))
+        span = hi - lo
+        return int(round((v - lo) / span * SLIDER_STEPS)) if span else 0
 
     def _from_slider(self, s: int):
-        p = self.p
+        p, lo, hi = self.p, self.lo, self.hi
         if self.is_int:
-            return int(p.min + s)
-        v = p.min + (p.max - p.min) * s / SLIDER_STEPS
+            return int(lo + s)
+        v = lo + (hi - lo) * s / SLIDER_STEPS
         step = p.step
         if step:
             v = round(round((v - p.min) / step) * step + p.min, 10)
-        return float(min(max(round(v, 6), p.min), p.max))
+        return float(min(max(round(v, 6), lo), hi))
 
     def refresh(self):
         v = self.panel.show(self.label, self.nid, self.p)
@@ -136,16 +142,29 @@ class NumericRow(QtWidgets.QWidget):
                                 else "Drive with an LFO (adds and links an LFO node)")
         pub = self.panel.published_for(self.nid, self.p.name)
         self.label.setText(self.p.title + (f"  ⇪ {pub.name}" if pub else ""))
-        if src is None:
-            self.live.setText("")
+        # a driven param is not editable here: greyed, naming its driver, showing the
+        # live value (edit the driver: e.g. the LFO's centre)
+        graph = self.panel.doc.graph
+        self._driver = driver_label(graph, src) if src is not None else ""
+        for w in (self.slider, self.spin):
+            w.setEnabled(src is None)
+        tip = (f"Driven by {self._driver}: edit {src.src} (its centre) to move it"
+               if src is not None else "")
+        self.live.setToolTip(tip)
+        self.live.setText(f"driven by {self._driver}" if src is not None else "")
 
     def set_live(self, value: float | None):
+        head = f"driven by {self._driver}" if self._driver else ""
         if value is None:
-            self.live.setText("")
+            self.live.setText(head)
             return
         p = self.p
-        v = min(max(value, p.min), p.max)
-        self.live.setText(f"∿ {int(round(v))}" if self.is_int else f"∿ {v:.4g}")
+        v = min(max(value, p.min), p.max)  # what the runtime uses (it clamps the same)
+        shown = f"∿ {int(round(v))}" if self.is_int else f"∿ {v:.4g}"
+        self.live.setText(f"{head} · {shown}" if head else shown)
+        if self._driver:  # the greyed widgets follow the live value
+            _quiet(self.slider, self.slider.setValue, self._to_slider(v))
+            _quiet(self.spin, self.spin.setValue, float(v))
 
     # edits
     def _begin_drag(self):
@@ -274,6 +293,7 @@ class ParamsPanel(QtWidgets.QWidget):
             lay.addWidget(row)
         lay.addStretch(1)
         self.scroll.setWidget(body)
+        param_needs.apply(self)
 
     def _make_row(self, nid: str, p: Param) -> QtWidgets.QWidget:
         if p.numeric:
@@ -485,12 +505,19 @@ class ParamsPanel(QtWidgets.QWidget):
             row = self.rows.get(payload["name"])
             if row is not None:
                 row.refresh()
+            param_needs.apply(self)
         elif event == "node_removed" and payload["node_id"] == self.nid:
             self.show_node(None)
         elif event in ("linked", "unlinked") and payload["link"].dst == self.nid:
             row = self.rows.get(payload["link"].dst_port)
             if row is not None:
                 row.refresh()
+        elif event in ("linked", "unlinked") and payload["link"].src == self.nid:
+            # what this node drives changed: an LFO's centre and depth change units
+            if any(isinstance(r, NumericRow) and (r.lo, r.hi) != (
+                    unit_bounds(self.doc.graph, self.nid, n) or (r.p.min, r.p.max))
+                   for n, r in self.rows.items()):
+                self.show_node(self.nid)
         elif event == "published_changed":
             for row in self.rows.values():
                 if isinstance(row, NumericRow):

@@ -24,7 +24,7 @@ from nodes.errors import GraphError
 from nodes.graph import Graph
 from nodes.spec import Kind
 
-from . import theme
+from . import hud, theme
 
 
 # -- value -> image ------------------------------------------------------------------
@@ -87,6 +87,12 @@ def rgb8_to_qimage(a: np.ndarray) -> QtGui.QImage:
 
 # -- the worker ----------------------------------------------------------------------
 
+def _grid_text(info: dict) -> str:
+    """The simulation grid in the preview's HUD: 512² (square) or 576×320 (rectangular)."""
+    w, h = info.get("grid") or (info["size"], info["size"])
+    return f"{w}²" if w == h else f"{w}×{h}"
+
+
 class PreviewWorker(QtCore.QObject):
     """Runs a Runtime on a daemon thread; talks to the UI through a queue and signals."""
 
@@ -113,6 +119,7 @@ class PreviewWorker(QtCore.QObject):
         self._playing = True
         self._steps = 0
         self._probe: tuple[str, str] | None = None
+        self._probe_error = ""  # why the probed node cannot run, or ""
         self._hist: deque = deque(maxlen=256)
         self._recorder = None
         self._fps = 0.0
@@ -120,6 +127,8 @@ class PreviewWorker(QtCore.QObject):
         self._last_t = None
         self._error = ""
         self._pending_graph: Graph | None = None
+        self._carry_from: Runtime | None = None  # the runtime a rebuild takes state from
+        self._carried = False  # the runtime took state over and has not stepped since
         #: the newest beat state from the tempo bar (only the latest counts): applied to the
         #: runtime's clock before the next frame
         self._beat_state: dict | None = None
@@ -217,6 +226,7 @@ class PreviewWorker(QtCore.QObject):
                 self._rt.reseed(msg[1])
                 self._steps += 0 if self._playing else 1
         elif kind == "restart":
+            self._carry_from = None  # a pending rebuild starts afresh too
             if self._rt is not None:
                 self._rt.reset()
                 self._hist.clear()
@@ -224,15 +234,14 @@ class PreviewWorker(QtCore.QObject):
         elif kind == "size":
             if msg[1] != self.size:
                 self.size = msg[1]
-                self._rt = None  # rebuilt at the new size (state restarts)
-                self._steps += 0 if self._playing else 1
+                self._rebuild()  # at the new size, the organism resampled onto it
         elif kind == "frame":
             if msg[1] != self.frame:
                 self.frame = msg[1]
-                self._rt = None  # the output size is fixed per runtime (state restarts)
-                self._steps += 0 if self._playing else 1
+                self._rebuild()  # the output size is fixed per runtime; the organism stays
         elif kind == "probe":
             self._probe = msg[1]
+            self._aim_probe()
             self._hist.clear()
             self._steps += 0 if self._playing else 1
         elif kind == "record":
@@ -242,6 +251,16 @@ class PreviewWorker(QtCore.QObject):
                 self._graph.tempo.bpm, self._graph.tempo.beats_per_bar = msg[1], msg[2]
             if self._rt is not None and self._rt.graph is not self._graph:
                 self._rt.graph.tempo.bpm, self._rt.graph.tempo.beats_per_bar = msg[1], msg[2]
+        elif kind == "call":  # fn(worker), run here in the worker thread (rescue.py)
+            msg[1](self)
+
+    def _rebuild(self) -> None:
+        """A new runtime at the current size and frame that carries the running one's
+        organism and clock over (nodes.state_carry); Restart starts afresh."""
+        if self._rt is not None:
+            self._carry_from = self._rt
+        self._rt = None
+        self._steps += 0 if self._playing else 1
 
     def _set_graph(self, g: Graph) -> None:
         self._graph = g
@@ -251,13 +270,33 @@ class PreviewWorker(QtCore.QObject):
         old = self._rt.graph
         self._rt.graph = g
         try:
-            self._rt.compile()  # keeps the state of surviving nodes
+            if not self._aim_probe():
+                self._rt.compile()  # keeps the state of surviving nodes
             self._set_error("")
         except GraphError as exc:
             self._rt.graph = old  # keep showing the last valid graph
             self._graph = old
             self._pending_graph = g
             self._set_error(f"Graph not runnable (showing last valid): {exc.issues[0]}")
+
+    def _aim_probe(self) -> bool:
+        """Have the runtime also evaluate the probed node (only what the Output needs runs
+        otherwise); a probe that cannot run (it misses an input) gets a message instead.
+        Returns whether it recompiled."""
+        rt = self._rt
+        if rt is None:
+            return False
+        want = (self._probe[0],) if self._probe and self._probe[0] in rt.graph.nodes else ()
+        self._probe_error = ""
+        try:
+            rt.set_targets(want)
+        except GraphError as exc:
+            first = exc.issues[0]
+            self._probe_error = (f"cannot preview {want[0]}: {first.message}"
+                                 if first.node_id == want[0] else
+                                 f"cannot preview {want[0]}: {first}")
+            rt.set_targets(())  # the Output alone (raises if the graph itself cannot run)
+        return True
 
     def _set_error(self, text: str) -> None:
         if text != self._error:
@@ -275,8 +314,16 @@ class PreviewWorker(QtCore.QObject):
             return False
         try:
             w, h = self.frame or (None, None)
-            self._rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h,
-                               preroll=START_PREROLL)
+            rt = Runtime(g, backend=self.backend, size=self.size, width=w, height=h,
+                         preroll=START_PREROLL)
+            old, self._carry_from = self._carry_from, None
+            if old is not None:
+                from nodes.state_carry import carry_over
+
+                carry_over(old, rt)
+                self._carried = True
+            self._rt = rt
+            self._aim_probe()
             self._graph = g
             self._pending_graph = None
             self._set_error("")
@@ -330,7 +377,16 @@ class PreviewWorker(QtCore.QObject):
                 pass  # a source's odd value: the clock keeps running on its own
         t0 = time.perf_counter()
         try:
-            self._rt.step()
+            try:
+                self._rt.step()
+            except Exception:
+                if not self._carried:
+                    raise
+                # a node could not take the carried state: start it afresh instead
+                self._carried = False
+                self._rt.reset()
+                self._rt.step()
+            self._carried = False
         except Exception as exc:  # noqa: BLE001 - a node failed: report, pause
             self._set_error(str(exc))
             self._playing = False
@@ -361,6 +417,8 @@ class PreviewWorker(QtCore.QObject):
         rt = self._rt
         if self._probe is not None:
             nid, port = self._probe
+            if self._probe_error:
+                return None, self._probe_error
             val = rt.values.get((nid, port))
             kind = rt.kind_of(nid, port) if nid in rt.nodes else None
             if val is None or kind is None:
@@ -391,7 +449,7 @@ class PreviewWorker(QtCore.QObject):
         scalars = {k: float(v) for k, v in self._rt.values.items()
                    if isinstance(v, (float, int)) and not isinstance(v, bool)}
         info = {"frame": self._rt.shown - 1, "fps": self._fps, "sim_ms": self._sim_ms,
-                "size": self._rt.size, "out_frame": self.frame, "label": label, "scalars": scalars,
+                "size": self._rt.size, "grid": self._rt.grid, "out_frame": self.frame, "label": label, "scalars": scalars,
                 "recording": None if self._recorder is None else
                 (self._recorder.received, self._recorder.frames)}
         img = rgb8_to_qimage(rgb8) if rgb8 is not None else None
@@ -438,11 +496,7 @@ class PreviewView(QtWidgets.QWidget):
         f.setPointSizeF(9)
         p.setFont(f)
         if self.hud:
-            r = QtCore.QRect(8, 8, self.width() - 16, 20)
-            p.setPen(QtGui.QColor(0, 0, 0, 160))
-            p.drawText(r.translated(1, 1), QtCore.Qt.AlignLeft, self.hud)
-            p.setPen(QtGui.QColor(theme.TEXT))
-            p.drawText(r, QtCore.Qt.AlignLeft, self.hud)
+            hud.paint(p, self.width(), self.hud)
         if self.error:
             r = QtCore.QRect(8, self.height() - 60, self.width() - 16, 52)
             p.fillRect(r, QtGui.QColor(60, 16, 22, 220))
@@ -469,6 +523,7 @@ class PreviewPanel(QtWidgets.QWidget):
         self.last_rgb8: np.ndarray | None = None
         self.last_info: dict = {}
         self.frames_shown = 0
+        self.shown_rate = hud.ShownRate()
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -538,6 +593,10 @@ class PreviewPanel(QtWidgets.QWidget):
         foot.addStretch(1)
         foot.addWidget(self.probe_label)
         foot.addWidget(self.probe_clear)
+        # capture sits in the footer: one transport row fits a 1280-wide window's column
+        for w in (self.snap_btn, self.rec_secs, self.rec_btn):
+            bar.removeWidget(w)
+            foot.addWidget(w)
         lay.addLayout(foot)
         worker.frame_ready.connect(self._on_frame)
         worker.status.connect(self._on_status)
@@ -594,11 +653,12 @@ class PreviewPanel(QtWidgets.QWidget):
         self.view.image = img
         self.last_rgb8 = rgb8 if img is not None else None
         self.frames_shown += 1
+        shown_fps = self.shown_rate.tick()
         rec = info.get("recording")
         rec_txt = f"   ● REC {rec[0]}/{rec[1]}" if rec else ""
-        self.view.hud = (f"{info['fps']:.1f} fps   frame {info['frame']}   "
-                         f"{info['size']}²" + (f" → {info['out_frame'][0]}×{info['out_frame'][1]}"
-                                                if info.get("out_frame") else "")
+        out = info.get("out_frame")
+        self.view.hud = (f"{shown_fps:.1f} fps   frame {info['frame']}   "
+                         + _grid_text(info) + (f" → {out[0]}×{out[1]}" if out else "")
                          + f"   {info['label']}{rec_txt}")
-        self.fps_label.setText(f"{info['fps']:.1f} fps · sim {info['sim_ms']:.1f} ms/frame")
+        self.fps_label.setText(f"{shown_fps:.1f} fps shown · {info['fps']:.1f} made · sim {info['sim_ms']:.1f} ms/frame")
         self.view.update()

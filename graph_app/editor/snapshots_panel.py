@@ -29,11 +29,11 @@ def capture(graph: Graph, name: str, published_only: bool = False) -> Snapshot:
     """Every parameter's value (in its saved form) of every known node, or only the
     published ones."""
     try:  # the runtime's own capture, where this build has it
-        from nodes.snapshots import capture as runtime_capture
+        from nodes.snapshots import snapshot as runtime_snapshot
     except ImportError:
-        runtime_capture = None
-    if runtime_capture is not None:
-        return runtime_capture(graph, name, published_only=published_only)
+        runtime_snapshot = None
+    if runtime_snapshot is not None:
+        return runtime_snapshot(graph, name, published_only)
     values: dict[str, dict] = {}
     if published_only:
         for p in graph.published:

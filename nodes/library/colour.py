@@ -98,13 +98,21 @@ def gaussian_matrix(n: int, sigma: float) -> np.ndarray:
     return g[idx].astype(np.float32)
 
 
-def gaussian_spectrum(be, n: int, sigma: float):
+def _gauss1(n: int, sigma: float) -> np.ndarray:
     d = np.arange(n)
     d = np.minimum(d, n - d).astype(np.float64)
     g1 = np.exp(-0.5 * (d / max(sigma, 1e-6)) ** 2)
     g1 /= g1.sum()
-    k = np.outer(g1, g1)
-    return be.spectrum(np.fft.rfft2(k).astype(np.complex64), (n, n))
+    return g1
+
+
+def gaussian_spectrum(be, shape, sigma: float):
+    """The spectrum of a periodic Gaussian blur on an n x n grid (``shape`` n) or an
+    h x w one (``shape`` (h, w))."""
+    h, w = (shape, shape) if isinstance(shape, (int, np.integer)) else shape
+    gy = _gauss1(h, sigma)
+    k = np.outer(gy, gy if w == h else _gauss1(w, sigma))
+    return be.spectrum(np.fft.rfft2(k).astype(np.complex64), (h, w))
 
 
 class PreTransform(Node):
@@ -132,8 +140,8 @@ class PreTransform(Node):
             y = be.k.power(x, params["power"], out=self.buffer(ctx, "y", x.shape))
             sigma = params["blur"] * ctx.res_scale
             if sigma > 0.3:
-                spec = self.memo("blur", (sigma, ctx.size, be.name),
-                                 lambda: gaussian_spectrum(be, ctx.size, sigma))
+                spec = self.memo("blur", (sigma, ctx.shape, be.name),
+                                 lambda: gaussian_spectrum(be, ctx.shape, sigma))
                 fy = be.rfft2(y, out=self.fft_work(ctx, "fy"))
                 be.k.spectral_mul(fy, spec, out=fy)
                 y = be.irfft2(fy, y.shape, prescaled=True,
@@ -157,9 +165,10 @@ class Thickness(Node):
         th = params["thickness"] * ctx.res_scale
         if th <= 0.5:
             return {"field": x}
-        xp, n = ctx.xp, ctx.size
+        xp = ctx.xp
+        h, w = x.shape
         f = 4
-        small = x.reshape(n // f, f, n // f, f).max(axis=(1, 3))
+        small = x.reshape(h // f, f, w // f, f).max(axis=(1, 3))
         if th >= 4:
             k = max(2, round(th / 4))
             acc = small
@@ -169,10 +178,12 @@ class Thickness(Node):
                         acc = xp.maximum(acc, xp.roll(small, (dy, dx), axis=(0, 1)))
             small = acc
         sigma = max(0.5, th / 4)
-        g = self.memo("g", (sigma, n, ctx.backend.name),
-                      lambda: ctx.backend.asarray(gaussian_matrix(n // f, sigma)))
+        g = self.memo("g", (sigma, h, ctx.backend.name),
+                      lambda: ctx.backend.asarray(gaussian_matrix(h // f, sigma)))
+        gx = g if w == h else self.memo("gx", (sigma, w, ctx.backend.name),
+                                        lambda: ctx.backend.asarray(gaussian_matrix(w // f, sigma)))
         kernels = ctx.backend.k
-        small = kernels.blur_dense(small, g, g, out=self.buffer(ctx, "small", small.shape))
+        small = kernels.blur_dense(small, g, gx, out=self.buffer(ctx, "small", small.shape))
         up = kernels.upsample_add(None, small, 0.0, out=self.buffer(ctx, "up", x.shape))
         return {"field": xp.maximum(x, up, out=up)}
 
@@ -259,12 +270,13 @@ class Zones(Node):
               F("fine", 0.3, 0.0, 2.0, structural=True))
 
     def process(self, ctx, inputs, params):
-        n = ctx.size
-        key = (params["radial"], params["coarse"], params["fine"], n, ctx.backend.name)
+        h, w = ctx.shape
+        n = max(h, w)  # the noise is drawn on the longer side's square, then cropped
+        key = (params["radial"], params["coarse"], params["fine"], ctx.shape, ctx.backend.name)
 
         def build():
-            rng = self.rng(n)
-            r = ref_radius(n)
+            rng = self.rng(*ctx.grid_key)
+            r = ref_radius(h, w)
             out = params["radial"] * np.clip(r, 0, 1)
             for cells, sigma, amp in ((max(8, n // 64), 1.5, params["coarse"]),
                                       (max(16, n // 32), 1.0, params["fine"])):
@@ -274,6 +286,9 @@ class Zones(Node):
                 small = ref.blur_dense(rng.standard_normal((cells, cells)).astype(f32), g, g)
                 up = np.empty((n, n), f32)
                 ref.upsample_add(None, small, 0.0, out=up)
+                if (h, w) != (n, n):  # the centre of the square, the frame's shape
+                    y0, x0 = (n - h) // 2, (n - w) // 2
+                    up = up[y0:y0 + h, x0:x0 + w]
                 lo, hi = up.min(), up.max()
                 out = out + amp * ((up - lo) / max(hi - lo, 1e-6) - 0.5)
             return ctx.backend.asarray(out)
@@ -281,10 +296,13 @@ class Zones(Node):
         return {"zones": self.memo("zones", key, build)}
 
 
-def ref_radius(n: int) -> np.ndarray:
-    c = n / 2.0
-    yy, xx = np.mgrid[0:n, 0:n].astype(np.float64)
-    return np.sqrt(((xx + 0.5 - c) / c) ** 2 + ((yy + 0.5 - c) / c) ** 2)
+def ref_radius(n: int, w: int | None = None) -> np.ndarray:
+    """r = 1 at the frame edge of an n x n grid (or n high, ``w`` wide: an ellipse)."""
+    h = n
+    w = n if w is None else w
+    cy, cx = h / 2.0, w / 2.0
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    return np.sqrt(((xx + 0.5 - cx) / cx) ** 2 + ((yy + 0.5 - cy) / cy) ** 2)
 
 
 class PaletteNode(Node):
@@ -433,13 +451,13 @@ class Output(Node):
     category = "Output"
     version = 2
     doc = ("The frame the graph shows and exports, resized (bilinear) to the output width x "
-           "height. When that frame is not square (Krea's 576 x 320), fit says how the square "
-           "simulation goes into it: contain keeps its shape and centres it between black "
+           "height. When that frame's shape is not the simulation's (a square grid in Krea's "
+           "576 x 320), fit says how the simulation goes into it: contain keeps its shape and centres it between black "
            "bars, cover fills the frame and crops the top and bottom, stretch distorts it.")
     inputs = (Port("rgb", Kind.RGB),)
     outputs = (Port("rgb", Kind.RGB),)
     params = (E("fit", "contain", ref.FITS, label="Fit",
-                doc="how a square simulation fills a frame of another shape"),)
+                doc="how the simulation fills a frame of another shape"),)
 
     V1_DEFAULTS = {"fit": "stretch"}  # version 1 always stretched: its files keep their frames
 

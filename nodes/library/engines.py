@@ -40,16 +40,17 @@ def scaled_radius(r: float, ctx: Context, minimum: float = 1.0) -> float:
     return max(minimum, r * ctx.res_scale)
 
 
-def kernel_spectrum(be, kernel_small: np.ndarray, n: int):
-    """Place a centred (2m+1)^2 kernel on an n x n torus (centre at [0, 0]) and rfft2 it."""
+def kernel_spectrum(be, kernel_small: np.ndarray, shape):
+    """Place a centred (2m+1)^2 kernel on an h x w torus (centre at [0, 0]) and rfft2 it;
+    ``shape`` is (h, w), or n for n x n."""
+    h, w = (shape, shape) if isinstance(shape, (int, np.integer)) else shape
     k = kernel_small.astype(np.float64)
     k = k / k.sum()
     m = k.shape[0] // 2
-    full = np.zeros((n, n), np.float64)
-    idx = (np.arange(-m, m + 1) % n)
-    full[np.ix_(idx, idx)] += k
+    full = np.zeros((h, w), np.float64)
+    full[np.ix_(np.arange(-m, m + 1) % h, np.arange(-m, m + 1) % w)] += k
     spec = np.fft.rfft2(full).astype(np.complex64)
-    return be.spectrum(spec, (n, n))
+    return be.spectrum(spec, (h, w))
 
 
 def _dist_grid(m: int) -> np.ndarray:
@@ -106,9 +107,9 @@ class Engine(Node):
 
     # -- state -------------------------------------------------------------------
     def _start(self, ctx: Context, seed: SeedRecipe | None):
-        rng = self.rng(ctx.size)
+        rng = self.rng(*ctx.grid_key)
         recipe = seed or self.default_seed
-        host = recipe.generate(ctx.size, rng)
+        host = recipe.generate(ctx.size if ctx.square else ctx.shape, rng)
         self.state.clear()
         self.state["rng"] = rng
         self.state["seed"] = recipe
@@ -138,7 +139,7 @@ class Engine(Node):
     # -- frame -------------------------------------------------------------------------
     def process(self, ctx: Context, inputs, params):
         A = self.state.get("A")
-        if A is None or A.shape != (ctx.size, ctx.size):
+        if A is None or A.shape != ctx.shape:
             self._start(ctx, inputs.get("seed"))
         steps = inputs.get("steps")
         if steps is None:
@@ -237,9 +238,9 @@ class Lenia(Engine):
         peaks, widths = params["peaks"], params["widths"]
         nshell = min(len(peaks), len(widths))
         R = scaled_radius(params["R"], ctx, 3.0)
-        key = (R, peaks[:nshell], widths[:nshell], ctx.size, ctx.backend.name)
+        key = (R, peaks[:nshell], widths[:nshell], ctx.shape, ctx.backend.name)
         self.state["K"] = self.memo("kernel", key, lambda: kernel_spectrum(
-            ctx.backend, lenia_kernel(R, peaks[:nshell], widths[:nshell]), ctx.size))
+            ctx.backend, lenia_kernel(R, peaks[:nshell], widths[:nshell]), ctx.shape))
 
     def rule_step(self, ctx, params):
         be, A, B = ctx.backend, self.state["A"], self.state["B"]
@@ -280,12 +281,12 @@ class SmoothLife(Engine):
     def prepare(self, ctx, params):
         ri = scaled_radius(params["ri"], ctx, 1.0)
         ra = max(ri + 2.0, scaled_radius(params["ra"], ctx, 3.0))
-        key = (ri, ra, ctx.size, ctx.backend.name)
+        key = (ri, ra, ctx.shape, ctx.backend.name)
 
         def build():
             inner, outer = smoothlife_kernels(ri, ra)
-            return (kernel_spectrum(ctx.backend, inner, ctx.size),
-                    kernel_spectrum(ctx.backend, outer, ctx.size))
+            return (kernel_spectrum(ctx.backend, inner, ctx.shape),
+                    kernel_spectrum(ctx.backend, outer, ctx.shape))
 
         self.state["KM"], self.state["KN"] = self.memo("kernels", key, build)
 
@@ -329,10 +330,11 @@ class MNCA(Engine):
         rings = params["rings"]
         s = ctx.res_scale
         scaled = tuple((max(0.0, a * s), max(2.0, b * s)) for a, b in rings)
-        key = (scaled, ctx.size, ctx.backend.name)
+        key = (scaled, ctx.shape, ctx.backend.name)
 
         def build():
-            specs = [kernel_spectrum(ctx.backend, ring_kernel(a, b), ctx.size) for a, b in scaled]
+            specs = [kernel_spectrum(ctx.backend, ring_kernel(a, b), ctx.shape)
+                     for a, b in scaled]
             return ctx.xp.stack(specs)
 
         self.state["K"] = self.memo("kernels", key, build)
@@ -375,10 +377,10 @@ class GrayScott(Engine):
 
     def init_world(self, ctx, host):
         rng = self.state["rng"]
-        n = ctx.size
+        shape = ctx.shape
         v = 0.25 * host
-        u = 1.0 - 2.0 * v + rng.uniform(0, 0.02, (n, n))
-        v = v + rng.uniform(0, 0.005, (n, n))
+        u = 1.0 - 2.0 * v + rng.uniform(0, 0.02, shape)
+        v = v + rng.uniform(0, 0.005, shape)
         be, xp = ctx.backend, ctx.xp
         self.state["U"] = be.asarray(np.clip(u, 0, 1))
         self.state["A"] = be.asarray(np.clip(v, 0, 1))

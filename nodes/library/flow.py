@@ -16,12 +16,18 @@ from ..spec import Context, E, F, Kind, Node, Port
 BASES = ("radial", "rotate", "swirl", "bubble", "ring", "vortex", "vertical")
 
 
-def basis(name: str, n: int) -> np.ndarray:
-    """One unit-strength basis field as host float32 (2, n, n) = (vy, vx)."""
-    c = n / 2.0
-    yy, xx = np.mgrid[0:n, 0:n].astype(np.float64)
-    x = (xx + 0.5 - c) / c
-    y = (yy + 0.5 - c) / c
+def basis(name: str, n: int, w: int | None = None) -> np.ndarray:
+    """One unit-strength basis field as host float32 (2, n, n) = (vy, vx); with ``w`` on an
+    n x w grid (height n, width w), shaped to the ellipse fitted to the frame: the field
+    is drawn in the normalised coordinates (r = 1 at the frame edge) and carried to pixels
+    by the frame's aspect, each vector keeping its length (rotation follows the ellipse,
+    radial flow runs out along its rays)."""
+    h = n
+    w = n if w is None else w
+    cy, cx = h / 2.0, w / 2.0
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    x = (xx + 0.5 - cx) / cx
+    y = (yy + 0.5 - cy) / cy
     r = np.sqrt(x * x + y * y)
     rs = np.maximum(r, 1e-6)
     rx, ry = x / rs, y / rs
@@ -50,6 +56,12 @@ def basis(name: str, n: int) -> np.ndarray:
         vx, vy = np.zeros_like(r), np.ones_like(r)
     else:
         raise ValueError(name)
+    if h != w and name != "vertical":
+        c = min(cy, cx)
+        px, py = vx * (cx / c), vy * (cy / c)
+        mag = np.sqrt(vx * vx + vy * vy)
+        pm = np.maximum(np.sqrt(px * px + py * py), 1e-12)
+        vx, vy = px * (mag / pm), py * (mag / pm)
     return np.stack([vy, vx]).astype(np.float32)
 
 
@@ -57,9 +69,9 @@ class _FlowBase(Node):
     category = "Flow"
 
     def _bases(self, ctx: Context):
-        key = (ctx.size, ctx.backend.name)
+        key = (ctx.shape, ctx.backend.name)
         return self.memo("bases", key, lambda: ctx.backend.asarray(
-            np.stack([basis(b, ctx.size) for b in BASES])))
+            np.stack([basis(b, *ctx.shape) for b in BASES])))
 
 
 class FlowMix(_FlowBase):
@@ -76,12 +88,12 @@ class FlowMix(_FlowBase):
     def process(self, ctx, inputs, params):
         weights = tuple(params[b] for b in BASES)
         scale = params["speed"] * ctx.res_scale
-        key = (weights, scale, ctx.size, ctx.backend.name)
+        key = (weights, scale, ctx.shape, ctx.backend.name)
 
         def build():
             xp = ctx.xp
             bases = self._bases(ctx)
-            v = xp.zeros((2, ctx.size, ctx.size), np.float32)
+            v = xp.zeros((2, *ctx.shape), np.float32)
             for w, b in zip(weights, bases):
                 if abs(w) >= 1e-3:
                     v += np.float32(w * scale) * b
@@ -100,7 +112,7 @@ class FlowBasis(_FlowBase):
     def process(self, ctx, inputs, params):
         i = BASES.index(params["shape"])
         s = np.float32(params["strength"] * ctx.res_scale)
-        key = (i, float(s), ctx.size, ctx.backend.name)
+        key = (i, float(s), ctx.shape, ctx.backend.name)
         return {"flow": self.memo("field", key, lambda: self._bases(ctx)[i] * s)}
 
 

@@ -18,13 +18,33 @@ from .seeds import cluster_patch
 f32 = np.float32
 
 
-def radius_grid(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Normalised (x, y, r) around the centre; r = 1 at the frame edge."""
-    c = n / 2.0
-    yy, xx = np.mgrid[0:n, 0:n].astype(np.float64)
-    x = (xx + 0.5 - c) / c
-    y = (yy + 0.5 - c) / c
+def radius_grid(n, w: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Normalised (x, y, r) around the centre of an n x n grid (or, with ``w``, an n x w
+    one: height n, width w); r = 1 at the frame edge, so on a rectangular grid the circles
+    of constant r are ellipses fitted to the frame."""
+    h = n
+    w = n if w is None else w
+    cy, cx = h / 2.0, w / 2.0
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    x = (xx + 0.5 - cx) / cx
+    y = (yy + 0.5 - cy) / cy
     return x, y, np.sqrt(x * x + y * y)
+
+
+def frame_radius(h: int, w: int, roundness: float = 2.0) -> np.ndarray:
+    """r of :func:`radius_grid` measured with the exponent ``roundness``:
+    ``(|x|^p + |y|^p)^(1/p)``; 2 is the ellipse (a disc on a square grid) bit for bit,
+    higher values square it towards a rounded rectangle fitted to the frame (its corners
+    filled too)."""
+    x, y, r = radius_grid(h, w)
+    p = float(roundness)
+    if p == 2.0:
+        return r
+    return (np.abs(x) ** p + np.abs(y) ** p) ** (1.0 / p)
+
+
+ROUNDNESS_DOC = ("shape of the contours of r: 2 an ellipse fitted to the frame (a disc on a "
+                 "square grid), higher a rounded rectangle that fills the frame's corners")
 
 
 def ramp(r: np.ndarray, r0: float, r1: float) -> np.ndarray:
@@ -36,16 +56,21 @@ class Containment(Node):
     title = "Radial Containment"
     category = "Life Support"
     doc = ("Mask multiplied into the world every step: 1 inside r0, falling linearly to "
-           "(1 - loss) at r1 and beyond (r = 1 at the frame edge). Keeps the organism framed.")
+           "(1 - loss) at r1 and beyond (r = 1 at the frame edge: on a rectangular grid an "
+           "ellipse fitted to the frame; 'roundness' above 2 makes it a rounded rectangle). "
+           "Keeps the organism framed.")
     outputs = (Port("mask", Kind.FIELD),)
     params = (F("r0", 0.35, 0.0, 1.5, structural=True), F("r1", 0.65, 0.0, 1.5, structural=True),
-              F("loss", 0.05, 0.0, 1.0, structural=True, label="Loss per step"))
+              F("loss", 0.05, 0.0, 1.0, structural=True, label="Loss per step"),
+              F("roundness", 2.0, 2.0, 12.0, structural=True, label="Roundness",
+                doc=ROUNDNESS_DOC))
 
     def process(self, ctx, inputs, params):
-        key = (params["r0"], params["r1"], params["loss"], ctx.size, ctx.backend.name)
+        key = (params["r0"], params["r1"], params["loss"], params["roundness"], ctx.shape,
+               ctx.backend.name)
 
         def build():
-            _, _, r = radius_grid(ctx.size)
+            r = frame_radius(*ctx.shape, params["roundness"])
             return ctx.backend.asarray(1.0 - params["loss"] * ramp(r, params["r0"], params["r1"]))
 
         return {"mask": self.memo("mask", key, build)}
@@ -59,13 +84,16 @@ class FeedRamp(Node):
            "so the pattern starves near the frame edge.")
     outputs = (Port("feed_map", Kind.FIELD),)
     params = (F("r0", 0.40, 0.0, 1.5, structural=True), F("r1", 0.70, 0.0, 1.5, structural=True),
-              F("gain", 5.0, 1.0, 20.0, structural=True))
+              F("gain", 5.0, 1.0, 20.0, structural=True),
+              F("roundness", 2.0, 2.0, 12.0, structural=True, label="Roundness",
+                doc=ROUNDNESS_DOC))
 
     def process(self, ctx, inputs, params):
-        key = (params["r0"], params["r1"], params["gain"], ctx.size, ctx.backend.name)
+        key = (params["r0"], params["r1"], params["gain"], params["roundness"], ctx.shape,
+               ctx.backend.name)
 
         def build():
-            _, _, r = radius_grid(ctx.size)
+            r = frame_radius(*ctx.shape, params["roundness"])
             return ctx.backend.asarray(1.0 + (params["gain"] - 1) * ramp(r, params["r0"],
                                                                          params["r1"]))
 
@@ -87,7 +115,7 @@ class PerturbPlan:
     gate: float
     stir_speed: float
 
-    def step_args(self, engine: Node, n: int, contain) -> tuple:
+    def step_args(self, engine: Node, shape, contain) -> tuple:
         """This step's post-step arguments after (field, prev): the noise draw and stir
         phase advance the engine's random state, once per engine step."""
         st = engine.state
@@ -96,20 +124,24 @@ class PerturbPlan:
         phase = st.get("stir_phase", 0.0)
         st["stir_phase"] = (phase + self.stir_speed) % (2 * np.pi)
         i = int(rng.integers(POOL))
-        oy1, ox1, oy2, ox2 = (int(v) for v in rng.integers(0, n, 4))
+        h, w = (shape, shape) if isinstance(shape, (int, np.integer)) else shape
+        if h == w:  # (a square grid draws as it always did)
+            oy1, ox1, oy2, ox2 = (int(v) for v in rng.integers(0, h, 4))
+        else:
+            oy1, ox1, oy2, ox2 = (int(v) for v in rng.integers(0, (h, w, h, w)))
         vel = self.vel_amp if (self.every > 0 and step % self.every == 0) else 0.0
         return (contain, self.noise[i], oy1, ox1, oy2, ox2, self.centre, self.stir_x,
                 self.stir_y, float(np.cos(phase)), float(np.sin(phase)), vel, self.gate,
                 self.still)
 
     def apply(self, ctx: Context, engine: Node, A, prev, contain) -> None:
-        ctx.backend.k.post_step(A, prev, *self.step_args(engine, A.shape[0], contain))
+        ctx.backend.k.post_step(A, prev, *self.step_args(engine, A.shape, contain))
 
     def advect_apply(self, ctx: Context, engine: Node, src, flow, out, prev, contain) -> None:
         """Advect ``src`` by ``flow`` into ``out`` and apply this step's post step to it, in
         one pass where the backend fuses them."""
         ctx.backend.k.advect_post(src, flow, 1.0, out, prev,
-                                  *self.step_args(engine, src.shape[0], contain))
+                                  *self.step_args(engine, src.shape, contain))
 
 
 class Perturb(Node):
@@ -134,13 +166,13 @@ class Perturb(Node):
     )
 
     def process(self, ctx, inputs, params):
-        n, be = ctx.size, ctx.backend
-        noise = self.memo("noise", (n, be.name), lambda: be.asarray(
-            self.rng(n, 99).standard_normal((POOL, n, n), dtype=np.float32)))
+        shape, be = ctx.shape, ctx.backend
+        noise = self.memo("noise", (shape, be.name), lambda: be.asarray(
+            self.rng(*ctx.grid_key, 99).standard_normal((POOL, *shape), dtype=np.float32)))
         p = params
 
         def statics():
-            x, y, r = radius_grid(n)
+            x, y, r = radius_grid(*shape)
             centre = (be.asarray(p["centre_amp"] * np.exp(-r * r / (2 * p["centre_sigma"] ** 2)))
                       if p["centre_amp"] > 0 else None)
             if p["stir_amp"] > 0:
@@ -150,7 +182,8 @@ class Perturb(Node):
                 sx = sy = None
             return centre, sx, sy
 
-        key = (p["centre_amp"], p["centre_sigma"], p["stir_amp"], p["stir_sigma"], n, be.name)
+        key = (p["centre_amp"], p["centre_sigma"], p["stir_amp"], p["stir_sigma"], shape,
+               be.name)
         centre, sx, sy = self.memo("statics", key, statics)
         plan = PerturbPlan(noise, centre, sx, sy, p["velocity_amp"], p["every"], p["still"],
                            p["gate"], p["stir_speed"])
@@ -196,7 +229,7 @@ class CoveragePolicy:
         rad = self.cluster_radius * ctx.res_scale or None
 
         def drop():
-            engine.drop_patch(ctx, *cluster_patch(ctx.size, rng, rad, disc))
+            engine.drop_patch(ctx, *cluster_patch(ctx.shape, rng, rad, disc))
 
         if mass < self.reseed_mass:
             for _ in range(8):

@@ -23,7 +23,7 @@ class Feedback(Node):
     def process(self, ctx, inputs, params):
         x = inputs.get("field")  # the previous frame's value (evaluator passes it)
         if x is None:
-            out = ctx.xp.zeros((ctx.size, ctx.size), f32)
+            out = ctx.xp.zeros(ctx.shape, f32)
         else:
             out = x * f32(params["decay"])  # a copy: upstream buffers are reused
         return {"field": out}

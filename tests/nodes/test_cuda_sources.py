@@ -438,15 +438,20 @@ class _HostTwinBackend:
         return HostTwin()
 
 
+@pytest.mark.parametrize("grid", [None, (96, 48)], ids=["64x64", "96x48"])
 @pytest.mark.parametrize("name", ["amoeba", "sl_gliders", "mnca_worm", "reef"])
-def test_presets_through_host_twins_match_numpy(H, name):
+def test_presets_through_host_twins_match_numpy(H, name, grid):
+    """Each family's preset through the CUDA sources (host-built) tracks the NumPy backend,
+    on a square grid and on a rectangular one (separate H and W in every kernel)."""
     import nodes
     from nodes_helpers import GRAPHS_DIR
 
     from nodes import Runtime
 
-    rn = Runtime(nodes.load(GRAPHS_DIR / f"{name}.graph"), backend="numpy", size=64)
-    rt = Runtime(nodes.load(GRAPHS_DIR / f"{name}.graph"), backend=_HostTwinBackend(H), size=64)
+    size = None if grid else 64
+    rn = Runtime(nodes.load(GRAPHS_DIR / f"{name}.graph"), backend="numpy", size=size, grid=grid)
+    rt = Runtime(nodes.load(GRAPHS_DIR / f"{name}.graph"), backend=_HostTwinBackend(H),
+                 size=size, grid=grid)
     for _ in range(3):
         a, b = rn.step(), rt.step()
         d = np.abs(np.asarray(a) - np.asarray(b))
@@ -457,7 +462,7 @@ def test_presets_through_host_twins_match_numpy(H, name):
     assert 0.0 < float(np.mean(eng)) < 1.0
     if name != "reef":  # FFT engines ran through their kept work arrays
         work = rt.nodes["engine"].state["Fa"]
-        assert work.dtype == np.complex64 and work.shape == (64, 33)
+        assert work.dtype == np.complex64 and work.shape == ((48, 49) if grid else (64, 33))
 
 
 @pytest.mark.parametrize("gate", [0.01, 0.5])

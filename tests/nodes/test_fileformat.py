@@ -20,7 +20,12 @@ def test_round_trip_is_stable(path):
     text = path.read_text()
     once = nodes.dumps(nodes.loads(text))
     assert nodes.dumps(nodes.loads(once)) == once
-    assert json.loads(once) == json.loads(text)  # nothing lost or invented
+    want = json.loads(text)
+    # a bundled v3 file comes back as the current version, adding nothing (v4's grid is
+    # optional and a square graph has none)
+    assert want["format_version"] in (3, nodes.FORMAT_VERSION)
+    want["format_version"] = nodes.FORMAT_VERSION
+    assert json.loads(once) == want  # nothing lost or invented
 
 
 def test_save_load_round_trip(tmp_path):
@@ -185,9 +190,10 @@ def test_from_dict_and_schema():
     assert (old_gs["version"], new_gs["version"]) == (1, 2)
     assert new_gs["params"] == old_gs["params"]
     old_gs["version"] = 2
-    # and the file itself migrates to v3, adding nothing (v3's blocks default to empty)
-    assert back["format_version"] == 3
-    doc["format_version"] = 3
+    # and the file itself migrates to v4, adding nothing (v3's blocks default to empty,
+    # v4's grid is optional)
+    assert back["format_version"] == 4
+    doc["format_version"] = 4
     # the Palette v1 node's 'custom' (raw a, b, c, d then) comes back as v2's 'cosine'
     old_pal = next(n for n in doc["nodes"] if n["type"] == "colour.palette")
     new_pal = next(n for n in back["nodes"] if n["type"] == "colour.palette")
@@ -198,7 +204,7 @@ def test_from_dict_and_schema():
     assert back == doc
     assert to_dict(from_dict(back)) == back
     schema = json_schema()
-    assert schema["properties"]["format_version"]["const"] == 3
+    assert schema["properties"]["format_version"]["const"] == 4
     assert "nodes" in schema["properties"]
 
 
@@ -214,7 +220,7 @@ def test_v3_blocks_round_trip_and_v2_migrates_to_their_defaults():
                   Control("osc", action="restart", address="/cagraph/restart")]
     g.snapshots = [Snapshot("calm", {nid: {"x": 1.0}}, published_only=True)]
     doc = json.loads(fileformat.dumps(g))
-    assert doc["format_version"] == 3 and doc["tempo"] == {"bpm": 128.0, "beats_per_bar": 3}
+    assert doc["format_version"] == 4 and doc["tempo"] == {"bpm": 128.0, "beats_per_bar": 3}
     assert doc["controls"][0] == {"source": "midi_cc", "channel": 0, "number": 21, "node": nid,
                                   "param": "x", "curve": 2.0}
     g2 = fileformat.from_dict(doc, strict=False)
@@ -238,3 +244,32 @@ def test_v3_blocks_refuse_bad_data(bad):
     doc.update(bad)
     with pytest.raises(GraphError):
         fileformat.from_dict(doc)
+
+
+def test_v4_grid_round_trips_and_v3_files_stay_square():
+    """format v4: meta.grid [width, height] is kept through save and load; a v3 file (no
+    grid) migrates unchanged and runs on size x size; bad grids are one clear error."""
+    g = fileformat.load(GRAPHS_DIR / "amoeba.graph")
+    assert g.meta.grid is None
+    assert "grid" not in json.loads(fileformat.dumps(g))["meta"]
+    g.meta.grid = [576, 320]
+    doc = json.loads(fileformat.dumps(g))
+    assert doc["format_version"] == 4 and doc["meta"]["grid"] == [576, 320]
+    assert fileformat.loads(json.dumps(doc)).meta.grid == [576, 320]
+    for bad in ([576, 300], [576], [0, 320], [576, 320, 16]):
+        doc["meta"]["grid"] = bad
+        with pytest.raises(GraphError) as exc:
+            fileformat.loads(json.dumps(doc), source="wide.graph")
+        text = str(exc.value)
+        assert "wide.graph" in text and "grid" in text
+    v3 = json.loads((GRAPHS_DIR / "amoeba.graph").read_text())
+    v3["format_version"] = 3
+    v3["meta"]["size"] = 64
+    rt = Runtime(fileformat.loads(json.dumps(v3)), backend="numpy")
+    assert rt.grid == (64, 64) and rt.ctx.shape == (64, 64)
+    doc["meta"]["grid"] = [96, 48]
+    rt = Runtime(fileformat.loads(json.dumps(doc)), backend="numpy")
+    assert rt.grid == (96, 48) and rt.ctx.shape == (48, 96) and rt.ctx.size == 48
+    assert (rt.width, rt.height) == (96, 48)
+    # a size given to a rectangular graph is its shorter side, the aspect kept
+    assert Runtime(fileformat.loads(json.dumps(doc)), backend="numpy", size=96).grid == (192, 96)

@@ -359,10 +359,15 @@ def test_coverage_stats():
 
 # -- whole frames --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("preset", ["amoeba", "sl_gliders", "mnca_mitosis", "labyrinth",
-                                    "tide_pool"])
-def test_first_frames_match_the_reference_kernels(preset, load_graph, monkeypatch):
-    """The whole preset graph with the twins tracks the reference kernels over a few frames."""
+@pytest.mark.parametrize("preset,grid", [
+    ("amoeba", None), ("sl_gliders", None), ("mnca_mitosis", None), ("labyrinth", None),
+    ("tide_pool", None),
+    # a rectangular grid per family (Lenia, SmoothLife, MNCA, Gray-Scott): 96 x 48
+    ("amoeba", (96, 48)), ("sl_gliders", (96, 48)), ("mnca_mitosis", (96, 48)),
+    ("labyrinth", (96, 48))])
+def test_first_frames_match_the_reference_kernels(preset, grid, load_graph, monkeypatch):
+    """The whole preset graph with the twins tracks the reference kernels over a few frames
+    (on a square grid, and on a rectangular one)."""
     if os.environ.get("CAGRAPH_KERNELS") == "reference":
         pytest.skip("CAGRAPH_KERNELS=reference forces the reference kernels")
 
@@ -371,7 +376,8 @@ def test_first_frames_match_the_reference_kernels(preset, load_graph, monkeypatc
         for nd in g.nodes.values():  # one engine step per frame: no warm-up steps on top
             if nd.type.startswith("engine."):
                 nd.params["warmup"] = 0
-        rt = Runtime(g, backend=be, size=64)
+        rt = Runtime(g, backend=be, size=None if grid else 64, grid=grid)
+        assert rt.ctx.shape == ((grid[1], grid[0]) if grid else (64, 64))
         rt.ctx.steps_override = 1
         out = []
         for _ in range(3):

@@ -83,7 +83,7 @@ def plugin_results(_needs_torch, plugin_venv, tmp_path_factory):
     env["CAGRAPH_BACKEND"] = "numpy"
     proc = subprocess.run([str(plugin_venv), str(HERE / "plugin_check.py"), str(out),
                            ",".join(PACED)], cwd=out, env=env, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=1500)  # a guard against a hang: ~3 min on 2 quiet cores
     assert proc.returncode == 0, proc.stderr[-4000:]
     res = json.loads((out / "results.json").read_text())
     res["dir"] = str(out)

@@ -32,7 +32,8 @@ def modulatable(config_schema: dict) -> dict[str, tuple]:
 
 
 def expected(graph, choices: dict | None = None) -> tuple[dict, dict]:
-    """From the graph's published parameters: the ranges each runtime field must have
+    """From the graph's published parameters (and, with two snapshots or more, the
+    export's ``morph`` 0..1, modulatable, and the ``snapshot_a``/``snapshot_b`` menus): the ranges each runtime field must have
     (numbers: (min, max); choices: the tuple of choices, ``choices[name]`` where given
     (the exporter leaves out choices that cannot work in Scope); toggles: None) and the
     modulatable ones (numeric and not structural: changing those rebuilds kernels)."""
@@ -49,6 +50,10 @@ def expected(graph, choices: dict | None = None) -> tuple[dict, dict]:
             ranges[pub.name] = tuple(choices.get(pub.name, p.choices))
         else:
             ranges[pub.name] = None
+    names = tuple(s.name for s in getattr(graph, "snapshots", ()))
+    if len(names) >= 2:  # the export's morph slider and its A/B snapshot menus
+        ranges["morph"] = mod["morph"] = (0.0, 1.0)
+        ranges["snapshot_a"] = ranges["snapshot_b"] = names
     return ranges, mod
 
 

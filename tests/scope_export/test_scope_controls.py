@@ -39,7 +39,24 @@ def test_every_published_runtime_parameter_reaches_scopes_controls(tmp_path, nam
     graph = nodes.load(graph_path)
     choices = {f.name: f.choices for f in res.fields if f.kind == "enum"}
     assert problems(schema, graph, choices) == []
-    assert len(osc_paths(schema)) == len(graph.published) + 3  # + fps, seed, beat_reset
+    morph = 3 if len(graph.snapshots) >= 2 else 0  # morph, snapshot_a, snapshot_b
+    assert (name == "amoeba") == bool(morph)  # amoeba ships two snapshots, sl_gliders none
+    assert len(osc_paths(schema)) == len(graph.published) + 3 + morph  # + fps, seed, beat_reset
+    if morph:
+        names = [s.name for s in graph.snapshots]
+        assert osc_paths(schema)["/scope/morph"] == {"minimum": 0.0, "maximum": 1.0,
+                                                     "type": "number"}
+        assert schema["properties"]["morph"]["ui"]["modulatable"]
+        for key in ("snapshot_a", "snapshot_b"):
+            assert osc_paths(schema)[f"/scope/{key}"]["enum"] == names
+            assert not schema["properties"][key]["ui"].get("modulatable")
+        # the check fails on a morph turned load-time or a wrong menu
+        broken = json.loads(json.dumps(schema))
+        broken["properties"]["morph"]["ui"]["is_load_param"] = True
+        assert any("morph" in p for p in problems(broken, graph, choices))
+        broken = json.loads(json.dumps(schema))
+        broken["properties"]["snapshot_b"]["enum"] = names[:1]
+        assert any("snapshot_b" in p for p in problems(broken, graph, choices))
     # the check can fail: a field turned load-time, a narrowed range, a lost flag
     broken = json.loads(json.dumps(schema))
     first = graph.published[0].name

@@ -113,11 +113,15 @@ def test_the_plugin_version_follows_what_it_runs(tmp_path, monkeypatch):
     a = export(GRAPH, tmp_path / "a").version
     doc = json.loads(GRAPH.read_text())
     doc["ui"] = {"nodes": {}}  # layout only: the same plugin
-    same = tmp_path / "same.graph"
+    # the same file name: a copy saved under another name is another pipeline
+    # (tests/scope_export/test_pipeline_names.py)
+    same = tmp_path / "same" / GRAPH.name
+    same.parent.mkdir()
     same.write_text(json.dumps(doc))
     assert export(same, tmp_path / "b").version == a
     doc["nodes"][0]["params"]["speed"] = 2.0  # an edit: another plugin
-    edited = tmp_path / "edited.graph"
+    edited = tmp_path / "edited" / GRAPH.name
+    edited.parent.mkdir()
     edited.write_text(json.dumps(doc))
     assert export(edited, tmp_path / "c").version != a
     assert export(GRAPH, tmp_path / "d", size="832x480").version != a
