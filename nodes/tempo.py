@@ -189,7 +189,10 @@ class Clock:
         """Beats since the start (a real number; negative before it)."""
         if not self.playing:
             return self._anchor_beat
-        return self._anchor_beat + (self.time - self._anchor_time) * self.bpm / 60.0
+        b = self._anchor_beat + (self.time - self._anchor_time) * self.bpm / 60.0
+        # a frame that falls on a beat is on it (frame / fps * bpm / 60 rounds either side)
+        r = round(b)
+        return float(r) if abs(b - r) < 1e-9 else b
 
     @property
     def beat_phase(self) -> float:

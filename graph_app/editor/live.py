@@ -43,6 +43,18 @@ def install(win) -> None:
     win.addToolBar(bar)
     win.snapshots_panel.clock = lambda: (bar.beat(), win.doc.graph.tempo.beats_per_bar,
                                          bar.is_playing())
+    # the preview's runtime follows the bar: the file's tempo, and the clock it shows
+    # (internal, Link or MIDI clock; play/stop; a tap's downbeat)
+    win.doc.model_event.connect(lambda e, _p: e == "tempo_changed" and win.worker.set_tempo(
+        win.doc.graph.tempo.bpm, win.doc.graph.tempo.beats_per_bar))
+    bar.clock_changed.connect(lambda bpm, beat, playing: win.worker.sync_tempo(
+        **beat_state(bpm, beat, win.doc.graph.tempo.beats_per_bar, playing)))
+
+
+def beat_state(bpm: float, beat: float, beats_per_bar: int, playing: bool) -> dict:
+    """A beat position as Scope's tempo kwargs (what ``Runtime.sync_tempo`` takes)."""
+    return {"bpm": bpm, "beat_phase": beat % 1.0, "bar_position": beat % beats_per_bar,
+            "beat_count": int(beat // 1), "is_playing": playing}
 
 
 def close(win) -> None:

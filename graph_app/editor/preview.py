@@ -120,6 +120,9 @@ class PreviewWorker(QtCore.QObject):
         self._last_t = None
         self._error = ""
         self._pending_graph: Graph | None = None
+        #: the newest beat state from the tempo bar (only the latest counts): applied to the
+        #: runtime's clock before the next frame
+        self._beat_state: dict | None = None
 
     # ---- UI side ---------------------------------------------------------------
     def start(self, graph: Graph) -> None:
@@ -176,6 +179,15 @@ class PreviewWorker(QtCore.QObject):
     def set_probe(self, probe: tuple[str, str] | None):
         self.post("probe", probe)
 
+    def set_tempo(self, bpm: float, beats_per_bar: int) -> None:
+        """The graph's tempo changed (the tempo bar's BPM, tap, an undo)."""
+        self.post("tempo", float(bpm), int(beats_per_bar))
+
+    def sync_tempo(self, **state) -> None:
+        """The tempo bar's clock (internal, Ableton Link or MIDI clock) in Scope's names
+        (bpm, beat_phase, bar_position, beat_count, is_playing); only the newest is kept."""
+        self._beat_state = dict(state)
+
     def record(self, recorder) -> None:
         self.post("record", recorder)
 
@@ -225,6 +237,11 @@ class PreviewWorker(QtCore.QObject):
             self._steps += 0 if self._playing else 1
         elif kind == "record":
             self._recorder = msg[1]
+        elif kind == "tempo":
+            if self._graph is not None:
+                self._graph.tempo.bpm, self._graph.tempo.beats_per_bar = msg[1], msg[2]
+            if self._rt is not None and self._rt.graph is not self._graph:
+                self._rt.graph.tempo.bpm, self._rt.graph.tempo.beats_per_bar = msg[1], msg[2]
 
     def _set_graph(self, g: Graph) -> None:
         self._graph = g
@@ -305,6 +322,12 @@ class PreviewWorker(QtCore.QObject):
             self._playing = False
             self._steps = 0
             return
+        beat, self._beat_state = self._beat_state, None
+        if beat is not None:
+            try:
+                self._rt.sync_tempo(**beat)
+            except GraphError:
+                pass  # a source's odd value: the clock keeps running on its own
         t0 = time.perf_counter()
         try:
             self._rt.step()

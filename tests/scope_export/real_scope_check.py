@@ -22,7 +22,11 @@ It goes through Scope's own code paths, not ours:
    frames equal the vendored runtime's frames for the same graph, size, grid and
    seed, before and after a published parameter is changed mid-stream.
 
-5. with ``--workflow FILE`` (the export's ``.scope-workflow.json``), Scope's own
+5. tempo: Scope's own ``TempoSync`` (with a synthetic tempo source at 90 bpm and its
+   own phase, disagreeing with the graph's clock) feeds a ``PipelineProcessor`` with
+   tempo sync on, as a session does; after every chunk the graph's clock is at the
+   beat Scope injected (``--no-tempo`` skips it);
+6. with ``--workflow FILE`` (the export's ``.scope-workflow.json``), Scope's own
    workflow import resolver accepts it: the file parses as Scope's
    ``WorkflowRequest``, the plugin it names is found installed at its version,
    and its LoRA filenames resolve inside a LoRA folder (``--lora-dir``, default
@@ -63,6 +67,7 @@ def main(argv=None) -> int:
                          "publishes fit)")
     ap.add_argument("--workflow", default=None, help="the export's .scope-workflow.json")
     ap.add_argument("--lora-dir", default=None, help="Scope's LoRA folder (for --workflow)")
+    ap.add_argument("--no-tempo", action="store_true", help="skip the tempo-sync check")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     failures: list[str] = []
@@ -152,10 +157,75 @@ def main(argv=None) -> int:
     if name:
         before, after = frames[a.frames - 1], frames[-1]
         check(not np.array_equal(before, after), f"changing {name} changed the frames")
+    if not a.no_tempo:
+        check_tempo(pid, load, check)
     if a.workflow:
         check_workflow(a.workflow, a.lora_dir, check)
     print("PASS" if not failures else f"{len(failures)} check(s) failed")
     return 0 if not failures else 1
+
+
+def check_tempo(pid: str, load: dict, check, chunks: int = 24) -> None:
+    """Scope's tempo path, end to end: its TempoSync (enabled with a synthetic source, as
+    Link or a MIDI clock would be) and PipelineProcessor._apply_tempo_sync inject
+    bpm/beat_phase/bar_position/beat_count/is_playing into each call; the graph's clock
+    must be at that beat after every chunk, at Scope's tempo, not its own."""
+    import time
+
+    from scope.server.pipeline_manager import PipelineManager
+    from scope.server.pipeline_processor import PipelineProcessor
+    from scope.server.tempo_sync import BeatState, TempoSource, TempoSync
+
+    class Synthetic(TempoSource):
+        """90 bpm from beat 5.37, moved on by hand once a chunk (unevenly)."""
+
+        bpm, beat = 90.0, 5.37
+
+        @property
+        def name(self):
+            return "synthetic"
+
+        def get_beat_state(self):
+            b = self.beat
+            return BeatState(bpm=self.bpm, beat_phase=b % 1.0, bar_position=b % 4,
+                             beat_count=int(b), is_playing=True, timestamp=time.time(),
+                             source=self.name)
+
+        async def start(self):
+            pass
+
+        async def stop(self):
+            pass
+
+    src = Synthetic()
+    sync = TempoSync(beats_per_bar=4)
+    with sync._state_lock:  # what enable() does once its source has started
+        sync._source, sync._enabled = src, True
+    pipe = PipelineManager()._load_pipeline_implementation(pid, load)
+    own = pipe.runtime.clock.bpm
+    proc = PipelineProcessor(pipe, pid, initial_parameters={"input_mode": "text"},
+                             tempo_sync=sync)
+    proc.output_queues["video"] = [queue.Queue(maxsize=256)]
+    errors, got = [], 0
+    for k in range(chunks):
+        src.beat += 0.37 + 0.05 * (k % 3)  # Scope's beat between two calls
+        proc.process_chunk()
+        clock = pipe.runtime.clock
+        errors.append(abs(((clock.beat - src.beat) + 0.5) % 1.0 - 0.5))
+        q = proc.output_queue
+        while True:
+            try:
+                q.get_nowait()
+                got += 1
+            except queue.Empty:
+                break
+    clock = pipe.runtime.clock
+    check(got == chunks, f"{got} frames out of {chunks} chunks with tempo sync on")
+    check(max(errors) < 1e-6 and clock.bpm == src.bpm and clock.beat_count == int(src.beat),
+          f"with Scope's TempoSync + PipelineProcessor the graph's clock follows Scope's "
+          f"beat (own {own:g} bpm, Scope's {src.bpm:g}; worst phase error "
+          f"{max(errors):.2e} over {chunks} chunks; beat {clock.beat:.3f} vs "
+          f"{src.beat:.3f}, bar position {clock.bar_position:.3f})")
 
 
 def check_workflow(path: str, lora_dir: str | None, check) -> None:

@@ -35,6 +35,36 @@ def test_first_call_hands_over_the_load_frame_and_beat_reset_is_a_choice(tmp_pat
     assert r["beat_reset_ui"]["category"] == "input" and not r["beat_reset_ui"]["is_load_param"]
 
 
+def test_the_plugin_follows_scopes_tempo_kwargs_over_its_own_clock(tmp_path):
+    """beat_pulse exported, fed bpm/beat_phase/... as Scope's processor injects them from a
+    clock at 90 bpm and another phase (its own is 120 bpm): every frame is at the kwargs'
+    beat, the pulse (and the frame's brightness) follows it, the own clock fills the calls
+    without them, a stop holds the beat, and without kwargs the graph's own bpm runs."""
+    from scope_export.exporter import export
+
+    res = export(HERE.parents[1] / "graphs" / "beat_pulse.graph", tmp_path / "pkg",
+                 check_loras=False)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "fake_scope"),
+                                                        str(res.out_dir)]),
+               CAGRAPH_KERNELS="reference")
+    out = subprocess.run([sys.executable, str(HERE / "tempo_check.py"), res.names.module],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    assert r["own_bpm"] == 120.0
+    assert r["max_phase_error"] < 1e-6, r
+    assert r["bpm_followed"] == 90.0
+    assert r["bar_position_error"] < 1e-6
+    assert r["beat_count"][0] == r["beat_count"][1]
+    assert r["pulse_error"] < 1e-6
+    assert r["brightness_follows_pulse"] > 0.9, json.dumps(r)
+    assert abs(r["brightness_vs_own_clock"]) < 0.5, json.dumps(r)
+    assert r["beats_seen"] >= 8 and r["rises_on_every_beat"], json.dumps(r)
+    assert r["gap_max_error"] < 1e-6, r
+    assert r["stopped_holds"] and r["bad_ignored"]
+    assert abs(r["own_beats_per_second"] - r["own_expected"]) < 1e-6
+
+
 def test_the_morph_slider_blends_the_shipped_snapshots(tmp_path):
     """amoeba ships two snapshots: its plugin's morph 0 is the graph as it is, morph 1
     changes the frames to snapshot B's; bad morph values are ignored."""
