@@ -205,7 +205,7 @@ def test_from_dict_and_schema():
 def test_v3_blocks_round_trip_and_v2_migrates_to_their_defaults():
     from nodes.graph import Control, Snapshot, Tempo
 
-    g = fileformat.load(GRAPHS_DIR / "amoeba.graph")
+    g = fileformat.load(GRAPHS_DIR / "sl_gliders.graph")  # amoeba ships snapshots
     assert g.tempo == Tempo() and g.controls == [] and g.snapshots == []
     nid = next(iter(g.nodes))
     g.nodes[nid].bypass = True
@@ -221,7 +221,7 @@ def test_v3_blocks_round_trip_and_v2_migrates_to_their_defaults():
     assert g2.tempo == g.tempo and g2.controls == g.controls and g2.snapshots == g.snapshots
     assert g2.nodes[nid].bypass and not any(n.bypass for k, n in g2.nodes.items() if k != nid)
     # a v2 file (no blocks) reads as v3 with the defaults
-    doc2 = json.loads(fileformat.dumps(fileformat.load(GRAPHS_DIR / "amoeba.graph")))
+    doc2 = json.loads(fileformat.dumps(fileformat.load(GRAPHS_DIR / "sl_gliders.graph")))
     doc2["format_version"] = 2
     g3 = fileformat.from_dict(doc2)
     assert g3.tempo == Tempo() and not g3.snapshots
