@@ -65,11 +65,15 @@ def structural_params(graph: Graph) -> list[tuple[str, str]]:
             for p in nd.spec.params if p.structural]
 
 
-def _range(graph: Graph, nid: str, p: Param) -> tuple:
-    for pub in graph.published:
-        if pub.node == nid and pub.param == p.name:
-            return pub.bounds(p)
-    return p.min, p.max
+def _range(graph: Graph, nid: str, p: Param, pubs: dict | None = None) -> tuple:
+    if pubs is None:
+        pubs = {(q.node, q.param): q for q in graph.published}
+    pub = pubs.get((nid, p.name))
+    return pub.bounds(p) if pub is not None else (p.min, p.max)
+
+
+def _copy(v):
+    return copy.deepcopy(v) if isinstance(v, (list, tuple, dict)) else v
 
 
 def is_log(lo, hi) -> bool:
@@ -86,12 +90,12 @@ def _lerp(a: float, b: float, t: float, log: bool) -> float:
 def blend(p: Param, a: Any, b: Any, t: float, log: bool = False) -> Any:
     """One parameter's value between ``a`` (t=0) and ``b`` (t=1), in saved form."""
     if t <= 0.0:
-        return copy.deepcopy(a)
+        return _copy(a)
     if t >= 1.0:
-        return copy.deepcopy(b)
+        return _copy(b)
     if a == b:
-        return copy.deepcopy(a)
-    switch = copy.deepcopy(a if t < 0.5 else b)
+        return _copy(a)
+    switch = _copy(a if t < 0.5 else b)
     if p.structural or p.type in (ParamType.BOOL, ParamType.ENUM):
         return switch
     try:
@@ -135,6 +139,7 @@ def morph_values(graph: Graph, a, b, t: float) -> dict[str, dict[str, Any]]:
     if t != t:  # NaN
         t = 0.0
     out: dict[str, dict[str, Any]] = {}
+    pubs = {(q.node, q.param): q for q in graph.published}
     for nid in list(dict.fromkeys([*va, *vb])):
         nd = graph.nodes.get(nid)
         spec = nd.spec if nd else None
@@ -149,7 +154,7 @@ def morph_values(graph: Graph, a, b, t: float) -> dict[str, dict[str, Any]]:
                 continue
             x = pa[name] if name in pa else _saved(graph, nid, p)
             y = pb[name] if name in pb else _saved(graph, nid, p)
-            row[name] = blend(p, x, y, t, is_log(*_range(graph, nid, p)) and p.numeric)
+            row[name] = blend(p, x, y, t, p.numeric and is_log(*_range(graph, nid, p, pubs)))
         out[nid] = row
     return out
 

@@ -1,11 +1,13 @@
 """The Snapshots dock: capture (all parameters or the published ones), rename, delete and
 recall named snapshots of the graph's values, stored in the file's ``snapshots`` block.
 
-Recall here is immediate and one undo step.  The A/B morph slider blends two snapshots
-with the runtime's ``nodes.snapshots.morph_values`` (hidden while this build has none);
-a drag is one undo step, and the parameters that rebuild kernels (structural ones,
-which switch at the middle) are named under it.  Timed, beat-quantised recall needs the
-runtime's ``Runtime.recall``, which this panel does not call yet.
+A recall is one undo step: now, or on the next beat or bar of the tempo bar's clock while
+it plays, over the transition time when one is set.  The A/B morph slider and the
+transitions blend with the runtime's ``nodes.snapshots.morph_values`` (the same blend
+``Runtime.set_morph`` / ``Runtime.recall`` apply in a render and in the Scope plugin), as
+edits of the document, so the preview follows; a drag is one undo step, and the
+parameters that rebuild kernels (structural ones, which switch at the middle) are named
+under it.
 """
 
 from __future__ import annotations

@@ -28,7 +28,11 @@ def _frames(graph, n, values):
     for nid, ps in values.items():
         for k, v in ps.items():
             g.set_param(nid, k, v)
-    rt = nodes.Runtime(g, backend="numpy", size=32, preroll=nodes.START_PREROLL)
+    from nodes.backend import Backend
+
+    # a backend of its own: its kernels resolve now, under CAGRAPH_KERNELS=reference as in
+    # the subprocess (the shared one may have resolved the fast twins in an earlier test)
+    rt = nodes.Runtime(g, backend=Backend(), size=32, preroll=nodes.START_PREROLL)
     out = []
     for _ in range(n):
         rt.step()

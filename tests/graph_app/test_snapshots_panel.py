@@ -17,6 +17,8 @@ GRAPH = Path(__file__).resolve().parents[2] / "graphs" / "amoeba.graph"
 @pytest.fixture
 def win(make_window):
     w = make_window(str(GRAPH))
+    w.doc.graph.snapshots = []  # amoeba ships two: these tests start from none
+    w.snapshots_panel.refresh()
     yield w
     live.close(w)
 

@@ -62,8 +62,9 @@ def main(argv=None) -> int:
     ap.add_argument("--height", type=int, default=320)
     ap.add_argument("--width", type=int, default=576)
     ap.add_argument("--change", default=None,
-                    help="NAME=VALUE published parameter to change mid-stream "
-                         "(default: fit=cover when the graph publishes fit)")
+                    help="NAME=VALUE published parameter to change mid-stream, or morph=1 "
+                         "for an export with snapshots (default: fit=cover when the graph "
+                         "publishes fit)")
     ap.add_argument("--workflow", default=None, help="the export's .scope-workflow.json")
     ap.add_argument("--lora-dir", default=None, help="Scope's LoRA folder (for --workflow)")
     ap.add_argument("--no-tempo", action="store_true", help="skip the tempo-sync check")
@@ -143,7 +144,9 @@ def main(argv=None) -> int:
                          height=a.height, seed=pipe.seed, fps=pipe.fps)
     want = []
     for i in range(a.frames + 3):
-        if i == a.frames and name:
+        if i == a.frames and name == "morph":  # the export's A/B morph slider
+            rt.set_morph(*module.SNAPSHOTS[:2], float(value))
+        elif i == a.frames and name:
             rt.set_published(name, module._coerce(published[name], value))
         rt.step()
         want.append(_uint8(rt.output_host()))

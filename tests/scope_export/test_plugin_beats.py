@@ -63,3 +63,27 @@ def test_the_plugin_follows_scopes_tempo_kwargs_over_its_own_clock(tmp_path):
     assert r["gap_max_error"] < 1e-6, r
     assert r["stopped_holds"] and r["bad_ignored"]
     assert abs(r["own_beats_per_second"] - r["own_expected"]) < 1e-6
+
+
+def test_the_morph_slider_blends_the_shipped_snapshots(tmp_path):
+    """amoeba ships two snapshots: its plugin's morph 0 is the graph as it is, morph 1
+    changes the frames to snapshot B's; bad morph values are ignored."""
+    from scope_export.exporter import export
+
+    res = export(GRAPH, tmp_path / "pkg", check_loras=False)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "fake_scope"),
+                                                        str(res.out_dir)]),
+               CAGRAPH_KERNELS="reference")
+    out = subprocess.run([sys.executable, str(HERE / "morph_check.py"), res.names.module],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    assert r["snapshots"] == ["amoeba", "surge"]
+    assert r["morph0_equals_plain"] and r["morph1_changes_frames"]
+    assert r["morph_state"] == ["amoeba", "surge", 1.0]
+    assert r["morph1_equals_runtime_b"]
+    assert r["bad_values_kept"] == ["amoeba", "surge", 1.0]
+    assert r["fields"]["morph"] == {"minimum": 0.0, "maximum": 1.0, "enum": None,
+                                    "default": 0.0}
+    assert r["fields"]["snapshot_b"]["enum"] == ["amoeba", "surge"]
+    assert r["fields"]["snapshot_b"]["default"] == "surge"
