@@ -119,12 +119,7 @@ def main(argv=None) -> int:
     servers: list = []
     thread = threading.Thread(target=base.serve, args=(port, record, servers), daemon=True)
     thread.start()
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(url + "/api/v1/pipeline/status", timeout=1)
-            break
-        except Exception:
-            time.sleep(0.1)
+    base.wait_up(url)
     launch = subprocess.run([a.cagraph, "scope", "launch", str(graph), "--server", url,
                              "--out", str(res.out_dir), "--timeout", "120"],
                             capture_output=True, text=True, timeout=300, cwd=work)
