@@ -208,16 +208,22 @@ def ensure_plugin(client: ScopeClient, pipeline_id: str, dist_name: str, package
                       if f.get("package_name") == dist_name]
             if failed:
                 f = failed[0]
-                raise ScopeError(f"Scope server {client.server}: plugin {dist_name} failed to "
-                                 f"load: {f.get('error_type')}: {f.get('error_message')}")
+                raise PluginInstalledButBroken(
+                    f"Scope server {client.server}: plugin {dist_name} failed to load: "
+                    f"{f.get('error_type')}: {f.get('error_message')}")
         except ScopeUnreachable:
             pass  # the server is restarting
         if time.monotonic() > deadline:
             what = "did not appear" if now is None else \
                 f"still runs {now.get('version')} (restart Scope to load {version})"
-            raise ScopeError(f"Scope server {client.server}: {pipeline_id} {what} "
-                             f"{wait_s:.0f}s after installing {package_spec}")
+            raise PluginInstalledButBroken(f"Scope server {client.server}: {pipeline_id} {what} "
+                                           f"{wait_s:.0f}s after installing {package_spec}")
         time.sleep(poll_s)
+
+
+class PluginInstalledButBroken(ScopeError):
+    """Scope installed the package but its pipeline did not come up: the launch uninstalls
+    it again, so no half-installed plugin stays on the server."""
 
 
 # -- LoRAs --------------------------------------------------------------------------------
@@ -327,8 +333,14 @@ def launch(client: ScopeClient, *, pipeline_id: str, dist_name: str, package_spe
            load_timeout_s: float = 1200.0, poll_s: float = 1.0,
            install_wait_s: float = 300.0, plugin_version: str | None = None) -> dict:
     require_krea(client)
-    installed = ensure_plugin(client, pipeline_id, dist_name, package_spec, progress=progress,
-                              wait_s=install_wait_s, poll_s=poll_s, version=plugin_version)
+    try:
+        installed = ensure_plugin(client, pipeline_id, dist_name, package_spec,
+                                  progress=progress, wait_s=install_wait_s, poll_s=poll_s,
+                                  version=plugin_version)
+    except PluginInstalledButBroken as exc:
+        undo_launch(client, dist_name, progress=lambda line: None)
+        raise ScopeError(f"{exc} -- uninstalled it again, nothing was loaded; fix the "
+                         "plugin (Scope's log: GET /api/v1/logs/tail) and launch again") from None
     try:
         return _load_and_start(client, pipeline_id=pipeline_id, height=height, width=width,
                                loras=loras, merge_mode=merge_mode, prompt=prompt,

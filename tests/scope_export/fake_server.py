@@ -25,7 +25,7 @@ def _published_props(pkg):
 
 class FakeScope:
     def __init__(self, *, loras=(), installed=(), load_error=None, loading_polls=2,
-                 fail_install=None, server_root=None, lora_dir=None):
+                 fail_install=None, server_root=None, lora_dir=None, broken_install=None):
         self.schemas = {KREA: {"id": KREA, "config_schema": {"properties": {}}}}
         for pid, schema in dict(installed).items():
             self.schemas[pid] = schema
@@ -34,6 +34,10 @@ class FakeScope:
         self.load_error = load_error
         self.loading_polls = loading_polls
         self.fail_install = fail_install
+        # broken_install: the install succeeds but the plugin fails to load in Scope, which
+        # then lists it under failed_plugins with this error message
+        self.broken_install = broken_install
+        self.failed_plugins: list[dict] = []
         self.requests: list[tuple[str, str, object]] = []
         self.installable: dict[str, dict] = {}  # package spec -> schema registered on install
         # server_root: the fake then installs only from folders under it (what a remote
@@ -54,11 +58,16 @@ class FakeScope:
         if (method, path) == ("GET", "/api/v1/pipelines/schemas"):
             return 200, {"pipelines": self.schemas}
         if (method, path) == ("GET", "/api/v1/plugins"):
-            return 200, {"plugins": [], "failed_plugins": []}
+            return 200, {"plugins": [], "failed_plugins": self.failed_plugins}
         if (method, path) == ("POST", "/api/v1/plugins"):
             assert set(body) >= {"package"}, body
             if self.fail_install:
                 return 500, {"detail": self.fail_install}
+            if self.broken_install:
+                self.failed_plugins.append({"package_name": "scope-cagraph-amoeba",
+                                            "error_type": "ImportError",
+                                            "error_message": self.broken_install})
+                return 200, {"success": True, "message": "installed", "plugin": None}
             if self.server_root is not None:
                 return self._install_from_server_path(body["package"])
             self.schemas.update(self.installable.get(body["package"], {}))
@@ -66,6 +75,7 @@ class FakeScope:
         if method == "DELETE" and path.startswith("/api/v1/plugins/"):
             name = path.rsplit("/", 1)[1]
             self.uninstalled.append(name)
+            self.failed_plugins = [f for f in self.failed_plugins if f["package_name"] != name]
             self.schemas = {k: v for k, v in self.schemas.items()
                             if v.get("dist_name") != name}
             self.loaded = None

@@ -141,7 +141,8 @@ def main(argv=None) -> int:
     cagraph = module.cagraph
     graph = cagraph.loads(module.GRAPH_FILE.read_bytes())
     rt = cagraph.Runtime(graph, backend=pipe.backend, size=pipe.grid_size, width=a.width,
-                         height=a.height, seed=pipe.seed, fps=pipe.fps)
+                         height=a.height, seed=pipe.seed, fps=pipe.fps,
+                         preroll=pipe.runtime.preroll)  # the plugin's warm-up at load
     want = []
     for i in range(a.frames + 3):
         if i == a.frames and name == "morph":  # the export's A/B morph slider

@@ -38,6 +38,8 @@ from pathlib import Path
 import numpy as np
 
 KREA = "krea-realtime-video"
+#: frames the stretched organism is given to reach the side bars after `scope set fit=stretch`
+STRETCH_FRAMES = 900
 
 
 def _stand_in_krea(record: dict):
@@ -123,6 +125,19 @@ def stop(url: str, servers: list, thread: threading.Thread, timeout_s: float = 6
     return not thread.is_alive()
 
 
+def wait_up(url: str, timeout_s: float = 600.0) -> None:
+    """Wait for the in-process server to answer: importing Scope's app and starting it
+    takes a minute or more on a loaded machine."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/api/v1/pipeline/status", timeout=5)
+            return
+        except Exception:
+            time.sleep(0.5)
+    print(f"note  the server at {url} did not answer in {timeout_s:.0f}s")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -150,6 +165,10 @@ def main(argv=None) -> int:
     ap.add_argument("--save", default=None, help="folder for the captured frames (PNG)")
     ap.add_argument("--lora-merge-mode", default="runtime_peft",
                     help="runtime_peft (default) lets the check change a LoRA scale live")
+    ap.add_argument("--ssh", default=None, help="user@host[:port] passed to `scope launch "
+                    "--ssh` (the package goes there by scp/rsync and Scope installs it from "
+                    "that path); with --remote-dir")
+    ap.add_argument("--remote-dir", default=None)
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     failures: list[str] = []
@@ -175,12 +194,7 @@ def main(argv=None) -> int:
 
 
 def run_checks(a, url: str, record: dict, check, failures: list) -> int:
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(url + "/api/v1/pipeline/status", timeout=1)
-            break
-        except Exception:
-            time.sleep(0.1)
+    wait_up(url)
 
     cagraph = [a.cagraph]
     work = Path(tempfile.mkdtemp(prefix="cagraph-launch-cwd-"))
@@ -188,7 +202,9 @@ def run_checks(a, url: str, record: dict, check, failures: list) -> int:
         [*cagraph, "scope", "launch", str(Path(a.graph).resolve()), "--server", url,
          "--timeout", "120", *sum((["--lora", str(Path(lo).resolve()) if Path(lo).exists()
                                      else lo] for lo in a.lora), []),
-         "--lora-merge-mode", a.lora_merge_mode],
+         "--lora-merge-mode", a.lora_merge_mode,
+         *(["--ssh", a.ssh] if a.ssh else []),
+         *(["--remote-dir", a.remote_dir] if a.remote_dir else [])],
         capture_output=True, text=True, timeout=300, cwd=work)
     print(launch.stdout[-1500:] + launch.stderr[-1500:])
     check(launch.returncode == 0, "cagraph scope launch exited 0")
@@ -229,10 +245,13 @@ def run_checks(a, url: str, record: dict, check, failures: list) -> int:
     print(set_run.stdout[-800:] + set_run.stderr[-800:])
     check(set_run.returncode == 0, f"cagraph scope set {a.set} exited 0")
     after = None
-    # the change reaches the sink within a few frames; under load the stretched
-    # organism takes a while to grow into the side bars: poll up to a deadline
-    deadline = time.time() + 60
-    while time.time() < deadline:
+    # the change reaches the sink within a few frames, but the stretched organism takes a
+    # number of *frames* to grow into the side bars, and under load frames come slowly: the
+    # deadline counts the frames Krea has been handed since the set (STRETCH_FRAMES), with
+    # a wall-clock cap only so a stalled session cannot hang the check
+    start_calls = record.get("calls", 0)
+    wall_cap = time.time() + 600
+    while time.time() < wall_cap and record.get("calls", 0) - start_calls < STRETCH_FRAMES:
         time.sleep(0.5)
         after = _frame(url)
         if after is None:
@@ -242,6 +261,7 @@ def run_checks(a, url: str, record: dict, check, failures: list) -> int:
                 break
         elif lit_outside(after) > 20:
             break
+    print(f"note  waited {record.get('calls', 0) - start_calls} frames after the set")
     moved = after is not None and np.abs(after - before).mean()
     check(after is not None and moved > 2.0,
           f"the running session's frames changed after the set (mean |diff| {moved:.1f})")

@@ -74,6 +74,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cagraph", default=shutil.which("cagraph") or "cagraph")
     ap.add_argument("--seconds", type=float, default=20.0, help="how long to record")
+    ap.add_argument("--no-deps", action="store_true",
+                    help="install the export without its dependencies (an environment that "
+                         "has numpy/scipy/numba and no CUDA, where cupy-cuda12x is useless)")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     failures: list[str] = []
@@ -89,7 +92,8 @@ def main(argv=None) -> int:
     from scope_export.exporter import export
 
     res = export(graph, work / "plugin")
-    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", str(res.out_dir)],
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                          *(["--no-deps"] if a.no_deps else []), str(res.out_dir)],
                          capture_output=True, text=True, timeout=600)
     check(pip.returncode == 0, f"installed {res.names.dist_name} into Scope's environment"
                                + ("" if pip.returncode == 0 else f": {pip.stderr[-300:]}"))
@@ -112,13 +116,10 @@ def main(argv=None) -> int:
     record: dict = {}
     port = base._free_port()
     url = f"http://127.0.0.1:{port}"
-    threading.Thread(target=base.serve, args=(port, record), daemon=True).start()
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(url + "/api/v1/pipeline/status", timeout=1)
-            break
-        except Exception:
-            time.sleep(0.1)
+    servers: list = []
+    thread = threading.Thread(target=base.serve, args=(port, record, servers), daemon=True)
+    thread.start()
+    base.wait_up(url)
     launch = subprocess.run([a.cagraph, "scope", "launch", str(graph), "--server", url,
                              "--out", str(res.out_dir), "--timeout", "120"],
                             capture_output=True, text=True, timeout=300, cwd=work)
@@ -149,12 +150,7 @@ def main(argv=None) -> int:
     check(len(received) > seen and later <= {last},
           f"switched off, Krea keeps its last value ({last}) and gets no new ones "
           f"({len(received) - seen} calls, values {sorted(v for v in later if v is not None)[:5]})")
-    try:
-        urllib.request.urlopen(urllib.request.Request(url + "/api/v1/session/stop", data=b"{}",
-                               method="POST", headers={"Content-Type": "application/json"}),
-                               timeout=30)
-    except Exception:
-        pass
+    check(base.stop(url, servers, thread), "Scope's session and server stopped before exit")
     subprocess.run([sys.executable, "-m", "pip", "uninstall", "-y", "-q", res.names.dist_name],
                    capture_output=True, timeout=300)
     print("PASS" if not failures else f"FAIL ({len(failures)})")

@@ -158,6 +158,46 @@ def test_a_failed_load_unloads_what_the_launch_installed(tmp_path, capsys):
         assert PID not in fake.schemas and fake.session is None and fake.stopped == 1
 
 
+def test_an_install_the_server_refuses_is_one_line_and_loads_nothing(tmp_path, capsys,
+                                                                    monkeypatch):
+    monkeypatch.setattr(scope_client, "is_local", lambda url: False)
+    with FakeScope(fail_install="pip failed: could not fetch x.git") as fake:
+        rc = main(["scope", "launch", str(GRAPH), "--server", fake.url, "--out",
+                   str(tmp_path / "laptop"), "--package-spec", "git+https://example.invalid/x.git"])
+        err = capsys.readouterr().err
+        assert rc == 2 and err.count("\n") == 1 and "Traceback" not in err
+        assert "could not fetch x.git" in err and "nothing was loaded" in err
+        assert fake.loaded is None and fake.session is None and PID not in fake.schemas
+
+
+def test_a_plugin_that_installs_but_fails_to_load_is_uninstalled_again(tmp_path, capsys,
+                                                                       monkeypatch):
+    monkeypatch.setattr(scope_client, "is_local", lambda url: False)
+    with FakeScope(broken_install="No module named 'numba'") as fake:
+        rc = main(["scope", "launch", str(GRAPH), "--server", fake.url, "--out",
+                   str(tmp_path / "laptop"), "--package-spec", "git+https://example.invalid/x.git"])
+        err = capsys.readouterr().err
+        assert rc == 2 and err.count("\n") == 1 and "Traceback" not in err
+        assert "failed to load: ImportError: No module named 'numba'" in err
+        assert "uninstalled it again" in err
+        assert fake.uninstalled == ["scope-cagraph-amoeba"] and fake.failed_plugins == []
+        assert fake.loaded is None and fake.session is None
+
+
+def test_an_unreachable_pod_is_one_line_before_exporting(tmp_path, capsys, monkeypatch):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    monkeypatch.setattr(scope_client, "is_local", lambda url: False)
+    rc = main(["scope", "launch", str(GRAPH), "--server", f"http://127.0.0.1:{port}", "--out",
+               str(tmp_path / "laptop"), "--ssh", "root@127.0.0.1:1"])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("error: cannot reach the Scope server")
+    assert not (tmp_path / "laptop").exists()
+
+
 # -- over SSH ----------------------------------------------------------------------------
 
 SSHD = shutil.which("sshd") or next(
