@@ -118,12 +118,15 @@ MNCA = {
 GRAYSCOTT = {
     "reef": dict(title="GS Coral", F=0.037, k=0.060, du=0.21, dv=0.105,
                  palette="nacre", flows=dict(radial=0.15, rotate=0.35)),
-    "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110,
+    "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110, brightness=1.5,
                      palette="deep_sea", flows=dict(swirl=0.20, vertical=0.25)),
-    "medusa": dict(title="GS Medusa", F=0.030, k=0.058, du=0.21, dv=0.105,
+    # medusa, labyrinth: kill raised (0.058 / 0.057 -> 0.060 / 0.059) so the V-rich phase no
+    # longer floods the rim into smooth lobes (at 256) or flat "paddles" (labyrinth at 512);
+    # brighter to keep the thinner filaments above the liveness mean (issue 15, part 1)
+    "medusa": dict(title="GS Medusa", F=0.030, k=0.060, du=0.21, dv=0.105, brightness=1.4,
                    palette="deep_sea", flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.50,
                               vortex=0.20)),
-    "labyrinth": dict(title="GS Labyrinth", F=0.029, k=0.057, du=0.21, dv=0.105,
+    "labyrinth": dict(title="GS Labyrinth", F=0.029, k=0.059, du=0.21, dv=0.105, brightness=1.4,
                       palette="ink", flows=dict(swirl=0.60, ring=0.25)),
     "tentacles": dict(title="GS Vortex", F=0.026, k=0.057, du=0.21, dv=0.120,
                       palette="phosphor", flows=dict(vortex=0.40)),

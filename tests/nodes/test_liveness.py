@@ -106,6 +106,7 @@ def _assert_alive(name, means, covers):
 
 @pytest.mark.parametrize("stem,size,last", [("amoeba", 256, 40), ("sl_gliders", 256, 40),
                                             ("mnca_mitosis", 256, 40), ("labyrinth", 256, 40),
+                                            ("medusa", 256, 40),
                                             ("amoeba", 512, 20)])
 def test_a_take_is_alive_from_frame_10(stem, size, last):
     """Pixels of a take's first frames, as render / preview / plugin show them (after the
