@@ -139,8 +139,10 @@ def main(argv=None) -> int:
     # the same frames from the plugin's own vendored runtime, outside Scope
     cagraph = module.cagraph
     graph = cagraph.loads(module.GRAPH_FILE.read_bytes())
+    # with the pre-roll the pipeline runs at load (exports since the warm-up before frame 0)
     rt = cagraph.Runtime(graph, backend=pipe.backend, size=pipe.grid_size, width=a.width,
-                         height=a.height, seed=pipe.seed, fps=pipe.fps)
+                         height=a.height, seed=pipe.seed, fps=pipe.fps,
+                         preroll=pipe.runtime.preroll)
     want = []
     for i in range(a.frames + 3):
         if i == a.frames and name:
