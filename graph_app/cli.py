@@ -523,4 +523,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # `python -m graph_app.cli`: run the package's own module, so that the errors other
+    # modules raise (graph_app.cli.CLIError) are the classes main() catches
+    from graph_app.cli import main as _main
+
+    sys.exit(_main())

@@ -58,3 +58,16 @@ def test_explore_writes_reproducible_variants_and_a_sheet(tmp_path):
     bad = cagraph("explore", str(ROOT / "graphs" / "amoeba.graph"), "--out", str(tmp_path),
                   "--amount", "3")
     assert bad.returncode == 2 and "--amount" in bad.stderr
+
+
+def test_python_dash_m_gives_one_line_for_a_gallery_error(tmp_path):
+    # `python -m graph_app.cli` once printed a traceback here: the module ran as __main__,
+    # so the CLIError cli_gallery raised was another class than the one main() caught
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "graph_app.cli", "presets", "nosuch", "--size",
+                           "32", "--out", str(tmp_path / "s.png")], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == ["error: no bundled graph named nosuch "
+                                                "(see `cagraph presets`)"]
