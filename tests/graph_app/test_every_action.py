@@ -79,8 +79,11 @@ def _all_actions(win: QtWidgets.QMainWindow):
 QUITS = ("quit", "exit", "close window")
 
 
-def test_every_menu_and_toolbar_action_runs_without_an_exception(make_window, qtbot):
-    win = make_window(str(AMOEBA), preview=True, size=64)
+def test_every_menu_and_toolbar_action_runs_without_an_exception(make_window, qtbot, tmp_path):
+    # a copy: Auto Layout then the toolbar's Save would rewrite the bundled file
+    work = tmp_path / "amoeba.graph"
+    work.write_bytes(AMOEBA.read_bytes())
+    win = make_window(str(work), preview=True, size=64)
     win.resize(1280, 720)
     win.show()
     qtbot.waitExposed(win)
