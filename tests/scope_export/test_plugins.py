@@ -58,6 +58,10 @@ def test_package_layout(stem, exports, wheels):
 
     [cupy] = [Requirement(d) for d in meta["project"]["dependencies"] if "cupy" in d]
     assert cupy.name == "cupy-cuda12x"
+    # the CPU fallback's speed (scipy, numba) is an ordinary dependency everywhere, not an extra
+    plain = {r.name for r in map(Requirement, meta["project"]["dependencies"]) if r.marker is None}
+    assert {"numpy", "scipy", "numba"} <= plain
+    assert not meta["project"].get("optional-dependencies")
 
     def wanted(sys_platform, machine):
         return cupy.marker.evaluate({"sys_platform": sys_platform, "platform_machine": machine})
