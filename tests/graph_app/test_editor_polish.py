@@ -78,9 +78,23 @@ def test_one_dirty_marker_in_the_title(make_window, tmp_path):
     assert title.count("*") == 0 and title.count("•") == 1
 
 
-def test_empty_graph_says_nothing_to_show(make_window):
+def test_empty_graph_says_nothing_to_show(make_window, qtbot, tmp_path, monkeypatch):
+    from graph_app.editor.gallery_dialog import GalleryDialog
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # thumbnails: not the user's
     win = make_window()
+
+    def choose_blank():  # File → New opens the gallery: answer it through its widgets
+        dlg = QtWidgets.QApplication.activeModalWidget()
+        if not isinstance(dlg, GalleryDialog):
+            QtCore.QTimer.singleShot(20, choose_blank)
+            return
+        dlg.select("starter:blank")
+        dlg.open_button.click()
+
+    QtCore.QTimer.singleShot(20, choose_blank)
     _action(win, "File", "New").trigger()
+    assert not win.doc.graph.nodes
     text = " ".join(win.validation.list.item(i).text() for i in range(win.validation.list.count()))
     assert "nothing to show" in text and "the graph runs" not in text
 
