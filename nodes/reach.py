@@ -64,9 +64,17 @@ def effective_links(graph: Graph) -> list[Link]:
     return out
 
 
+def is_sink(type_id: str) -> bool:
+    """A node that sends something out of the graph: the Output (the frame) and the other
+    ``out.*`` nodes (Krea Parameters: values for the pipelines downstream)."""
+    return type_id.startswith("out.")
+
+
 def roots(graph: Graph, targets: Iterable[str] = ()) -> set[str]:
-    """The Output node(s) plus ``targets`` (probed nodes) that are in the graph."""
-    r = {nid for nid, nd in graph.nodes.items() if nd.type == OUTPUT_TYPE}
+    """The sinks (the Output, Krea Parameters; a bypassed sink other than the Output sends
+    nothing) plus ``targets`` (probed nodes) that are in the graph."""
+    r = {nid for nid, nd in graph.nodes.items()
+         if nd.type == OUTPUT_TYPE or (is_sink(nd.type) and not is_bypassed(graph, nid))}
     r |= {t for t in targets if t in graph.nodes}
     return r
 
@@ -95,4 +103,4 @@ def needed(graph: Graph, targets: Iterable[str] = (), links: list[Link] | None =
     return seen
 
 
-__all__ = ["effective_links", "is_bypassed", "needed", "passthrough_input", "roots"]
+__all__ = ["effective_links", "is_bypassed", "is_sink", "needed", "passthrough_input", "roots"]
