@@ -154,15 +154,17 @@ class Backend:
         storage hint as in :meth:`rfft2`.
         """
         sf = _scipy_fft()
-        if sf and f.ndim > 2:
-            # a stack (MNCA's rings): one 2-D transform at a time into one output;
-            # scipy's batched 2-D C2R runs about twice as slow at 1024^2
-            out = np.empty((*f.shape[:-2], *shape), np.float32)
-            for idx in np.ndindex(*f.shape[:-2]):
-                out[idx] = sf.irfft2(f[idx], s=shape, workers=_workers())
-            return out
         if sf:
-            return sf.irfft2(f, s=shape, workers=_workers())
+            # the two passes of a 2-D C2R done by hand: the column inverse in place
+            # (``f`` may be overwritten), then the row C2R, batched over a stack (MNCA's
+            # rings).  Same pocketfft passes in the same order, so bitwise the same
+            # frames as ``irfft2``, without its copy of the input and at 1024^2 about a
+            # third quicker (scipy's batched 2-D C2R is slower still)
+            if not (f.dtype in (np.complex64, np.complex128) and f.flags.c_contiguous
+                    and f.flags.writeable):
+                f = np.array(f, dtype=np.result_type(f.dtype, np.complex64))
+            f = sf.ifft(f, n=shape[-2], axis=-2, overwrite_x=True, workers=_workers())
+            return sf.irfft(f, n=shape[-1], axis=-1, workers=_workers())
         return np.fft.irfft2(f, s=shape).astype(np.float32, copy=False)
 
     def spectrum(self, spec, shape):
