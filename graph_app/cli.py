@@ -293,7 +293,10 @@ def cmd_info(args) -> int:
     m = g.meta
     con.print(f"[bold]{_e(m.name)}[/]  {_e(m.description)}")
     grid = f"grid {m.grid[0]}x{m.grid[1]}" if m.grid else f"size {m.size}"
-    con.print(f"{grid}  fps {m.fps:g}  seed {m.seed}")
+    con.print(f"{grid}  fps {m.fps:g}  seed {m.seed}  tempo {g.tempo.bpm:g} bpm "
+              f"({g.tempo.beats_per_bar} beats a bar)")
+    snaps = ", ".join(repr(s.name) for s in g.snapshots) or "none"
+    con.print(f"snapshots: {_e(snaps)}")
     t = Table("id", "type", "params set", title="nodes")
     for nd in g.nodes.values():
         t.add_row(nd.id, _e(nd.type), _e(", ".join(f"{k}={_short(v)}"

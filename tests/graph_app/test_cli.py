@@ -224,3 +224,30 @@ def test_scope_plugins_go_to_the_editors_data_folder(qapp, monkeypatch, tmp_path
     assert user_data_dir() == Path(qt) == _data_dir()
     assert scope_plugins_dir() == Path(qt) / "scope-plugins"
     assert str(tmp_path) in qt
+
+
+def _run_cli(*args, cwd=None):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "graph_app.cli", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=300)
+
+
+def test_info_lists_snapshots_tempo_and_a_rectangular_grid(tmp_path):
+    r = _run_cli("info", str(AMOEBA))
+    assert r.returncode == 0, r.stderr
+    assert "snapshots: 'amoeba', 'surge'" in r.stdout
+    assert "tempo 120 bpm" in r.stdout
+    rect = _variant(tmp_path, "rect.graph")
+    import nodes
+
+    g = nodes.load(rect)
+    g.meta.grid = (64, 32)
+    g.snapshots = []
+    nodes.save(g, rect)
+    r = _run_cli("info", str(rect))
+    assert r.returncode == 0, r.stderr
+    assert "grid 64x32" in r.stdout and "snapshots: none" in r.stdout
