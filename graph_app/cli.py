@@ -116,16 +116,19 @@ def _morph_pair(args, rt, graph_path: Path):
     text = getattr(args, "morph", None)
     if text is None:
         return None
-    a, sep, b = text.partition(":")
-    a, b = a.strip(), b.strip()
-    if not sep or not a or not b:
+    parts = [x.strip() for x in text.split(":")]
+    if len(parts) != 2 or not all(parts):
         raise CLIError(f"--morph expects A:B (two snapshot names), got {text!r}")
+    a, b = parts
     names = [s.name for s in rt.graph.snapshots]
     for n in (a, b):
         if n not in names:
             have = ", ".join(repr(x) for x in names) or "none"
             raise CLIError(f"{graph_path}: --morph: no snapshot named {n!r} (the graph has "
                            f"{have})")
+    if a == b:
+        _console().print(f"[yellow]warning:[/] --morph {_e(text)}: A and B are the same "
+                         "snapshot, so the take holds it throughout")
     rt.set_morph(a, b, 0.0)
     return a, b
 

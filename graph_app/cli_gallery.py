@@ -21,6 +21,8 @@ def cmd_presets(args) -> int:
         if missing:
             raise CLIError(f"no bundled graph named {', '.join(missing)} (see `cagraph presets`)")
         entries = [known[n] for n in args.names]
+    if args.out is not None:
+        _check_sheet_path(args.out)
     width = max((len(e.name) for e in entries), default=4)
     for e in entries:
         print(f"{e.name:<{width}}  {e.engine:<10}  {e.description}")
@@ -42,6 +44,44 @@ def cmd_presets(args) -> int:
     return 0
 
 
+SHEET_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def _check_sheet_path(text: str) -> None:
+    """``presets --out``: a .png/.jpg file, checked before anything is rendered."""
+    from graph_app.cli import CLIError
+
+    out = Path(text)
+    if not text.strip():
+        raise CLIError("--out is empty: give a .png or .jpg path for the contact sheet")
+    if out.suffix.lower() not in SHEET_SUFFIXES:
+        raise CLIError(f"--out {text}: the contact sheet is written as .png or .jpg (give a "
+                       "name ending in one of those)")
+    if out.is_dir():
+        raise CLIError(f"--out {text} is a folder: give a file name inside it, e.g. "
+                       f"{out / 'sheet.png'}")
+
+
+def _check_variants_folder(text: str) -> Path:
+    """``explore --out``: a folder (made if missing), never a file or a file-like name."""
+    from graph_app import render_out
+    from graph_app.cli import CLIError
+
+    out = Path(text)
+    if not text.strip():
+        raise CLIError("--out is empty: give a folder for the variants and sheet.png")
+    if out.exists() and not out.is_dir():
+        raise CLIError(f"--out {text} is an existing file: explore writes a folder of .graph "
+                       "files and sheet.png; give a folder")
+    suffix = out.suffix.lower()
+    if not out.exists() and suffix in (*render_out.STILL_SUFFIXES, *render_out.VIDEO_SUFFIXES,
+                                       *render_out.NOT_WRITTEN):
+        raise CLIError(f"--out {text} names a {suffix} file: explore writes a folder of "
+                       "variants (.graph files and sheet.png); give a folder name, e.g. "
+                       f"{out.with_suffix('')}")
+    return out
+
+
 def cmd_explore(args) -> int:
     from graph_app.cli import CLIError
     from nodes import explore, gallery, load, save
@@ -52,7 +92,7 @@ def cmd_explore(args) -> int:
         raise CLIError(f"{src}: the graph publishes no parameters, so there is nothing to vary")
     if not 0.0 <= args.amount <= 1.0:
         raise CLIError(f"--amount {args.amount:g}: give a number from 0 to 1")
-    out = Path(args.out)
+    out = _check_variants_folder(args.out)
     out.mkdir(parents=True, exist_ok=True)
     variants = explore.variations(graph, args.n, amount=args.amount, seed=args.seed)
     base = explore.published_values(graph)

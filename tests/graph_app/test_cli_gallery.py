@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +72,28 @@ def test_python_dash_m_gives_one_line_for_a_gallery_error(tmp_path):
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines() == ["error: no bundled graph named nosuch "
                                                 "(see `cagraph presets`)"]
+
+
+@pytest.mark.parametrize("name", ["p.gif", "p.txt", "p"])
+def test_presets_refuses_a_sheet_it_does_not_write_before_rendering(tmp_path, name):
+    r = cagraph("presets", "amoeba", "--out", str(tmp_path / name), "--size", "32")
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and ".png or .jpg" in lines[0] and name in lines[0], lines
+    assert "rendered" not in r.stderr and not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("name", ["ex.png", "ex.mp4", "file"])
+def test_explore_refuses_an_out_that_is_a_file(tmp_path, name):
+    if name == "file":
+        (tmp_path / name).write_text("keep me")
+    r = cagraph("explore", str(ROOT / "graphs" / "amoeba.graph"), "--out",
+                str(tmp_path / name), "--n", "1", "--size", "32", "--frame", "1")
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and "folder" in lines[0], lines
+    assert "Traceback" not in r.stderr
+    if name == "file":
+        assert (tmp_path / name).read_text() == "keep me"
+    else:
+        assert not (tmp_path / name).exists()

@@ -67,3 +67,18 @@ def test_render_morph_follows_a_to_b(tmp_path, monkeypatch):
     lines = [ln for ln in (bad.stderr + bad.stdout).strip().splitlines() if ln.strip()]
     assert len(lines) == 1 and "m.graph" in lines[0] and "'nope'" in lines[0], lines
     assert "Traceback" not in bad.stderr
+
+
+def test_morph_with_three_names_says_a_b_and_the_same_twice_warns(tmp_path):
+    amoeba = str(ROOT / "graphs" / "amoeba.graph")
+    bad = _cli("render", amoeba, "--morph", "amoeba:surge:amoeba", "--frames", "1",
+               "--size", "32", "--backend", "numpy", "--out", "x", cwd=tmp_path)
+    assert bad.returncode == 2
+    lines = [ln for ln in bad.stderr.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1 and "--morph expects A:B (two snapshot names)" in lines[0], lines
+    same = _cli("render", amoeba, "--morph", "surge:surge", "--frames", "2", "--size", "32",
+                "--backend", "numpy", "--out", "take", cwd=tmp_path)
+    assert same.returncode == 0, same.stderr[-2000:]
+    warns = [ln for ln in same.stderr.splitlines() if "warning" in ln]
+    assert len(warns) == 1 and "same snapshot" in warns[0], same.stderr
+    assert len(list((tmp_path / "take").glob("*.png"))) == 2
