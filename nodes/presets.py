@@ -87,30 +87,43 @@ SMOOTHLIFE = {
                      flows=dict(rotate=0.25, swirl=0.35, bubble=0.15, vortex=0.40)),
 }
 
+# MNCA: the rule's pattern wavelength follows the ring radii, and the prototype's radii (5-22
+# px @512) made a near-pixel moire that filled the disc; radii x2.5 give cells and worms a
+# creature's size, a tighter ramp keeps them a colony in the frame, blob seeds avoid the
+# neutral grey plateau a random seed leaves, and (2-ring rules, whose plateau persists) a
+# dead zone before colour keeps that plateau black so the glow follows the bodies
+MNCA_CONTAIN = dict(r0=0.30, r1=0.65, loss=0.60)
+_MNCA_LOOK = dict(weights=(0.80, 0.05, 0.15), bloom=0.40)
+_PLATEAU_LOOK = dict(_MNCA_LOOK, pre="deadzone", pre_params=dict(dead=0.40, gain=1.8))
+
 MNCA = {
-    "mnca_soliton": dict(title="MNCA Soliton", rings=((0, 6), (8, 18)),
-                         rules=((0.12, 0.32), (0.08, 0.32)), delta=0.04, seed="random",
-                         palette="deep_sea",
+    "mnca_soliton": dict(title="MNCA Soliton", rings=((0, 15), (20, 45)),
+                         rules=((0.12, 0.32), (0.08, 0.32)), delta=0.04, seed="blobs",
+                         palette="deep_sea", contain=MNCA_CONTAIN, look=_PLATEAU_LOOK,
+                         brightness=2.3,
                          flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.15,
                                     vortex=0.25)),
-    "mnca_mitosis": dict(title="MNCA Mitosis", rings=((0, 6), (6, 12), (12, 20)),
+    "mnca_mitosis": dict(title="MNCA Mitosis", rings=((0, 15), (15, 30), (30, 50)),
                          rules=((0.12, 0.35), (0.20, 0.55), (0.06, 0.25)), delta=0.035,
-                         seed="blobs", palette="bioluminescent",
+                         seed="blobs", palette="bioluminescent", contain=MNCA_CONTAIN,
+                         look=_MNCA_LOOK,
                          flows=dict(radial=-0.20, rotate=0.65, swirl=0.50, bubble=0.45,
                                     vortex=0.40)),
-    "mnca_worm": dict(title="MNCA Worm", rings=((0, 3), (5, 10), (12, 18)),
+    "mnca_worm": dict(title="MNCA Worm", rings=((0, 8), (13, 25), (30, 45)),
                       rules=((0.18, 0.38), (0.12, 0.40), (0.04, 0.18)), delta=0.045,
-                      seed="blobs", palette="ember",
+                      seed="blobs", palette="ember", contain=MNCA_CONTAIN, look=_MNCA_LOOK,
                       flows=dict(radial=-0.20, rotate=0.65, swirl=0.50, bubble=0.35,
                                  vortex=0.40)),
-    "mnca_hunt": dict(title="MNCA Hunt", rings=((0, 5), (8, 16)),
-                      rules=((0.15, 0.35), (0.10, 0.35)), delta=0.05, seed="random",
-                      palette="cuttlefish",
+    "mnca_hunt": dict(title="MNCA Hunt", rings=((0, 12), (20, 40)),
+                      rules=((0.15, 0.35), (0.10, 0.35)), delta=0.05, seed="blobs",
+                      palette="cuttlefish", contain=MNCA_CONTAIN, look=_PLATEAU_LOOK,
+                      brightness=2.4,
                       flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.15,
                                  vortex=0.35)),
-    "mnca_coral": dict(title="MNCA Coral", rings=((0, 8), (12, 22)),
-                       rules=((0.08, 0.28), (0.05, 0.25)), delta=0.03, seed="random",
-                       palette="aurora",
+    "mnca_coral": dict(title="MNCA Coral", rings=((0, 20), (30, 55)),
+                       rules=((0.08, 0.28), (0.05, 0.25)), delta=0.03, seed="blobs",
+                       palette="aurora", brightness=2.2, look=_PLATEAU_LOOK,
+                       contain=dict(MNCA_CONTAIN, r0=0.40, r1=0.75),
                        flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.25,
                                   vortex=0.20)),
 }
@@ -118,7 +131,7 @@ MNCA = {
 GRAYSCOTT = {
     "reef": dict(title="GS Coral", F=0.037, k=0.060, du=0.21, dv=0.105,
                  palette="nacre", flows=dict(radial=0.15, rotate=0.35)),
-    "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110, brightness=1.5,
+    "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110, brightness=1.8,
                      palette="deep_sea", flows=dict(swirl=0.20, vertical=0.25)),
     # medusa, labyrinth: kill raised (0.058 / 0.057 -> 0.060 / 0.059) so the V-rich phase no
     # longer floods the rim into smooth lobes (at 256) or flat "paddles" (labyrinth at 512);
@@ -180,7 +193,7 @@ def build(key: str, *, size: int = 512) -> Graph:
     """The preset ``key`` as a graph (published parameters included)."""
     p = TABLE[key]
     eng = ENGINE_OF[key]
-    look = LOOK[eng]
+    look = {**LOOK[eng], **p.get("look", {})}  # a preset may override its engine's look
     g = Graph(Meta(name=key, description=f"{p['title']} ({eng}), from the prototype's "
                    f"'{key}' preset", size=size, fps=30.0, seed=0))
     pubs: list[tuple[str, str, str, str]] = []  # name, node, param, label
@@ -251,7 +264,7 @@ def build(key: str, *, size: int = 512) -> Graph:
         g.add_node("life.containment", "contain", contain)
         g.connect("contain", "mask", engine, "contain")
         amp = 0.006 if eng == "smoothlife" else 0.012
-        g.add_node("life.perturb", "perturb", dict(velocity_amp=amp))
+        g.add_node("life.perturb", "perturb", dict(velocity_amp=amp, **p.get("perturb", {})))
         g.connect("perturb", "perturb", engine, "perturb")
         cov = (dict(alive_gate=0.05, erode_above=0.55, erode_factor=0.95) if eng == "mnca"
                else {})
@@ -289,7 +302,8 @@ def build(key: str, *, size: int = 512) -> Graph:
              ("brightness", "colorize", "brightness", "Brightness")]
     last = ("colorize", "rgb")
     if look["bloom"] > 0:
-        g.add_node("colour.bloom", "bloom", dict(intensity=look["bloom"]))
+        g.add_node("colour.bloom", "bloom", dict(intensity=look["bloom"],
+                                                 **look.get("bloom_params", {})))
         g.connect(*last, "bloom", "rgb")
         last = ("bloom", "rgb")
         pubs.append(("bloom", "bloom", "intensity", "Bloom"))
