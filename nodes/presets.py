@@ -139,7 +139,7 @@ GRAYSCOTT = {
     "medusa": dict(title="GS Medusa", F=0.030, k=0.060, du=0.21, dv=0.105, brightness=1.4,
                    palette="deep_sea", flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.50,
                               vortex=0.20)),
-    "labyrinth": dict(title="GS Labyrinth", F=0.029, k=0.059, du=0.21, dv=0.105, brightness=1.4,
+    "labyrinth": dict(title="GS Labyrinth", F=0.029, k=0.059, du=0.21, dv=0.105, brightness=1.6,
                       palette="ink", flows=dict(swirl=0.60, ring=0.25)),
     "tentacles": dict(title="GS Vortex", F=0.026, k=0.057, du=0.21, dv=0.120,
                       palette="phosphor", flows=dict(vortex=0.40)),
