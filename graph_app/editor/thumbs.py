@@ -43,7 +43,37 @@ def to_qimage(rgb: np.ndarray) -> QtGui.QImage:
     return QtGui.QImage(rgb.data, w, h, 3 * w, QtGui.QImage.Format_RGB888).copy()
 
 
-class ThumbRenderer(QtCore.QObject):
+class BackgroundRender(QtCore.QObject):
+    """One background thread running ``self._run(payload, stop)``; ``cancel()`` sets
+    ``stop`` and joins it.  The gallery's thumbnails and the Variations grid use it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _launch(self, payload, name: str) -> None:
+        self.cancel()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(payload, self._stop),
+                                        name=name, daemon=True)
+        self._thread.start()
+
+    def cancel(self, wait: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(wait)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self, payload, stop: threading.Event) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+class ThumbRenderer(BackgroundRender):
     #: (key, image) on the UI thread; a graph that fails to run gives a null image
     ready = QtCore.Signal(str, QtGui.QImage)
     #: every job is done (or the renderer was cancelled)
@@ -55,8 +85,6 @@ class ThumbRenderer(QtCore.QObject):
         self.size = int(size or THUMB_SIZE)
         self.frame = int(THUMB_FRAME if frame is None else frame)
         self.cache = cache
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.errors: dict[str, str] = {}
 
     def cached(self, key: str, graph) -> QtGui.QImage | None:
@@ -71,22 +99,7 @@ class ThumbRenderer(QtCore.QObject):
 
     def start(self, jobs: list[tuple[str, object]]) -> None:
         """Render ``jobs`` in order (graphs are copied first: the caller may edit its own)."""
-        self.cancel()
-        self._stop = threading.Event()
-        jobs = [(k, g.copy()) for k, g in jobs]
-        self._thread = threading.Thread(target=self._run, args=(jobs, self._stop),
-                                        name="cagraph-thumbs", daemon=True)
-        self._thread.start()
-
-    def cancel(self, wait: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(wait)
-            self._thread = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        self._launch([(k, g.copy()) for k, g in jobs], "cagraph-thumbs")
 
     def _render(self, graph, stop: threading.Event) -> np.ndarray | None:
         from nodes.evaluator import Runtime

@@ -19,7 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from nodes import explore
 
 from . import theme
-from .thumbs import to_qimage
+from .thumbs import BackgroundRender, to_qimage
 
 N_VARIANTS = 9
 COLS = 3
@@ -33,7 +33,7 @@ def published_targets(graph):
     return [(p.node, p.param, p.name) for p in graph.published if p.node in graph.nodes]
 
 
-class LiveThumbs(QtCore.QObject):
+class LiveThumbs(BackgroundRender):
     """Runs a list of graphs side by side on one thread and emits their frames."""
 
     frame = QtCore.Signal(int, QtGui.QImage)  # (index, image)
@@ -41,22 +41,9 @@ class LiveThumbs(QtCore.QObject):
     def __init__(self, size: int, parent=None):
         super().__init__(parent)
         self.size = size
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def start(self, graphs) -> None:
-        self.cancel()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=([g.copy() for g in graphs],
-                                                                self._stop),
-                                        name="cagraph-variations", daemon=True)
-        self._thread.start()
-
-    def cancel(self, wait: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(wait)
-            self._thread = None
+        self._launch([g.copy() for g in graphs], "cagraph-variations")
 
     def _image(self, rt) -> QtGui.QImage:
         return to_qimage((np.clip(rt.output_host(), 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8))
