@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from . import theme
+from .scope_link import lora_editor, lora_specs
 
 
 def export_graph(graph, doc_path: str | None, out_dir: str, *, loras=(), merge_mode="permanent_merge",
@@ -59,14 +60,7 @@ class ExportDialog(QtWidgets.QDialog):
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         lay.addRow("Folder", row)
-        self.loras = QtWidgets.QPlainTextEdit(str(st.value("scope/loras", "")))
-        self.loras.setPlaceholderText("one Wan2.1-T2V-14B LoRA per line: PATH[:SCALE]")
-        self.loras.setFixedHeight(70)
-        add = QtWidgets.QPushButton("Add LoRA file…")
-        add.clicked.connect(self._add_lora)
-        col = QtWidgets.QVBoxLayout()
-        col.addWidget(self.loras)
-        col.addWidget(add, 0, QtCore.Qt.AlignLeft)
+        self.loras, col = lora_editor(self, str(st.value("scope/loras", "")), 70)
         lay.addRow("LoRAs", col)
         self.merge = QtWidgets.QComboBox()
         self.merge.addItem("permanent merge (full speed)", "permanent_merge")
@@ -106,14 +100,8 @@ class ExportDialog(QtWidgets.QDialog):
         if d:
             self.folder.setText(str(Path(d) / self.names.slug))
 
-    def _add_lora(self):
-        paths, _ = QtWidgets.QFileDialog.getOpenFileNames(self, "LoRA files", "",
-                                                          "LoRA (*.safetensors)")
-        for p in paths:
-            self.loras.appendPlainText(f"{p}:1.0")
-
     def lora_specs(self) -> list[str]:
-        return [ln.strip() for ln in self.loras.toPlainText().splitlines() if ln.strip()]
+        return lora_specs(self.loras)
 
     def start(self) -> None:
         if self.busy:

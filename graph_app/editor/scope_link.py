@@ -22,6 +22,32 @@ from PySide6 import QtCore, QtWidgets
 FLUSH_MS = 100
 
 
+
+def lora_editor(parent: QtWidgets.QWidget, text: str, height: int):
+    """The LoRA list of the Launch and Export dialogs: one ``PATH[:SCALE]`` a line and an
+    *Add LoRA file…* button.  Returns (the text edit, the layout holding both)."""
+    edit = QtWidgets.QPlainTextEdit(text)
+    edit.setPlaceholderText("one Wan2.1-T2V-14B LoRA per line: PATH[:SCALE]")
+    edit.setFixedHeight(height)
+    add = QtWidgets.QPushButton("Add LoRA file…")
+
+    def pick():
+        paths, _ = QtWidgets.QFileDialog.getOpenFileNames(parent, "LoRA files", "",
+                                                          "LoRA (*.safetensors)")
+        for p in paths:
+            edit.appendPlainText(f"{p}:1.0")
+
+    add.clicked.connect(pick)
+    col = QtWidgets.QVBoxLayout()
+    col.addWidget(edit)
+    col.addWidget(add, 0, QtCore.Qt.AlignLeft)
+    return edit, col
+
+
+def lora_specs(edit: QtWidgets.QPlainTextEdit) -> list[str]:
+    """The non-empty lines of a LoRA list."""
+    return [ln.strip() for ln in edit.toPlainText().splitlines() if ln.strip()]
+
 class ScopeLink(QtCore.QObject):
     #: (message, is_error) for the status bar
     status = QtCore.Signal(str, bool)
@@ -256,14 +282,7 @@ class LaunchDialog(QtWidgets.QDialog):
         lay = QtWidgets.QFormLayout(self)
         self.server = QtWidgets.QLineEdit(server)
         lay.addRow("Scope server", self.server)
-        self.loras = QtWidgets.QPlainTextEdit(loras)
-        self.loras.setPlaceholderText("one Wan2.1-T2V-14B LoRA per line: PATH[:SCALE]")
-        self.loras.setFixedHeight(90)
-        add = QtWidgets.QPushButton("Add LoRA file…")
-        add.clicked.connect(self._add)
-        col = QtWidgets.QVBoxLayout()
-        col.addWidget(self.loras)
-        col.addWidget(add, 0, QtCore.Qt.AlignLeft)
+        self.loras, col = lora_editor(self, loras, 90)
         lay.addRow("LoRAs", col)
         self.live_scales = QtWidgets.QCheckBox(
             "Change LoRA scales live (runtime PEFT: about half Krea's frame rate)")
@@ -283,17 +302,11 @@ class LaunchDialog(QtWidgets.QDialog):
         buttons.rejected.connect(self.reject)
         lay.addRow(buttons)
 
-    def _add(self):
-        paths, _ = QtWidgets.QFileDialog.getOpenFileNames(self, "LoRA files", "",
-                                                          "LoRA (*.safetensors)")
-        for p in paths:
-            self.loras.appendPlainText(f"{p}:1.0")
-
     def merge_mode(self) -> str:
         return "runtime_peft" if self.live_scales.isChecked() else "permanent_merge"
 
     def lora_specs(self) -> list[str]:
-        return [ln.strip() for ln in self.loras.toPlainText().splitlines() if ln.strip()]
+        return lora_specs(self.loras)
 
 
 def _input_fields(schema: dict) -> set[str]:
