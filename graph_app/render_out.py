@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -126,6 +128,23 @@ def _atomic_image(path: Path, frame_u8) -> None:
         raise
 
 
+@contextlib.contextmanager
+def _sigint_deferred():
+    """Hold SIGINT for the block and raise KeyboardInterrupt after it (main thread only;
+    elsewhere signals cannot arrive anyway)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    old = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if caught:
+        raise KeyboardInterrupt
+
+
 class FrameSink:
     """Writes a take to a :class:`Target`: ``write(frame)`` per frame, then ``close()``
     (also after an interruption: what was written is kept, whole)."""
@@ -140,13 +159,16 @@ class FrameSink:
             self._stale = []
 
     def write(self, frame_u8) -> None:
-        if self.video is not None:
-            self.video.write(frame_u8)
-        elif self.target.kind == "still":
-            _atomic_image(self.target.path, frame_u8)
-        else:
-            _atomic_image(self.target.path / f"frame_{self.count:05d}.png", frame_u8)
-        self.count += 1
+        # a Ctrl-C that lands while a frame is being encoded waits until the frame is in
+        # and counted, so "kept N frames" is what the file holds
+        with _sigint_deferred():
+            if self.video is not None:
+                self.video.write(frame_u8)
+            elif self.target.kind == "still":
+                _atomic_image(self.target.path, frame_u8)
+            else:
+                _atomic_image(self.target.path / f"frame_{self.count:05d}.png", frame_u8)
+            self.count += 1
 
     def close(self) -> None:
         if self.video is not None:

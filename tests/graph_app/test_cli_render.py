@@ -241,3 +241,29 @@ def test_the_workflow_prompt_is_words_for_krea_and_custom_is_offered_only_when_i
     assert "custom" not in offered() and "oil_slick" in offered()
     g.set_param(pal.id, "preset", "cosine")  # the graph's own colours: offered
     assert "cosine" in offered()
+
+
+def test_a_ctrl_c_inside_a_frame_write_is_held_until_the_frame_is_counted(tmp_path):
+    """The race CI hit: SIGINT landed after the encoder took a frame and before it was
+    counted, so the line said one frame fewer than the file held."""
+    from graph_app import render_out
+
+    sink = render_out.FrameSink(render_out.plan(str(tmp_path / "t.mp4")), 32, 32, 30.0)
+    real_write = sink.video.write
+
+    def write_then_ctrl_c(frame):
+        real_write(frame)
+        os.kill(os.getpid(), signal.SIGINT)  # arrives mid-write, after the encoder has it
+        time.sleep(0.01)
+
+    frame = np.zeros((32, 32, 3), np.uint8)
+    sink.write(frame)
+    sink.video.write = write_then_ctrl_c
+    with pytest.raises(KeyboardInterrupt):
+        sink.write(frame)
+    assert sink.count == 2
+    sink.close()
+    import av
+
+    with av.open(str(tmp_path / "t.mp4")) as c:
+        assert sum(1 for _ in c.decode(video=0)) == sink.count
