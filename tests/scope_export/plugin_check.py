@@ -59,6 +59,7 @@ for cls in registered:
     cfg = cls.get_config_class()
     pid = cfg.pipeline_id
     roots = {g[0].value.split(".")[0]: d for d, g in per_dist.items()}
+    t_start = time.perf_counter()
     rec = {"class": cls.__name__, "module": cls.__module__,
            "dist": roots.get(cls.__module__.split(".")[0])}
     try:
@@ -170,6 +171,7 @@ for cls in registered:
         import traceback
 
         rec["error"] = "".join(traceback.format_exception(exc))
+    rec["seconds"] = time.perf_counter() - t_start
     results["plugins"][pid] = rec
 
 # GPU choice: torch sees CUDA but the vendored runtime says CuPy can't run -> NumPy, and
