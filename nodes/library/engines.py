@@ -354,6 +354,12 @@ class MNCA(Engine):
         self.state["A"], self.state["B"] = B, A
 
 
+#: the least diffusion U a scaled Gray-Scott shrinks to on grids below 512: the presets'
+#: filaments are 3-4 px wide at 512 (du 0.21), and thinner than ~2.5 px the 9-point stencil
+#: pins their fronts to the lattice (axis-aligned "circuit board" walls instead of the
+#: organism: seen at 256 with du 0.21/4), so from 410 px down they keep du 0.21 * 0.8^2
+GS_MIN_DIFFUSION = 0.135
+
 #: the largest per-step diffusion (du * dt) a Gray-Scott step takes: the 9-point Laplacian's
 #: most negative eigenvalue is -1.6, so explicit Euler needs D * dt < 1.25; above this bound
 #: each substep is split into m shorter steps (dt = 1/m)
@@ -366,8 +372,12 @@ def grayscott_rates(du: float, dv: float, res_scale: float, scale: bool):
 
     The presets are tuned at 512 px; the same organism on a grid s times larger has
     lengths s times larger, i.e. diffusion ``D * s**2`` per pixel at the same reaction time
-    step (``scale``; s = 1 at 512 leaves everything as it was)."""
+    step (``scale``; s = 1 at 512 leaves everything as it was).  On smaller grids du
+    shrinks no further than ``GS_MIN_DIFFUSION`` (nor at all where du is already below it):
+    filaments thinner than the grid can draw lock to its axes."""
     s2 = res_scale * res_scale if scale else 1.0
+    if s2 < 1.0:
+        s2 = max(s2, min(1.0, GS_MIN_DIFFUSION / du)) if du > 0 else 1.0
     du, dv = du * s2, dv * s2
     m = max(1, math.ceil(max(du, dv) / GS_MAX_DIFFUSION - 1e-9))
     return du, dv, m
