@@ -235,7 +235,9 @@ def mnca_update(pots, A, lows, highs, delta, out=None):
 
 
 @njit(**_JIT)
-def _grayscott(U, V, feed, feed_gain, kill, du, dv, out_u, out_v):
+def _grayscott(U, V, feed, feed_gain, kill, du, dv, dt, out_u, out_v):
+    # du, dv, kill arrive multiplied by dt (ref.grayscott_step's products); dt = 1 makes
+    # every "* dt" exact, so that step is the dt-free step bit for bit
     h, w = U.shape
     zero, one = np.float32(0), np.float32(1)
     c1, c2 = np.float32(0.2), np.float32(0.05)
@@ -253,8 +255,8 @@ def _grayscott(U, V, feed, feed_gain, kill, du, dv, out_u, out_v):
                   + c2 * (((uu[j - 1] + uu[j + 1]) + ud[j - 1]) + ud[j + 1])) - x
             lv = (c1 * (((vu[j] + vd[j]) + v[j - 1]) + v[j + 1])
                   + c2 * (((vu[j - 1] + vu[j + 1]) + vd[j - 1]) + vd[j + 1])) - y
-            uvv = (x * y) * y
-            f = fr[j] * feed_gain
+            uvv = ((x * y) * y) * dt
+            f = (fr[j] * feed_gain) * dt
             nu = ((x + du * lu) - uvv) + f * (one - x)
             nv = ((y + dv * lv) + uvv) - (f + kill) * y
             ou[j] = min(max(nu, zero), one)
@@ -268,8 +270,8 @@ def _grayscott(U, V, feed, feed_gain, kill, du, dv, out_u, out_v):
                   + c2 * (((uu[jm] + uu[jp]) + ud[jm]) + ud[jp])) - x
             lv = (c1 * (((vu[j] + vd[j]) + v[jm]) + v[jp])
                   + c2 * (((vu[jm] + vu[jp]) + vd[jm]) + vd[jp])) - y
-            uvv = (x * y) * y
-            f = fr[j] * feed_gain
+            uvv = ((x * y) * y) * dt
+            f = (fr[j] * feed_gain) * dt
             nu = ((x + du * lu) - uvv) + f * (one - x)
             nv = ((y + dv * lv) + uvv) - (f + kill) * y
             ou[j] = min(max(nu, zero), one)
@@ -277,9 +279,9 @@ def _grayscott(U, V, feed, feed_gain, kill, du, dv, out_u, out_v):
 
 
 @fast("numba")
-def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None, feed_gain=1.0):
-    """One explicit Euler step (dt = 1) of Gray-Scott with a 9-point periodic Laplacian;
-    feed rate ``feed * feed_gain`` (or ``feed_gain`` where ``feed`` is None)."""
+def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None, feed_gain=1.0, dt=1.0):
+    """One explicit Euler step of length ``dt`` of Gray-Scott with a 9-point periodic
+    Laplacian; feed rate ``feed * feed_gain`` (or ``feed_gain`` where ``feed`` is None)."""
     out_u = _out2(out_u, U.shape)
     out_v = _out2(out_v, V.shape)
     if feed is None:  # feed_gain everywhere: 1 * gain is exact
@@ -288,8 +290,9 @@ def grayscott_step(U, V, feed, kill, du, dv, out_u=None, out_v=None, feed_gain=1
         feed = np.broadcast_to(np.asarray(feed, f32), U.shape)
         if feed.strides != (4 * U.shape[1], 4):
             feed = np.ascontiguousarray(feed)
-    _grayscott(_c(U), _c(V), feed, _f32(feed_gain), _f32(kill), _f32(du), _f32(dv),
-               out_u, out_v)
+    t = _f32(dt)
+    _grayscott(_c(U), _c(V), feed, _f32(feed_gain), _f32(kill) * t, _f32(du) * t,
+               _f32(dv) * t, t, out_u, out_v)
     return out_u, out_v
 
 

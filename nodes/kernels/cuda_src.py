@@ -152,18 +152,30 @@ __device__ __forceinline__ float cag_lap9(const float* __restrict__ f, long long
 extern "C" __global__ void cag_grayscott_step(const float* __restrict__ U, const float* __restrict__ V,
                                               const float* __restrict__ feed, int has_feed,
                                               float feed_gain, float kill,
-                                              float du, float dv, float* __restrict__ out_u,
+                                              float du, float dv, float dt,
+                                              float* __restrict__ out_u,
                                               float* __restrict__ out_v, int h, int w) {
-    /* feed rate per pixel: feed[i] * feed_gain, or feed_gain everywhere without a map */
+    /* feed rate per pixel: feed[i] * feed_gain, or feed_gain everywhere without a map.
+       A step of length dt scales every rate (ref.grayscott_step); dt == 1 runs the
+       dt-free expressions unchanged, so the device compiler contracts them as before */
     const long long n = (long long)h * w;
+    const int unit = dt == 1.0f;
+    const float dut = du * dt, dvt = dv * dt, kt = kill * dt;
     CAG_LOOP(i, n) {
         const long long y = i / w, x = i % w;
         const long long ym = y == 0 ? h - 1 : y - 1, yp = y == h - 1 ? 0 : y + 1;
         const long long xm = x == 0 ? w - 1 : x - 1, xp = x == w - 1 ? 0 : x + 1;
         const float u = U[i], v = V[i], f = has_feed ? feed[i] * feed_gain : feed_gain;
         const float uvv = u * v * v;
-        const float nu = u + du * cag_lap9(U, ym, y, yp, xm, x, xp, w) - uvv + f * (1.0f - u);
-        const float nv = v + dv * cag_lap9(V, ym, y, yp, xm, x, xp, w) + uvv - (f + kill) * v;
+        float nu, nv;
+        if (unit) {
+            nu = u + du * cag_lap9(U, ym, y, yp, xm, x, xp, w) - uvv + f * (1.0f - u);
+            nv = v + dv * cag_lap9(V, ym, y, yp, xm, x, xp, w) + uvv - (f + kill) * v;
+        } else {
+            const float r = uvv * dt, ft = f * dt;
+            nu = u + dut * cag_lap9(U, ym, y, yp, xm, x, xp, w) - r + ft * (1.0f - u);
+            nv = v + dvt * cag_lap9(V, ym, y, yp, xm, x, xp, w) + r - (ft + kt) * v;
+        }
         out_u[i] = cag_clip01(nu);
         out_v[i] = cag_clip01(nv);
     }
@@ -574,7 +586,7 @@ def mnca_update(xp, launch, pots, A, lows, highs, delta, out=None):
 
 
 def grayscott_step(xp, launch, U, V, feed, kill, du, dv, out_u=None, out_v=None,
-                   feed_gain=1.0):
+                   feed_gain=1.0, dt=1.0):
     U, V = _f32c(xp, U), _f32c(xp, V)
     has_feed = feed is not None
     if not has_feed:
@@ -586,8 +598,8 @@ def grayscott_step(xp, launch, U, V, feed, kill, du, dv, out_u=None, out_v=None,
     bu, ru = _target(xp, out_u, U.shape)
     bv, rv = _target(xp, out_v, V.shape)
     launch("cag_grayscott_step", h * w,
-           (U, V, feed, i32(has_feed), f32(feed_gain), f32(kill), f32(du), f32(dv), bu, bv,
-            i32(h), i32(w)))
+           (U, V, feed, i32(has_feed), f32(feed_gain), f32(kill), f32(du), f32(dv), f32(dt), bu,
+            bv, i32(h), i32(w)))
     return _finish(bu, ru), _finish(bv, rv)
 
 

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ..spec import Context, F, I, Kind, L, Node, Port
+from ..spec import B, Context, F, I, Kind, L, Node, Port
 from .seeds import SeedRecipe
 
 f32 = np.float32
@@ -354,24 +354,69 @@ class MNCA(Engine):
         self.state["A"], self.state["B"] = B, A
 
 
+#: the least diffusion U a scaled Gray-Scott shrinks to on grids below 512: the presets'
+#: filaments are 3-4 px wide at 512 (du 0.21), and thinner than ~2.5 px the 9-point stencil
+#: pins their fronts to the lattice (axis-aligned "circuit board" walls instead of the
+#: organism: seen at 256 with du 0.21/4), so from 410 px down they keep du 0.21 * 0.8^2
+GS_MIN_DIFFUSION = 0.135
+
+#: the largest per-step diffusion (du * dt) a Gray-Scott step takes: the 9-point Laplacian's
+#: most negative eigenvalue is -1.6, so explicit Euler needs D * dt < 1.25; above this bound
+#: each substep is split into m shorter steps (dt = 1/m)
+GS_MAX_DIFFUSION = 1.0
+
+
+def grayscott_rates(du: float, dv: float, res_scale: float, scale: bool):
+    """``(du, dv, m)``: the per-pixel diffusion a Gray-Scott engine runs at ``res_scale``
+    and the number of steps (dt = 1/m) each substep splits into.
+
+    The presets are tuned at 512 px; the same organism on a grid s times larger has
+    lengths s times larger, i.e. diffusion ``D * s**2`` per pixel at the same reaction time
+    step (``scale``; s = 1 at 512 leaves everything as it was).  On smaller grids du
+    shrinks no further than ``GS_MIN_DIFFUSION`` (nor at all where du is already below it):
+    filaments thinner than the grid can draw lock to its axes."""
+    s2 = res_scale * res_scale if scale else 1.0
+    if s2 < 1.0:
+        s2 = max(s2, min(1.0, GS_MIN_DIFFUSION / du)) if du > 0 else 1.0
+    du, dv = du * s2, dv * s2
+    m = max(1, math.ceil(max(du, dv) / GS_MAX_DIFFUSION - 1e-9))
+    return du, dv, m
+
+
 class GrayScott(Engine):
     type_id = "engine.grayscott"
     title = "Gray-Scott"
-    version = 2  # v2: the 'reef' feed/kill as defaults (v1's F 0.055, k 0.062 died out)
+    # v2: the 'reef' feed/kill as defaults (v1's F 0.055, k 0.062 died out)
+    # v3: 'scale_diffusion' (on): the organism keeps its shape at every grid size; graphs
+    #     saved before v3 keep their fixed-pixel patterns (off), so their frames are unchanged
+    version = 3
     doc = ("Reaction-diffusion: U + 2V -> 3V with feed F and kill k, 9-point Laplacian, "
-           "explicit Euler substeps (dt = 1). Link a Feed Ramp to 'feed_map' to contain it.")
+           "explicit Euler substeps (dt = 1). With 'Scale with grid' the diffusion (tuned at "
+           "512 px) grows with the grid's size squared, so the pattern scales with the grid; "
+           "where it would exceed 1 per step a substep is split into shorter ones. Link a Feed "
+           "Ramp to 'feed_map' to contain it.")
     inputs = ENGINE_INPUTS + (
         Port("feed_map", Kind.FIELD, optional=True, doc="per-pixel feed multiplier"),)
     outputs = (Port("field", Kind.FIELD, doc="V (activator)"), Port("u", Kind.FIELD))
     params = (
         F("feed", 0.037, 0.005, 0.1, label="Feed (F)"),
         F("kill", 0.06, 0.03, 0.08, label="Kill (k)"),
-        F("du", 0.21, 0.02, 1.0, label="Diffusion U"),
-        F("dv", 0.105, 0.01, 0.6, label="Diffusion V"),
+        F("du", 0.21, 0.02, 1.0, label="Diffusion U (@512)"),
+        F("dv", 0.105, 0.01, 0.6, label="Diffusion V (@512)"),
         I("substeps", 4, 1, 16),
+        B("scale_diffusion", True, label="Scale with grid",
+          doc="diffusion x (size/512)^2: the same organism, scaled, at every grid size "
+              "(off: the pattern keeps its pixel size)"),
         *WARMUP,
     )
     V1_DEFAULTS = {"feed": 0.055, "kill": 0.062, "substeps": 2}
+
+    @classmethod
+    def upgrade_params(cls, params, from_version):
+        params = super().upgrade_params(params, from_version)
+        if from_version < 3:
+            params = {"scale_diffusion": False, **params}
+        return params
 
     default_seed = SeedRecipe("superdisc", density=1.0, radius=0.15)
 
@@ -409,10 +454,13 @@ class GrayScott(Engine):
         # the feed rate (LFO-driven in several presets) goes to the kernel as a scalar
         # gain on the feed map: no per-frame field product or fill
         be, feed_map = ctx.backend, self._feed_map
-        for _ in range(params["substeps"]):
+        du, dv, m = grayscott_rates(params["du"], params["dv"], ctx.res_scale,
+                                    params["scale_diffusion"])
+        dt = 1.0 / m
+        for _ in range(params["substeps"] * m):
             U, V, U2, V2 = self.state["U"], self.state["A"], self.state["U2"], self.state["B"]
-            be.k.grayscott_step(U, V, feed_map, params["kill"], params["du"], params["dv"],
-                                out_u=U2, out_v=V2, feed_gain=params["feed"])
+            be.k.grayscott_step(U, V, feed_map, params["kill"], du, dv,
+                                out_u=U2, out_v=V2, feed_gain=params["feed"], dt=dt)
             self.state["U"], self.state["U2"] = U2, U
             self.state["A"], self.state["B"] = V2, V
 

@@ -209,6 +209,10 @@ def test_grayscott_step(H, shape):
     for fd in (feed, None):  # the feed rate as a gain on the map, or alone
         close(H.twin("grayscott_step")(U, V, fd, 0.062, 0.21, 0.105, feed_gain=0.6),
               ref.grayscott_step(U, V, fd, 0.062, 0.21, 0.105, feed_gain=0.6))
+        # a split substep (dt < 1, a scaled diffusion above 1), and dt = 1 spelled out
+        for dt in (0.25, 1.0):
+            close(H.twin("grayscott_step")(U, V, fd, 0.062, 3.36, 1.68, feed_gain=0.6, dt=dt),
+                  ref.grayscott_step(U, V, fd, 0.062, 3.36, 1.68, feed_gain=0.6, dt=dt))
 
 
 @pytest.mark.parametrize("mask,vel_amp,centre,stir", [

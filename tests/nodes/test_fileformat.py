@@ -184,12 +184,13 @@ def test_from_dict_and_schema():
     assert (old_out["version"], new_out["version"]) == (1, 2)
     assert new_out["params"] == {**old_out["params"], "fit": "stretch"}
     old_out.update(version=2, params=new_out["params"])
-    # and the Gray-Scott v1 node comes back as v2 with the same params (all were saved)
+    # and the Gray-Scott v1 node comes back as v3 with the same params (all were saved)
+    # plus v3's scale_diffusion off: a file saved before v3 keeps its fixed-pixel pattern
     old_gs = next(n for n in doc["nodes"] if n["type"] == "engine.grayscott")
     new_gs = next(n for n in back["nodes"] if n["type"] == "engine.grayscott")
-    assert (old_gs["version"], new_gs["version"]) == (1, 2)
-    assert new_gs["params"] == old_gs["params"]
-    old_gs["version"] = 2
+    assert (old_gs["version"], new_gs["version"]) == (1, 3)
+    assert new_gs["params"] == {**old_gs["params"], "scale_diffusion": False}
+    old_gs.update(version=3, params=new_gs["params"])
     # and the file itself migrates to v4, adding nothing (v3's blocks default to empty,
     # v4's grid is optional)
     assert back["format_version"] == 4
