@@ -120,10 +120,16 @@ MNCA = {
                       seed="blobs", palette="ember", contain=MNCA_CONTAIN, look=_MNCA_LOOK,
                       flows=dict(radial=-0.20, rotate=0.65, swirl=0.50, bubble=0.35,
                                  vortex=0.40)),
+    # mnca_hunt: with ring 1's rule at [0.10, 0.35] the disc filled with a lattice of spots
+    # cut by a diagonal band (a domain wall the flow shears); [0.05, 0.18] lets a cell grow only
+    # where its surroundings are sparse: separate cells on black round a larger body (and
+    # ring 0 [0.20, 0.45] keeps them alive); with little plateau left a lighter dead zone and
+    # brightness 1.6 keep the cells' glow (issue 15)
     "mnca_hunt": dict(title="MNCA Hunt", rings=((0, 12), (20, 40)),
-                      rules=((0.15, 0.35), (0.10, 0.35)), delta=0.05, seed="blobs",
-                      palette="cuttlefish", contain=MNCA_CONTAIN, look=_PLATEAU_LOOK,
-                      brightness=2.4,
+                      rules=((0.20, 0.45), (0.05, 0.18)), delta=0.05, seed="blobs",
+                      palette="cuttlefish", contain=MNCA_CONTAIN,
+                      look=dict(_MNCA_LOOK, pre="deadzone", pre_params=dict(dead=0.15, gain=1.2)),
+                      brightness=1.6,
                       flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.15,
                                  vortex=0.35)),
     "mnca_coral": dict(title="MNCA Coral", rings=((0, 20), (30, 55)),
