@@ -50,9 +50,12 @@ LENIA = {
                    peaks=(0.3, 0.6, 0.9), widths=(0.15, 0.12, 0.10), seed=("random", 0.4),
                    palette="aurora",
                    flows=dict(radial=-0.10, rotate=0.35, swirl=0.30, bubble=0.15, vortex=0.25)),
+    # tide_pool: the full hue tint (red x1.4 at hue 0.9) at brightness 1.05 clipped a quarter
+    # of the organism's pixels (over 0.9 of a channel: 26 %, issue 15); tint 0.6, brightness
+    # 0.85: 3.5 %, the same colours with their highlights kept
     "tide_pool": dict(title="Lenia Wave", R=18, T=25, mu=0.20, sigma=0.032, peaks=(0.3, 0.7),
                       widths=(0.18, 0.14), seed=("blobs", 0.5), palette="cuttlefish", hue=0.90,
-                      brightness=1.05, speed=1.26, thickness=4.7,
+                      hue_amount=0.6, brightness=0.85, speed=1.26, thickness=4.7,
                       flows=dict(radial=-0.20, rotate=0.35, swirl=-0.90, bubble=0.54,
                                  ring=-0.58, vortex=-0.90)),
     "mycelium": dict(title="Lenia Thread", contain=FRAMED, R=28, T=15, mu=0.11, sigma=0.011,
@@ -109,15 +112,24 @@ MNCA = {
                          look=_MNCA_LOOK,
                          flows=dict(radial=-0.20, rotate=0.65, swirl=0.50, bubble=0.45,
                                     vortex=0.40)),
+    # mnca_worm: ring 1's upper bound 0.40 -> 0.22 makes a crowded neighbourhood vote against
+    # growth, so the disc no longer fills with a labyrinth of stripes: worms on black inside a
+    # membrane (issue 15)
     "mnca_worm": dict(title="MNCA Worm", rings=((0, 8), (13, 25), (30, 45)),
-                      rules=((0.18, 0.38), (0.12, 0.40), (0.04, 0.18)), delta=0.045,
+                      rules=((0.18, 0.38), (0.10, 0.22), (0.04, 0.18)), delta=0.045,
                       seed="blobs", palette="ember", contain=MNCA_CONTAIN, look=_MNCA_LOOK,
                       flows=dict(radial=-0.20, rotate=0.65, swirl=0.50, bubble=0.35,
                                  vortex=0.40)),
+    # mnca_hunt: with ring 1's rule at [0.10, 0.35] the disc filled with a lattice of spots
+    # cut by a diagonal band (a domain wall the flow shears); [0.05, 0.18] lets a cell grow only
+    # where its surroundings are sparse: separate cells on black round a larger body (and
+    # ring 0 [0.20, 0.45] keeps them alive); with little plateau left a lighter dead zone and
+    # brightness 1.6 keep the cells' glow (issue 15)
     "mnca_hunt": dict(title="MNCA Hunt", rings=((0, 12), (20, 40)),
-                      rules=((0.15, 0.35), (0.10, 0.35)), delta=0.05, seed="blobs",
-                      palette="cuttlefish", contain=MNCA_CONTAIN, look=_PLATEAU_LOOK,
-                      brightness=2.4,
+                      rules=((0.20, 0.45), (0.05, 0.18)), delta=0.05, seed="blobs",
+                      palette="cuttlefish", contain=MNCA_CONTAIN,
+                      look=dict(_MNCA_LOOK, pre="deadzone", pre_params=dict(dead=0.15, gain=1.2)),
+                      brightness=1.6,
                       flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.15,
                                  vortex=0.35)),
     "mnca_coral": dict(title="MNCA Coral", rings=((0, 20), (30, 55)),
@@ -291,7 +303,8 @@ def build(key: str, *, size: int = 512) -> Graph:
              for k in ("hue", "range", "saturation", "lightness")]
     hue = p.get("hue")
     g.add_node("colour.colorize", "colorize", dict(hue=hue or 0.0,
-                                                   hue_amount=1.0 if hue is not None else 0.0,
+                                                   hue_amount=(p.get("hue_amount", 1.0)
+                                                               if hue is not None else 0.0),
                                                    brightness=p.get("brightness", 1.0)))
     g.connect("signals", "t", "colorize", "t")
     g.connect("signals", "alpha", "colorize", "alpha")

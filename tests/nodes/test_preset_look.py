@@ -1,0 +1,49 @@
+"""Pixel checks of how some bundled presets look at the start of a take (issue 15, part 1):
+highlights that keep their detail, organisms with structure on black rather than a disc
+filled with texture.  256 x 256, a few frames after the take's pre-roll; ~5 s each."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nodes_helpers import GRAPHS_DIR
+
+SIZE = 256
+
+
+def _take_frame(stem: str, frames: int = 3) -> np.ndarray:
+    import nodes
+
+    rt = nodes.Runtime(nodes.load(GRAPHS_DIR / f"{stem}.graph"), backend="numpy", size=SIZE,
+                       seed=0, preroll=nodes.START_PREROLL)
+    for _ in range(frames):
+        rgb = rt.step()
+    return np.clip(np.asarray(rgb, dtype=np.float32), 0.0, 1.0)
+
+
+def _lit(rgb: np.ndarray) -> np.ndarray:
+    return rgb.max(axis=2) > 0.1
+
+
+def test_tide_pool_highlights_keep_detail():
+    # before: a full-strength red tint at brightness 1.05 put 24 % of the organism's pixels
+    # above 0.9 in a channel (flat clipped reds and magentas); now ~3.5 %
+    rgb = _take_frame("tide_pool")
+    lit = _lit(rgb)
+    assert lit.mean() > 0.1, "tide_pool: the organism is missing"
+    hot = (rgb.max(axis=2) > 0.9)[lit].mean()
+    assert hot < 0.10, f"tide_pool: {hot:.1%} of the organism's pixels are near clipping"
+
+
+@pytest.mark.parametrize("stem,bound", [("mnca_worm", 0.70)])
+def test_mnca_organism_is_not_a_filled_disc(stem, bound):
+    # inside the containment disc (r < 0.3 of the half-size) the organism has black between
+    # its worms / cells; before, mnca_worm lit 100 % of it (a disc of stripes)
+    rgb = _take_frame(stem)
+    n = SIZE
+    yy, xx = np.mgrid[:n, :n]
+    inner = np.hypot(yy - n / 2 + 0.5, xx - n / 2 + 0.5) < 0.3 * n / 2
+    lit = _lit(rgb)
+    assert lit.mean() > 0.01, f"{stem}: the organism is missing"
+    filled = lit[inner].mean()
+    assert filled < bound, f"{stem}: {filled:.0%} of the containment disc is lit"
