@@ -24,7 +24,7 @@ from nodes.errors import GraphError
 from nodes.graph import Graph
 from nodes.spec import Kind
 
-from . import hud, theme
+from . import hud, preview_sizes, theme
 
 
 # -- value -> image ------------------------------------------------------------------
@@ -512,7 +512,6 @@ class PreviewPanel(QtWidgets.QWidget):
     record_requested = QtCore.Signal(float)
     probe_cleared = QtCore.Signal()
 
-    SIZES = (256, 512, 1024)
     #: output frames to preview: square, and Krea Realtime's two resolutions
     FRAMES = (("square", None), ("576×320", (576, 320)), ("832×480", (832, 480)))
 
@@ -549,12 +548,8 @@ class PreviewPanel(QtWidgets.QWidget):
         self.restart_btn = btn("↺ restart", "Restart from the graph's seed")
         self.restart_btn.clicked.connect(self.restart)
         bar.addSpacing(8)
-        self.size_box = QtWidgets.QComboBox()
-        for s in self.SIZES:
-            self.size_box.addItem(f"{s} px", s)
-        self.size_box.setToolTip("Preview simulation size")
-        self.size_box.currentIndexChanged.connect(
-            lambda i: self.worker.set_size(self.size_box.itemData(i)))
+        self.size_box = QtWidgets.QComboBox()  # filled by preview_sizes
+        self.size_box.currentIndexChanged.connect(self._size_chosen)
         bar.addWidget(self.size_box)
         self.frame_box = QtWidgets.QComboBox()
         for label, frame in self.FRAMES:
@@ -601,14 +596,25 @@ class PreviewPanel(QtWidgets.QWidget):
         worker.frame_ready.connect(self._on_frame)
         worker.status.connect(self._on_status)
         self._seed = 0
+        self.meta = None  # the graph's metadata (set_graph_meta)
+        self._size = int(worker.size)
         self.set_size_choice(worker.size)
 
     def set_size_choice(self, size: int) -> None:
-        i = self.size_box.findData(int(size))
-        if i >= 0:
-            self.size_box.blockSignals(True)
-            self.size_box.setCurrentIndex(i)
-            self.size_box.blockSignals(False)
+        """Check ``size`` in the size menu (an entry of its own when the list lacks it)."""
+        self._size = int(size)
+        preview_sizes.fill(self.size_box, self.meta, self._size)
+
+    def set_graph_meta(self, meta) -> None:
+        """The graph's size or grid: the size menu's entries describe what they run."""
+        self.meta = meta
+        preview_sizes.fill(self.size_box, meta, self._size)
+
+    def _size_chosen(self, i: int) -> None:
+        size = self.size_box.itemData(i)
+        if size is not None and int(size) != self._size:
+            self._size = int(size)
+            self.worker.set_size(self._size)
 
     # transport
     def _on_play(self, on: bool):
