@@ -263,10 +263,13 @@ class PreviewWorker(QtCore.QObject):
         self._steps += 0 if self._playing else 1
 
     def _set_graph(self, g: Graph) -> None:
+        before = (self._pending_graph or self._graph)
         self._graph = g
         self._pending_graph = None
         if self._rt is None:
             return
+        if before is not None and self._follow_meta(before.meta, g.meta):
+            return  # a new runtime is made for the next frame
         old = self._rt.graph
         self._rt.graph = g
         try:
@@ -278,6 +281,31 @@ class PreviewWorker(QtCore.QObject):
             self._graph = old
             self._pending_graph = g
             self._set_error(f"Graph not runnable (showing last valid): {exc.issues[0]}")
+
+    def _follow_meta(self, old, new) -> bool:
+        """Graph Settings (or their undo) reach the running preview: a new frame rate at
+        once (the organism keeps its wall-clock speed), a new seed restarts the organism
+        from it (the seed defines it), a new grid rebuilds the runtime on it (the organism
+        resampled onto it, unless the seed changed too).  True when the runtime is to be
+        rebuilt."""
+        rt = self._rt
+        reseed = int(new.seed) != int(old.seed)
+        if list(new.grid or ()) != list(old.grid or ()):
+            self._rebuild()
+            if reseed:
+                self._carry_from = None  # a fresh organism from the new seed
+                self._hist.clear()
+            return True
+        try:
+            if float(new.fps) != float(old.fps):
+                rt.set_fps(new.fps)
+            if reseed:
+                rt.reseed(new.seed)
+                self._hist.clear()
+                self._steps += 0 if self._playing else 1
+        except GraphError as exc:
+            self._set_error(f"Preview: {exc.issues[0]}")
+        return False
 
     def _aim_probe(self) -> bool:
         """Have the runtime also evaluate the probed node (only what the Output needs runs
@@ -321,6 +349,7 @@ class PreviewWorker(QtCore.QObject):
                 from nodes.state_carry import carry_over
 
                 carry_over(old, rt)
+                rt.set_fps(g.meta.fps)  # the graph's rate, should it have changed since
                 self._carried = True
             self._rt = rt
             self._aim_probe()
