@@ -1,8 +1,11 @@
 """The preview's size menu: each entry says the grid it simulates for this graph, the
-graph's own size is one of them, and the size that runs is the checked one (a size the
-list lacks, such as a graph's 384 or a rectangular graph's 320 side, gets its own entry)."""
+graph's own size is one of them (bold in the list), and the size that runs is the checked
+one (a size the list lacks, such as a graph's 384 or a rectangular graph's 320 side, gets
+its own entry)."""
 
 from __future__ import annotations
+
+from PySide6 import QtCore
 
 from nodes.errors import GraphError
 from nodes.evaluator import resolve_grid
@@ -25,8 +28,7 @@ def label(meta, size: int) -> str:
         w, h = resolve_grid(meta, size=size) if meta is not None else (size, size)
     except GraphError:
         w = h = size
-    text = f"{size} px" if w == h else f"{w}×{h}"
-    return text + (" (graph)" if size == own_size(meta) else "")
+    return f"{size} px" if w == h else f"{w}×{h}"
 
 
 def entries(meta, current: int) -> list[tuple[str, int]]:
@@ -41,15 +43,24 @@ def entries(meta, current: int) -> list[tuple[str, int]]:
 def fill(box, meta, current: int) -> None:
     """Refill the combo box ``box`` for ``meta`` with ``current`` checked, silently (no
     size change is sent to the preview)."""
+    box.setSizeAdjustPolicy(box.SizeAdjustPolicy.AdjustToContents)  # 1840×1024 fits
     box.blockSignals(True)
     try:
         box.clear()
+        own = own_size(meta)
         for text, s in entries(meta, current):
             box.addItem(text, s)
+            if s == own:  # the graph's own size: bold in the list, said in its tooltip
+                i = box.count() - 1
+                font = box.font()
+                font.setBold(True)
+                box.setItemData(i, font, QtCore.Qt.FontRole)
+                box.setItemData(i, "The graph's own size", QtCore.Qt.ToolTipRole)
         box.setCurrentIndex(box.findData(int(current)))
     finally:
         box.blockSignals(False)
-    own = own_size(meta)
+    # the preview column is as wide as its transport row needs: room for the longest grid
+    box.setMinimumWidth(box.sizeHint().width())
     box.setToolTip("Preview simulation size (a rectangular graph's shorter side, its "
                    "shape kept)" + (f"; the graph's own: {label(meta, own)}" if own else ""))
 

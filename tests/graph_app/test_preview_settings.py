@@ -25,6 +25,17 @@ def _graph_file(tmp_path, name, **meta):
     return path
 
 
+def _own(box):
+    """The entry the size menu marks as the graph's own size (bold, with a tooltip)."""
+    from PySide6 import QtCore
+
+    marked = [box.itemText(i) for i in range(box.count())
+              if box.itemData(i, QtCore.Qt.ToolTipRole) == "The graph's own size"
+              and box.itemData(i, QtCore.Qt.FontRole).bold()]
+    assert len(marked) == 1, marked
+    return marked[0]
+
+
 def _entries(box):
     return [(box.itemText(i), box.itemData(i)) for i in range(box.count())]
 
@@ -34,12 +45,14 @@ def test_the_size_menu_checks_the_size_that_runs(make_window, qtbot, tmp_path):
     win = make_window(str(_graph_file(tmp_path, "odd", size=384)), size=64)
     box = win.preview.size_box
     assert (box.currentText(), box.currentData()) == ("64 px", 64)
-    assert _entries(box) == [("64 px", 64), ("256 px", 256), ("384 px (graph)", 384),
+    assert _own(box) == "384 px"
+    assert _entries(box) == [("64 px", 64), ("256 px", 256), ("384 px", 384),
                              ("512 px", 512), ("1024 px", 1024)]
     # a rectangular graph at its own size: the entry says the grid that runs
     win = make_window(str(_graph_file(tmp_path, "wide", grid=[96, 48])), size=48)
     box = win.preview.size_box
-    assert (box.currentText(), box.currentData()) == ("96×48 (graph)", 48)
+    assert (box.currentText(), box.currentData()) == ("96×48", 48)
+    assert _own(box) == "96×48"
     assert ("512×256", 256) in _entries(box) and ("1024×512", 512) in _entries(box)
     win.worker.start(win.doc.graph)
     qtbot.waitUntil(lambda: win.preview.last_info.get("grid") == (96, 48), timeout=30000)
@@ -89,7 +102,7 @@ def test_graph_settings_edit_the_grid_as_one_undo_step_saved_in_the_file(
     # the preview runs the new grid (its 32 px side the shorter one) and its menu says so
     qtbot.waitUntil(lambda: win.preview.last_info.get("grid") == (64, 32), timeout=30000)
     assert win.preview.size_box.currentText() == "64×32"
-    assert ("96×48 (graph)", 48) in _entries(win.preview.size_box)
+    assert _own(win.preview.size_box) == "96×48"
     # saved in the file (format v4), and read back
     menu_action(win, "Save", "File").trigger()
     doc = json.loads(mine.read_text())
