@@ -49,8 +49,12 @@ RESERVED = frozenset({
     "beat_count", "is_playing", "transition", "kv_cache_attention_bias", "quantization",
     "produces_video", "produces_audio", "input_source", "output_sinks", "vae_type",
     "first_frame_image", "last_frame_image", "images", "prompt_interpolation_method",
-    "beat_reset", "morph", "snapshot_a", "snapshot_b",
+    "beat_reset", "morph", "snapshot_a", "snapshot_b", "recall", "recall_quantise",
+    "recall_transition",
 })
+
+#: when a snapshot recall starts (Runtime.recall's quantise; "now" is none)
+RECALL_QUANTISE = ("now", "beat", "bar")
 
 
 class ExportError(Exception):
@@ -268,6 +272,28 @@ def morph_fields(graph: Graph, order: int) -> list[FieldSpec]:
     ]
 
 
+def recall_fields(graph: Graph, order: int) -> list[FieldSpec]:
+    """With a snapshot or more: the ``recall`` menu (choosing a snapshot recalls it), when
+    it starts (``recall_quantise``: now, or the next beat or bar of the graph's clock, which
+    follows Scope's tempo) and over how many seconds (``recall_transition``), as the
+    editor's Snapshots panel and ``Runtime.recall`` do."""
+    names = tuple(s.name for s in graph.snapshots)
+    if not names:
+        return []
+    return [
+        FieldSpec("recall", "enum", names[0], "Recall snapshot", order,
+                  "Choosing a snapshot recalls its values (when 'Recall on' says, over "
+                  "'Recall transition' seconds)", choices=names),
+        FieldSpec("recall_quantise", "enum", "now", "Recall on", order + 1,
+                  "When a recall starts: now, or on the next beat or bar of the graph's "
+                  "clock (Scope's tempo with tempo sync on); now while the clock is stopped",
+                  choices=RECALL_QUANTISE),
+        FieldSpec("recall_transition", "float", 0.0, "Recall transition (s)", order + 2,
+                  "Seconds a recall glides over from the values it starts at (0: at once)",
+                  0.0, 60.0),
+    ]
+
+
 def _field_code(f: FieldSpec) -> str:
     ui = [f"order={f.order}", f"label={f.label!r}", 'category="input"']
     if f.modulatable:
@@ -457,6 +483,10 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     extra = morph_fields(graph, len(fields) + 4)
     values["fields"] += "".join(_field_code(f) for f in extra)
     values["snapshot_names"] = repr(tuple(s.name for s in graph.snapshots) if extra else ())
+    recall = recall_fields(graph, len(fields) + 4 + len(extra))
+    values["fields"] += "".join(_field_code(f) for f in recall)
+    values["recall_names"] = repr(tuple(s.name for s in graph.snapshots) if recall else ())
+    values["recall_quantise"] = repr(RECALL_QUANTISE)
 
     (out / "pyproject.toml").write_text(_render("pyproject.toml.tmpl", **values), "utf-8")
     for tmpl, dest in (("__init__.py.tmpl", "__init__.py"), ("plugin.py.tmpl", "plugin.py"),
@@ -487,6 +517,9 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
                  "reset) |")
     for f in extra:
         rng = "0 .. 1 (A .. B)" if f.kind == "float" else " / ".join(f.choices)
+        table.append(f"| `{f.name}` ({f.label}) | {f.kind} | {f.default!r} | {rng} |")
+    for f in recall:
+        rng = f"{f.ge:g} .. {f.le:g} s" if f.kind == "float" else " / ".join(f.choices)
         table.append(f"| `{f.name}` ({f.label}) | {f.kind} | {f.default!r} | {rng} |")
     (out / "README.md").write_text(_render(
         "README.md.tmpl", **values, package_dir=str(out), folder_name=out.name,

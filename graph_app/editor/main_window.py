@@ -12,7 +12,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from nodes.errors import GraphError
 from nodes.graph import Graph
 
-from . import canvas_tools, capture, live, recovery, theme, variations_dialog, window_layout
+from . import (canvas_tools, capture, live, preview_sizes, recovery, theme, variations_dialog,
+               window_layout)
 from .adapter import Canvas
 from .document import Document
 from .panels import PaletteTree, PublishedPanel, TabSearch, ValidationPanel
@@ -79,6 +80,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._docks()
         self._actions()
         live.install(self)  # tempo bar, MIDI/OSC controllers, Controls dock
+        preview_sizes.install(self)  # the size menu follows the graph's size/grid
         from . import node_menu
 
         self.node_menu = node_menu.install(self)  # right-click on a node

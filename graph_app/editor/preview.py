@@ -24,7 +24,7 @@ from nodes.errors import GraphError
 from nodes.graph import Graph
 from nodes.spec import Kind
 
-from . import hud, theme
+from . import hud, preview_sizes, theme
 
 
 # -- value -> image ------------------------------------------------------------------
@@ -263,10 +263,13 @@ class PreviewWorker(QtCore.QObject):
         self._steps += 0 if self._playing else 1
 
     def _set_graph(self, g: Graph) -> None:
+        before = (self._pending_graph or self._graph)
         self._graph = g
         self._pending_graph = None
         if self._rt is None:
             return
+        if before is not None and self._follow_meta(before.meta, g.meta):
+            return  # a new runtime is made for the next frame
         old = self._rt.graph
         self._rt.graph = g
         try:
@@ -278,6 +281,31 @@ class PreviewWorker(QtCore.QObject):
             self._graph = old
             self._pending_graph = g
             self._set_error(f"Graph not runnable (showing last valid): {exc.issues[0]}")
+
+    def _follow_meta(self, old, new) -> bool:
+        """Graph Settings (or their undo) reach the running preview: a new frame rate at
+        once (the organism keeps its wall-clock speed), a new seed restarts the organism
+        from it (the seed defines it), a new grid rebuilds the runtime on it (the organism
+        resampled onto it, unless the seed changed too).  True when the runtime is to be
+        rebuilt."""
+        rt = self._rt
+        reseed = int(new.seed) != int(old.seed)
+        if list(new.grid or ()) != list(old.grid or ()):
+            self._rebuild()
+            if reseed:
+                self._carry_from = None  # a fresh organism from the new seed
+                self._hist.clear()
+            return True
+        try:
+            if float(new.fps) != float(old.fps):
+                rt.set_fps(new.fps)
+            if reseed:
+                rt.reseed(new.seed)
+                self._hist.clear()
+                self._steps += 0 if self._playing else 1
+        except GraphError as exc:
+            self._set_error(f"Preview: {exc.issues[0]}")
+        return False
 
     def _aim_probe(self) -> bool:
         """Have the runtime also evaluate the probed node (only what the Output needs runs
@@ -321,6 +349,7 @@ class PreviewWorker(QtCore.QObject):
                 from nodes.state_carry import carry_over
 
                 carry_over(old, rt)
+                rt.set_fps(g.meta.fps)  # the graph's rate, should it have changed since
                 self._carried = True
             self._rt = rt
             self._aim_probe()
@@ -512,7 +541,6 @@ class PreviewPanel(QtWidgets.QWidget):
     record_requested = QtCore.Signal(float)
     probe_cleared = QtCore.Signal()
 
-    SIZES = (256, 512, 1024)
     #: output frames to preview: square, and Krea Realtime's two resolutions
     FRAMES = (("square", None), ("576×320", (576, 320)), ("832×480", (832, 480)))
 
@@ -549,12 +577,8 @@ class PreviewPanel(QtWidgets.QWidget):
         self.restart_btn = btn("↺ restart", "Restart from the graph's seed")
         self.restart_btn.clicked.connect(self.restart)
         bar.addSpacing(8)
-        self.size_box = QtWidgets.QComboBox()
-        for s in self.SIZES:
-            self.size_box.addItem(f"{s} px", s)
-        self.size_box.setToolTip("Preview simulation size")
-        self.size_box.currentIndexChanged.connect(
-            lambda i: self.worker.set_size(self.size_box.itemData(i)))
+        self.size_box = QtWidgets.QComboBox()  # filled by preview_sizes
+        self.size_box.currentIndexChanged.connect(self._size_chosen)
         bar.addWidget(self.size_box)
         self.frame_box = QtWidgets.QComboBox()
         for label, frame in self.FRAMES:
@@ -601,14 +625,25 @@ class PreviewPanel(QtWidgets.QWidget):
         worker.frame_ready.connect(self._on_frame)
         worker.status.connect(self._on_status)
         self._seed = 0
+        self.meta = None  # the graph's metadata (set_graph_meta)
+        self._size = int(worker.size)
         self.set_size_choice(worker.size)
 
     def set_size_choice(self, size: int) -> None:
-        i = self.size_box.findData(int(size))
-        if i >= 0:
-            self.size_box.blockSignals(True)
-            self.size_box.setCurrentIndex(i)
-            self.size_box.blockSignals(False)
+        """Check ``size`` in the size menu (an entry of its own when the list lacks it)."""
+        self._size = int(size)
+        preview_sizes.fill(self.size_box, self.meta, self._size)
+
+    def set_graph_meta(self, meta) -> None:
+        """The graph's size or grid: the size menu's entries describe what they run."""
+        self.meta = meta
+        preview_sizes.fill(self.size_box, meta, self._size)
+
+    def _size_chosen(self, i: int) -> None:
+        size = self.size_box.itemData(i)
+        if size is not None and int(size) != self._size:
+            self._size = int(size)
+            self.worker.set_size(self._size)
 
     # transport
     def _on_play(self, on: bool):

@@ -8,20 +8,10 @@ from __future__ import annotations
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from nodes import Graph, Meta, Runtime, Severity, validate
+from nodes import Runtime, Severity, validate
 from nodes.rescue import dead_engines
 
-
-def lenia_graph(fps=30.0):
-    g = Graph(Meta(name="t", size=64, fps=fps))
-    g.add_node("seed.pattern", "seed")
-    g.add_node("engine.lenia", "engine")
-    g.add_node("colour.gray", "gray")
-    g.add_node("out.output", "output")
-    g.connect("seed", "seed", "engine", "seed")
-    g.connect("engine", "field", "gray", "field")
-    g.connect("gray", "rgb", "output", "rgb")
-    return g
+from editor_helpers import lenia_graph
 
 
 @pytest.fixture

@@ -11,26 +11,13 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from nodes import fileformat, validate
-from nodes.graph import Link, Published
+from nodes.graph import Graph, Link, Published
 
-
-def small_graph(size=64):
-    """seed -> lenia -> gray -> output, built by the model API."""
-    from nodes import Graph, Meta
-
-    g = Graph(Meta(name="t", size=size, fps=30.0))
-    g.add_node("seed.pattern", "seed")
-    g.add_node("engine.lenia", "engine")
-    g.add_node("colour.gray", "gray")
-    g.add_node("out.output", "output")
-    g.connect("seed", "seed", "engine", "seed")
-    g.connect("engine", "field", "gray", "field")
-    g.connect("gray", "rgb", "output", "rgb")
-    return g
+from editor_helpers import lenia_graph
 
 
 def _new_doc(win, graph=None):
-    win.doc.set_graph(graph if graph is not None else small_graph())
+    win.doc.set_graph(graph if graph is not None else lenia_graph())
     return win.doc
 
 
@@ -44,7 +31,7 @@ def _model(graph) -> dict:
 
 def test_build_graph_by_api_mirrors_into_canvas(make_window):
     win = make_window()
-    doc = _new_doc(win, small_graph().__class__())
+    doc = _new_doc(win, Graph())
     a = doc.add_node("seed.pattern", (0, 0))
     b = doc.add_node("engine.lenia", (250, 0))
     c = doc.add_node("colour.gray", (500, 0))
@@ -242,7 +229,7 @@ def test_modulating_a_published_param_moves_its_slider_to_the_lfo(make_window):
 
 
 def test_placeholder_survives_save(make_window, tmp_path):
-    g = small_graph()
+    g = lenia_graph()
     doc_dict = fileformat.to_dict(g)
     doc_dict["nodes"].append({"id": "mystery", "type": "future.wobble", "version": 3,
                               "params": {"amount": [1, 2, {"deep": True}], "mode": "x"}})
@@ -276,7 +263,7 @@ def test_placeholder_survives_save(make_window, tmp_path):
 
 
 def test_node_from_a_newer_cagraph_survives_save(make_window, tmp_path):
-    doc_dict = fileformat.to_dict(small_graph())
+    doc_dict = fileformat.to_dict(lenia_graph())
     engine = next(n for n in doc_dict["nodes"] if n["id"] == "engine")
     engine["version"] = 99
     engine["params"]["future_knob"] = 3
@@ -296,7 +283,7 @@ def test_node_from_a_newer_cagraph_survives_save(make_window, tmp_path):
 
 def test_unsaved_prompt_recovery_and_revert(make_window, answers, tmp_path):
     path = tmp_path / "r.graph"
-    fileformat.save(small_graph(), path)
+    fileformat.save(lenia_graph(), path)
     win = make_window(str(path))
     win.doc.set_param("engine", "mu", 0.3)
     assert win.doc.dirty and win.windowTitle().startswith("•")
@@ -323,12 +310,12 @@ def test_unsaved_prompt_recovery_and_revert(make_window, answers, tmp_path):
 
 def test_recovery_is_offered_when_opening_a_file_from_the_menu(make_window, answers, tmp_path):
     path = tmp_path / "crashed.graph"
-    fileformat.save(small_graph(), path)
+    fileformat.save(lenia_graph(), path)
     win = make_window(str(path))
     win.doc.set_param("engine", "mu", 0.31)
     win.write_recovery()  # then the editor "crashes"; a new one starts on another file
     other = tmp_path / "other.graph"
-    fileformat.save(small_graph(), other)
+    fileformat.save(lenia_graph(), other)
     answers.asked.clear()
     win2 = make_window(str(other))
     assert answers.asked == []
@@ -341,7 +328,7 @@ def test_an_unreadable_recovery_copy_is_set_aside(make_window, answers, tmp_path
     from graph_app.editor import recovery
 
     path = tmp_path / "r.graph"
-    fileformat.save(small_graph(), path)
+    fileformat.save(lenia_graph(), path)
     rec = recovery.write(str(path), '{"format": "cagraph", "format_vers')  # cut short
     win = make_window(str(path))  # starts, offers the copy, cannot read it
     assert "restore" in answers.asked and not win.doc.dirty
@@ -412,7 +399,7 @@ def test_copy_paste_duplicate_delete_layout(make_window):
 
 def test_delete_or_layout_with_nothing_to_do_leaves_the_file_saved(make_window, tmp_path):
     path = tmp_path / "clean.graph"
-    fileformat.save(small_graph(), path)
+    fileformat.save(lenia_graph(), path)
     win = make_window(str(path))
     win.canvas.auto_layout()
     win.file_save()
@@ -424,7 +411,7 @@ def test_delete_or_layout_with_nothing_to_do_leaves_the_file_saved(make_window, 
 
 
 def test_duplicate_keeps_values_this_build_rejects_and_is_one_clean_step(make_window, tmp_path):
-    d = fileformat.to_dict(small_graph())
+    d = fileformat.to_dict(lenia_graph())
     eng = next(n for n in d["nodes"] if n["id"] == "engine")
     eng["params"] = {"mu": 99, "sigma": 0.02}  # mu is out of range (hand edit)
     path = tmp_path / "stale.graph"
@@ -458,7 +445,7 @@ def test_paste_leaves_out_what_cannot_be_taken(make_window):
 
 
 def test_a_saved_value_of_the_wrong_type_shows_in_the_panel(make_window, tmp_path):
-    d = fileformat.to_dict(small_graph())
+    d = fileformat.to_dict(lenia_graph())
     next(n for n in d["nodes"] if n["id"] == "engine")["params"]["mu"] = "0.2"
     path = tmp_path / "typo.graph"
     path.write_text(json.dumps(d))
@@ -474,7 +461,7 @@ def test_a_saved_value_of_the_wrong_type_shows_in_the_panel(make_window, tmp_pat
 
 
 def test_broken_layout_entries_are_repaired_on_open(make_window, tmp_path):
-    d = fileformat.to_dict(small_graph())
+    d = fileformat.to_dict(lenia_graph())
     d["ui"] = {"nodes": {"seed": {"pos": [5]}, "engine": "here", "gray": {"pos": [1, 2]}},
                "backdrops": [{"title": 7, "size": [-1, 2]}, "x", {"id": "b", "pos": [0, 0]}],
                "theirs": {"kept": True}}
@@ -518,7 +505,7 @@ def test_published_min_above_max_is_refused(make_window):
 
 
 def test_a_link_into_a_port_the_type_lacks_is_shown_and_can_be_removed(make_window, tmp_path):
-    d = fileformat.to_dict(small_graph())
+    d = fileformat.to_dict(lenia_graph())
     d["links"].append({"src": {"node": "seed", "port": "seed"},
                        "dst": {"node": "engine", "port": "mu_old"}})
     path = tmp_path / "dangling.graph"
@@ -560,7 +547,7 @@ def test_preview_thread_delivers_frames_and_stops(make_window, qtbot):
     assert win.worker.frames_delivered == f0 + 1
     # a probe belongs to its document: opening another one shows the output again
     win.preview_port("engine", "field")
-    win.doc.set_graph(small_graph())
+    win.doc.set_graph(lenia_graph())
     assert win.preview.probe is None
     qtbot.waitUntil(lambda: win.preview.last_info.get("label") == "output", timeout=10000)
     t = time.perf_counter()

@@ -9,6 +9,8 @@ from PySide6 import QtWidgets
 
 from nodes import Graph, Meta
 
+from editor_helpers import menu_action
+
 ALL_GRAPHS = sorted((Path(__file__).resolve().parents[2] / "graphs").glob("*.graph"))
 
 
@@ -32,18 +34,12 @@ GRAPHS = _layouts(ALL_GRAPHS)
 SIZES = ((1280, 720), (1920, 1080))
 
 
-def _action(win, menu_title, text):
-    menu = next(a.menu() for a in win.menuBar().actions()
-                if a.text().replace("&", "") == menu_title)
-    return next(a for a in menu.actions() if a.text() == text)
-
-
 def _window_at(make_window, qtbot, w, h):
     win = make_window()
     win.resize(w, h)
     win.show()
     qtbot.waitExposed(win)
-    _action(win, "View", "Reset Layout").trigger()
+    menu_action(win, "Reset Layout", "View").trigger()
     QtWidgets.QApplication.processEvents()
     assert (win.width(), win.height()) == (w, h)
     return win
@@ -55,7 +51,7 @@ def test_frame_all_fits_every_bundled_graph_with_readable_nodes(make_window, qtb
 
     win = _window_at(make_window, qtbot, *size)
     v = win.canvas.viewer
-    frame_all = _action(win, "View", "Frame All")
+    frame_all = menu_action(win, "Frame All", "View")
     for path in GRAPHS:
         win.doc.load(str(path))
         QtWidgets.QApplication.processEvents()
@@ -133,7 +129,7 @@ def test_auto_layout_routes_no_wire_behind_a_node(make_window, qtbot):
     win = _window_at(make_window, qtbot, 1920, 1080)
     win.doc.set_graph(g)
     QtWidgets.QApplication.processEvents()
-    _action(win, "View", "Auto Layout").trigger()
+    menu_action(win, "Auto Layout", "View").trigger()
     QtWidgets.QApplication.processEvents()
     assert not canvas_tools.pipes_behind_nodes(win.canvas)
     # the check itself sees a wire behind a node: put the thickness node on the LFO's wire
@@ -161,7 +157,7 @@ def test_auto_layout_moves_a_node_off_a_skipping_wire(make_window, qtbot):
     win = _window_at(make_window, qtbot, 1280, 720)
     win.doc.set_graph(g)
     QtWidgets.QApplication.processEvents()
-    _action(win, "View", "Auto Layout").trigger()
+    menu_action(win, "Auto Layout", "View").trigger()
     QtWidgets.QApplication.processEvents()
     assert not canvas_tools.pipes_behind_nodes(win.canvas)
     win.doc.undo.clear()

@@ -8,10 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from nodes import Graph, Meta
 
-
-def _action(win, menu_title, text):
-    menu = next(a.menu() for a in win.menuBar().actions() if a.text().replace("&", "") == menu_title)
-    return next(a for a in menu.actions() if a.text() == text)
+from editor_helpers import menu_action
 
 
 def _pal_graph():
@@ -27,20 +24,20 @@ def test_paste_lands_at_cursor_or_view_centre(make_window, qtbot):
     win.show()
     qtbot.waitExposed(win)
     win.canvas.select(["pal"])
-    _action(win, "Edit", "Copy").trigger()
+    menu_action(win, "Copy", "Edit").trigger()
     vp = win.canvas.viewer.viewport()
     # the mouse over the canvas: the pasted node's corner lands under it
     local = QtCore.QPoint(vp.width() // 3, vp.height() // 3)
     QtGui.QCursor.setPos(vp.mapToGlobal(local))
     want = win.canvas.viewer.mapToScene(QtGui.QCursor.pos() - vp.mapToGlobal(QtCore.QPoint()))
-    _action(win, "Edit", "Paste").trigger()
+    menu_action(win, "Paste", "Edit").trigger()
     new = [n for n in win.doc.graph.nodes if n != "pal"]
     assert len(new) == 1
     x, y = win.doc.graph.ui["nodes"][new[0]]["pos"]
     assert abs(x - want.x()) < 2 and abs(y - want.y()) < 2
     # the mouse elsewhere: the view's centre
     QtGui.QCursor.setPos(vp.mapToGlobal(QtCore.QPoint(-500, -500)))
-    _action(win, "Edit", "Paste").trigger()
+    menu_action(win, "Paste", "Edit").trigger()
     new2 = [n for n in win.doc.graph.nodes if n not in ("pal", new[0])]
     cx, cy = win.canvas.view_center()
     x, y = win.doc.graph.ui["nodes"][new2[0]]["pos"]
@@ -93,7 +90,7 @@ def test_empty_graph_says_nothing_to_show(make_window, qtbot, tmp_path, monkeypa
         dlg.open_button.click()
 
     QtCore.QTimer.singleShot(20, choose_blank)
-    _action(win, "File", "New").trigger()
+    menu_action(win, "New", "File").trigger()
     assert not win.doc.graph.nodes
     text = " ".join(win.validation.list.item(i).text() for i in range(win.validation.list.count()))
     assert "nothing to show" in text and "the graph runs" not in text
@@ -113,7 +110,7 @@ def test_view_menu_toggles_hide_and_show_each_dock(make_window, qtbot):
         assert d.isHidden(), d.objectName()
         a.trigger()
         assert not d.isHidden(), d.objectName()
-    _action(win, "View", "Reset Layout").trigger()
+    menu_action(win, "Reset Layout", "View").trigger()
     assert all(not d.isHidden() for d in docks.values())
 
 

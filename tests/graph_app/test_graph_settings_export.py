@@ -7,30 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
+
+from editor_helpers import answer_modal, menu_action
 
 ROOT = Path(__file__).resolve().parents[2]
 AMOEBA = ROOT / "graphs" / "amoeba.graph"
-
-
-def _action(win, text):
-    for top in win.menuBar().actions():
-        for a in top.menu().actions() if top.menu() else []:
-            if a.text() == text:
-                return a
-    raise AssertionError(f"no menu entry {text!r}")
-
-
-def _answer(kind, fill):
-    """Run ``fill(dialog)`` on the next modal dialog of class ``kind``."""
-    def poll():
-        w = QtWidgets.QApplication.activeModalWidget()
-        if isinstance(w, kind):
-            fill(w)
-        else:
-            QtCore.QTimer.singleShot(20, poll)
-
-    QtCore.QTimer.singleShot(20, poll)
 
 
 def test_graph_settings_edit_is_one_undo_step_and_saved(make_window, qtbot, tmp_path):
@@ -49,8 +31,8 @@ def test_graph_settings_edit_is_one_undo_step_and_saved(make_window, qtbot, tmp_
         d.seed.setValue(42)
         d.buttons.button(QtWidgets.QDialogButtonBox.Ok).click()
 
-    _answer(GraphSettingsDialog, fill)
-    _action(win, "Graph Settings…").trigger()
+    answer_modal(GraphSettingsDialog, fill)
+    menu_action(win, "Graph Settings…").trigger()
     m = win.doc.graph.meta
     assert (m.name, m.description, m.size, m.fps, m.seed) == \
         ("tide organism", "a calmer amoeba", 256, 24.0, 42)
@@ -71,8 +53,8 @@ def test_graph_settings_edit_is_one_undo_step_and_saved(make_window, qtbot, tmp_
         d.grab().save(str(tmp_path / "settings.png"))
         d.reject()
 
-    _answer(GraphSettingsDialog, bad)
-    _action(win, "Graph Settings…").trigger()
+    answer_modal(GraphSettingsDialog, bad)
+    menu_action(win, "Graph Settings…").trigger()
     assert win.doc.graph.meta.size == 256
 
 
@@ -85,7 +67,7 @@ def test_export_for_scope_from_the_file_menu(make_window, qtbot, tmp_path):
     win = make_window(str(AMOEBA))
     assert win.file_save_as(str(mine))
     assert win.doc.graph.meta.name == "amoeba"
-    _action(win, "Export for Scope…").trigger()
+    menu_action(win, "Export for Scope…").trigger()
     dlg = win._export_dialog
     assert isinstance(dlg, ExportDialog) and dlg.isVisible()
     assert "cagraph-my-amoeba" in dlg.pipeline.text()

@@ -31,7 +31,7 @@ def test_frame_shape_and_size_switches_keep_the_organism(make_window, qtbot):
     assert _frame(win) > n0, (n0, _frame(win))
     assert _alive(pv.last_rgb8[:, 128:448])
     n1 = _frame(win)
-    # size: 512 px (the box shows 256 for this 64 px test preview), resampled onto it
+    # size: 512 px (the box shows 64 for this 64 px test preview), resampled onto it
     pv.size_box.setCurrentIndex(pv.size_box.findData(512))
     qtbot.waitUntil(lambda: win.worker._rt is not None and win.worker._rt.size == 512
                     and pv.last_info.get("size") == 512, timeout=30000)

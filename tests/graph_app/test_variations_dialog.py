@@ -9,6 +9,8 @@ from PySide6 import QtCore, QtWidgets
 
 from nodes import explore
 
+from editor_helpers import menu_action
+
 ROOT = Path(__file__).resolve().parents[2]
 AMOEBA = ROOT / "graphs" / "amoeba.graph"
 
@@ -19,11 +21,6 @@ def _small(monkeypatch):
 
     monkeypatch.setattr(vd, "THUMB_SIZE", 32)
     monkeypatch.setattr(vd, "FIRST_FRAME", 2)
-
-
-def _action(win, text):
-    edit = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Edit")
-    return next(a for a in edit.actions() if a.text() == text)
 
 
 def _in_dialog(qtbot, act, answer):
@@ -71,7 +68,7 @@ def test_click_adopts_one_variant_as_one_undo_step_and_back_returns(make_window,
         dlg.tiles[4].click()
         return _values(want[4])
 
-    want4 = _in_dialog(qtbot, _action(win, "Variations…"), answer)
+    want4 = _in_dialog(qtbot, menu_action(win, "Variations…", "Edit"), answer)
     assert _values(win.doc.graph) == want4
     win.undo_action.trigger()  # the editor's own undo: one step restores every value
     assert _values(win.doc.graph) == before
@@ -91,13 +88,13 @@ def test_same_seed_same_grid_and_thumbnails_arrive(make_window, qtbot):
         qtbot.waitUntil(lambda: len(set(shown)) >= 2, timeout=30_000)
         return got
 
-    a = _in_dialog(qtbot, _action(win, "Variations…"), grid)
-    b = _in_dialog(qtbot, _action(win, "Variations…"), grid)
+    a = _in_dialog(qtbot, menu_action(win, "Variations…", "Edit"), grid)
+    b = _in_dialog(qtbot, menu_action(win, "Variations…", "Edit"), grid)
     assert a == b and len({str(v) for v in a}) > 1  # reproducible, and the variants differ
 
 
 def test_a_graph_without_published_parameters_says_so(make_window, qtbot):
     win = make_window(str(AMOEBA))
     win.doc.set_published([])
-    _action(win, "Variations…").trigger()
+    menu_action(win, "Variations…", "Edit").trigger()
     assert "publishes none" in win.statusBar().currentMessage()

@@ -33,7 +33,9 @@ def modulatable(config_schema: dict) -> dict[str, tuple]:
 
 def expected(graph, choices: dict | None = None) -> tuple[dict, dict]:
     """From the graph's published parameters (and, with two snapshots or more, the
-    export's ``morph`` 0..1, modulatable, and the ``snapshot_a``/``snapshot_b`` menus): the ranges each runtime field must have
+    export's ``morph`` 0..1, modulatable, and the ``snapshot_a``/``snapshot_b`` menus; with
+    one or more, the ``recall`` menu, ``recall_quantise`` and ``recall_transition``): the
+    ranges each runtime field must have
     (numbers: (min, max); choices: the tuple of choices, ``choices[name]`` where given
     (the exporter leaves out choices that cannot work in Scope); toggles: None) and the
     modulatable ones (numeric and not structural: changing those rebuilds kernels)."""
@@ -54,6 +56,10 @@ def expected(graph, choices: dict | None = None) -> tuple[dict, dict]:
     if len(names) >= 2:  # the export's morph slider and its A/B snapshot menus
         ranges["morph"] = mod["morph"] = (0.0, 1.0)
         ranges["snapshot_a"] = ranges["snapshot_b"] = names
+    if names:  # the export's snapshot recall: the menu, when it starts, its transition
+        ranges["recall"] = names
+        ranges["recall_quantise"] = ("now", "beat", "bar")
+        ranges["recall_transition"] = (0.0, 60.0)
     return ranges, mod
 
 

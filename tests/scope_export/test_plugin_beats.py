@@ -87,3 +87,33 @@ def test_the_morph_slider_blends_the_shipped_snapshots(tmp_path):
                                     "default": 0.0}
     assert r["fields"]["snapshot_b"]["enum"] == ["amoeba", "surge"]
     assert r["fields"]["snapshot_b"]["default"] == "surge"
+
+
+def test_snapshot_recall_waits_for_the_beat_or_bar_of_scopes_tempo(exports, tmp_path):
+    """amoeba's plugin (the session's export), called as Scope calls it with its tempo
+    kwargs (and every field on every call): a recall chosen at beat 5.3 quantised to the bar
+    starts at beat 8, one to the beat at the next beat (over its transition), 'now' at once,
+    a stopped clock at once; the frames are the runtime's own Runtime.recall fed the same
+    beats; bad values are ignored."""
+    res = exports["amoeba"]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "fake_scope"),
+                                                        str(res.out_dir)]),
+               CAGRAPH_KERNELS="reference")
+    out = subprocess.run([sys.executable, str(HERE / "recall_check.py"), res.names.module],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    s, a = "surge", "amoeba"
+    b = "between"
+    # beats: 5.3 6.0 7.2 7.95 | 8.05 8.6 | 8.7 8.95 | 9.02 (the glide's start) 9.1 9.3 9.35
+    # 9.4 (gliding, 0.02 s = 4.8 frames at 240 fps) 9.45 (there) | 9.5 9.6
+    assert r["plugin"] == [a, a, a, a, s, s, s, s, s, b, b, b, b, a, s, s], r
+    assert r["plugin"] == r["runtime"] and r["first_frame_differing"] is None, r
+    assert r["recalled"] == [s, "now", 0.0]
+    assert r["stopped"] == a
+    assert r["kept"] == [a, "bar", 0.0]
+    assert r["fields"]["recall"] == {"minimum": None, "maximum": None,
+                                     "enum": ["amoeba", "surge"], "default": "amoeba"}
+    assert r["fields"]["recall_quantise"]["enum"] == ["now", "beat", "bar"]
+    assert r["fields"]["recall_transition"]["maximum"] == 60.0
+    assert r["runtime_fields"]

@@ -41,7 +41,9 @@ def test_every_published_runtime_parameter_reaches_scopes_controls(tmp_path, nam
     assert problems(schema, graph, choices) == []
     morph = 3 if len(graph.snapshots) >= 2 else 0  # morph, snapshot_a, snapshot_b
     assert (name == "amoeba") == bool(morph)  # amoeba ships two snapshots, sl_gliders none
-    assert len(osc_paths(schema)) == len(graph.published) + 3 + morph  # + fps, seed, beat_reset
+    recall = 3 if graph.snapshots else 0  # recall, recall_quantise, recall_transition
+    # + fps, seed, beat_reset
+    assert len(osc_paths(schema)) == len(graph.published) + 3 + morph + recall
     if morph:
         names = [s.name for s in graph.snapshots]
         assert osc_paths(schema)["/scope/morph"] == {"minimum": 0.0, "maximum": 1.0,

@@ -1,0 +1,75 @@
+"""The preview's size menu: each entry says the grid it simulates for this graph, the
+graph's own size is one of them (bold in the list), and the size that runs is the checked
+one (a size the list lacks, such as a graph's 384 or a rectangular graph's 320 side, gets
+its own entry)."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore
+
+from nodes.errors import GraphError
+from nodes.evaluator import resolve_grid
+
+#: the sizes always offered (the grid's side, or a rectangular grid's shorter side)
+LISTED = (256, 512, 1024)
+
+
+def own_size(meta) -> int | None:
+    """The graph's own size: its square side, or its rectangular grid's shorter side."""
+    if meta is None:
+        return None
+    grid = getattr(meta, "grid", None)
+    return int(min(grid)) if grid else int(meta.size)
+
+
+def label(meta, size: int) -> str:
+    """``512 px`` for a square grid, ``576×320`` for a rectangular one."""
+    try:
+        w, h = resolve_grid(meta, size=size) if meta is not None else (size, size)
+    except GraphError:
+        w = h = size
+    return f"{size} px" if w == h else f"{w}×{h}"
+
+
+def entries(meta, current: int) -> list[tuple[str, int]]:
+    """(label, size) for the listed sizes, the graph's own and the one running, in order."""
+    sizes = set(LISTED) | {int(current)}
+    own = own_size(meta)
+    if own:
+        sizes.add(own)
+    return [(label(meta, s), s) for s in sorted(sizes)]
+
+
+def fill(box, meta, current: int) -> None:
+    """Refill the combo box ``box`` for ``meta`` with ``current`` checked, silently (no
+    size change is sent to the preview)."""
+    box.setSizeAdjustPolicy(box.SizeAdjustPolicy.AdjustToContents)  # 1840×1024 fits
+    box.blockSignals(True)
+    try:
+        box.clear()
+        own = own_size(meta)
+        for text, s in entries(meta, current):
+            box.addItem(text, s)
+            if s == own:  # the graph's own size: bold in the list, said in its tooltip
+                i = box.count() - 1
+                font = box.font()
+                font.setBold(True)
+                box.setItemData(i, font, QtCore.Qt.FontRole)
+                box.setItemData(i, "The graph's own size", QtCore.Qt.ToolTipRole)
+        box.setCurrentIndex(box.findData(int(current)))
+    finally:
+        box.blockSignals(False)
+    # the preview column is as wide as its transport row needs: room for the longest grid
+    box.setMinimumWidth(box.sizeHint().width())
+    box.setToolTip("Preview simulation size (a rectangular graph's shorter side, its "
+                   "shape kept)" + (f"; the graph's own: {label(meta, own)}" if own else ""))
+
+
+def install(win) -> None:
+    """The menu follows the document: a new graph, a size or grid change (an undo too)."""
+    def follow(*_):
+        win.preview.set_graph_meta(win.doc.graph.meta)
+
+    win.doc.reset.connect(follow)
+    win.doc.model_event.connect(lambda e, _p: e == "meta_changed" and follow())
+    follow()
