@@ -132,7 +132,8 @@ def _atomic_image(path: Path, frame_u8) -> None:
 def _sigint_deferred():
     """Hold SIGINT for the block and raise KeyboardInterrupt after it (main thread only;
     elsewhere signals cannot arrive anyway)."""
-    if threading.current_thread() is not threading.main_thread():
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is signal.SIG_IGN):  # e.g. a background job
         yield
         return
     caught = []

@@ -24,10 +24,17 @@ REEF = ROOT / "graphs" / "reef.graph"
 AMOEBA = ROOT / "graphs" / "amoeba.graph"
 
 
+def _interruptible():
+    # a suite started as a background job (`pytest &`) ignores SIGINT, and a child inherits
+    # that: the CLI must start as it does from a terminal, with Ctrl-C live
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(*args, **kw) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.Popen([sys.executable, "-m", "graph_app.cli", *map(str, args)], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_interruptible, **kw)
 
 
 def _interrupt_when(proc: subprocess.Popen, ready, timeout=120.0) -> tuple[int, str]:
@@ -259,8 +266,12 @@ def test_a_ctrl_c_inside_a_frame_write_is_held_until_the_frame_is_counted(tmp_pa
     frame = np.zeros((32, 32, 3), np.uint8)
     sink.write(frame)
     sink.video.write = write_then_ctrl_c
-    with pytest.raises(KeyboardInterrupt):
-        sink.write(frame)
+    was = signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            sink.write(frame)
+    finally:
+        signal.signal(signal.SIGINT, was)
     assert sink.count == 2
     sink.close()
     import av

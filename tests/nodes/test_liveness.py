@@ -91,10 +91,13 @@ def test_v1_engine_defaults_are_kept_for_files_that_relied_on_them():
         {"id": "mn", "type": "engine.mnca", "version": 1, "params": {}},
         {"id": "sl", "type": "engine.smoothlife", "version": 1, "params": {"ri": 5.0}}]}
     g = nodes.loads(json.dumps(doc))
-    assert g.nodes["gs"].params == {"feed": 0.055, "kill": 0.062, "substeps": 2, "du": 0.2}
+    # (and, older than v3, pixel-sized patterns: no diffusion scaling with the grid)
+    assert g.nodes["gs"].params == {"feed": 0.055, "kill": 0.062, "substeps": 2, "du": 0.2,
+                                    "scale_diffusion": False}
     assert g.nodes["mn"].params["rules"] == [[0.2, 0.26], [0.26, 0.46]]
     assert g.nodes["sl"].params["ri"] == 5.0 and g.nodes["sl"].params["b1"] == 0.278
-    assert all(nd.version == 2 for nd in g.nodes.values())
+    assert g.nodes["gs"].version == 3
+    assert all(nd.version == 2 for nid, nd in g.nodes.items() if nid != "gs")
 
 
 # -- the organism is there when a take starts (issue 15, part 2) -----------------------
