@@ -152,7 +152,8 @@ GRAYSCOTT = {
     # crosses the band where Gray-Scott's uniform V-rich state is stable (k < sqrt(F)/2 - F):
     # at gain 5 that band is a wide ring of the disc, where the pattern floods into flat lobes
     # (tentacles' green rim band, labyrinth's rim lobes at 256, medusa's rim squares at 512).
-    # Gain 20 crosses it in a few pixels; medusa's kill back to 0.059 then (at 0.060 its
+    # Gain 20 crosses it in a few pixels (tentacles: r1 0.70, a thin membrane where a 0.85 ramp
+    # left short flat lobes at 512, frame 30); medusa's kill back to 0.059 then (at 0.060 its
     # filaments lock to the lattice at 256)
     "medusa": dict(title="GS Medusa", F=0.030, k=0.059, du=0.21, dv=0.105, brightness=1.4,
                    palette="deep_sea", ramp=dict(gain=20.0),
@@ -161,7 +162,8 @@ GRAYSCOTT = {
     "labyrinth": dict(title="GS Labyrinth", F=0.029, k=0.059, du=0.21, dv=0.105, brightness=1.6,
                       palette="ink", ramp=dict(gain=20.0), flows=dict(swirl=0.60, ring=0.25)),
     "tentacles": dict(title="GS Vortex", F=0.026, k=0.057, du=0.21, dv=0.120,
-                      palette="phosphor", ramp=dict(gain=20.0), flows=dict(vortex=0.40)),
+                      palette="phosphor", ramp=dict(gain=20.0, r1=0.70),
+                      flows=dict(vortex=0.40)),
 }
 #: the Gray-Scott presets' Feed Ramp (a preset's ``ramp`` overrides these)
 RAMP = dict(r0=0.55, r1=0.85)  # gain: the node's default, 5
