@@ -148,14 +148,25 @@ GRAYSCOTT = {
     # medusa, labyrinth: kill raised (0.058 / 0.057 -> 0.060 / 0.059) so the V-rich phase no
     # longer floods the rim into smooth lobes (at 256) or flat "paddles" (labyrinth at 512);
     # brighter to keep the thinner filaments above the liveness mean (issue 15, part 1)
-    "medusa": dict(title="GS Medusa", F=0.030, k=0.060, du=0.21, dv=0.105, brightness=1.4,
-                   palette="deep_sea", flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.50,
+    # ramp: overrides of the Feed Ramp (RAMP; gain 5). With k below 1/16 the ramp's rising feed
+    # crosses the band where Gray-Scott's uniform V-rich state is stable (k < sqrt(F)/2 - F):
+    # at gain 5 that band is a wide ring of the disc, where the pattern floods into flat lobes
+    # (tentacles' green rim band, labyrinth's rim lobes at 256, medusa's rim squares at 512).
+    # Gain 20 crosses it in a few pixels (tentacles: r1 0.70, a thin membrane where a 0.85 ramp
+    # left short flat lobes at 512, frame 30); medusa's kill back to 0.059 then (at 0.060 its
+    # filaments lock to the lattice at 256)
+    "medusa": dict(title="GS Medusa", F=0.030, k=0.059, du=0.21, dv=0.105, brightness=1.4,
+                   palette="deep_sea", ramp=dict(gain=20.0),
+                   flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.50,
                               vortex=0.20)),
     "labyrinth": dict(title="GS Labyrinth", F=0.029, k=0.059, du=0.21, dv=0.105, brightness=1.6,
-                      palette="ink", flows=dict(swirl=0.60, ring=0.25)),
+                      palette="ink", ramp=dict(gain=20.0), flows=dict(swirl=0.60, ring=0.25)),
     "tentacles": dict(title="GS Vortex", F=0.026, k=0.057, du=0.21, dv=0.120,
-                      palette="phosphor", flows=dict(vortex=0.40)),
+                      palette="phosphor", ramp=dict(gain=20.0, r1=0.70),
+                      flows=dict(vortex=0.40)),
 }
+#: the Gray-Scott presets' Feed Ramp (a preset's ``ramp`` overrides these)
+RAMP = dict(r0=0.55, r1=0.85)  # gain: the node's default, 5
 
 ENGINE_OF = {**{k: "lenia" for k in LENIA}, **{k: "smoothlife" for k in SMOOTHLIFE},
              **{k: "mnca" for k in MNCA}, **{k: "grayscott" for k in GRAYSCOTT}}
@@ -265,7 +276,7 @@ def build(key: str, *, size: int = 512) -> Graph:
     pubs += [(f"flow_{b}", "flow", b, f"Flow {b}") for b in BASES]
 
     if eng == "grayscott":
-        g.add_node("life.feed_ramp", "feed_ramp", dict(r0=0.55, r1=0.85))
+        g.add_node("life.feed_ramp", "feed_ramp", {**RAMP, **p.get("ramp", {})})
         g.connect("feed_ramp", "feed_map", engine, "feed_map")
         g.add_node("life.coverage", "coverage", dict(reseed_mass=0.002, erode_above=1.0,
                                                      stagnation_frames=10000,

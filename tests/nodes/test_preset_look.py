@@ -47,3 +47,24 @@ def test_mnca_organism_is_not_a_filled_disc(stem, bound):
     assert lit.mean() > 0.01, f"{stem}: the organism is missing"
     filled = lit[inner].mean()
     assert filled < bound, f"{stem}: {filled:.0%} of the containment disc is lit"
+
+
+def _plateau_share(rgb: np.ndarray) -> float:
+    """Share of the lit pixels that lie in a flat plateau (5 x 5 neighbourhood variance ~0)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    f = rgb.max(axis=2)
+    lit = f > 0.1
+    var = sliding_window_view(np.pad(f, 2, mode="edge"), (5, 5)).var(axis=(2, 3))
+    return float(((var < 2e-4) & lit).sum() / max(int(lit.sum()), 1))
+
+
+@pytest.mark.parametrize("stem", ["tentacles", "labyrinth"])
+def test_grayscott_rim_has_no_flat_lobes(stem):
+    # the Feed Ramp's rising feed crossed Gray-Scott's uniform V-rich phase over a wide ring:
+    # the pattern flooded it into smooth flat lobes (tentacles: 10 % of its lit pixels,
+    # a solid green rim band; labyrinth: 5 %, white / blue lobes); gain 20: ~0 %
+    rgb = _take_frame(stem)
+    assert _lit(rgb).mean() > 0.05, f"{stem}: the organism is missing"
+    flat = _plateau_share(rgb)
+    assert flat < 0.02, f"{stem}: {flat:.1%} of the lit pixels are a flat plateau"
