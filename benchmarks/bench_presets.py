@@ -67,6 +67,14 @@ def runtime(preset: str, size: int, backend: str, engine_warmup: bool, seed: int
     return rt
 
 
+def _flush_here(on: bool) -> None:
+    try:
+        from nodes.kernels import cpu
+    except ImportError:  # no numba: nothing was changed
+        return
+    cpu.flush_denormals_here(on)
+
+
 def time_graph(rt, frames: int) -> float:
     t0 = time.perf_counter()
     for _ in range(frames):
@@ -88,6 +96,10 @@ def bench(preset: str, size: int, frames: int, repeat: int, backend: str,
     for _ in range(repeat):
         best = min(best, time_graph(rt, frames))
         if model is not None:
+            # the runtime flushes subnormal floats to zero in this thread (numba kernels,
+            # nodes.backend.Backend.begin_frame); the prototype did not: the model runs
+            # with plain IEEE arithmetic
+            _flush_here(False)
             best_m = min(best_m, time_frames(model, model_frames))
     return frames / best, (model_frames / best_m if model is not None else None)
 

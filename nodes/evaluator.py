@@ -395,6 +395,7 @@ class Runtime:
 
     def _evaluate(self):
         ctx = self.ctx
+        self.be.begin_frame()  # per-thread CPU state (subnormals flushed with numba kernels)
         ctx.frame = self.frame
         ctx.time = self._frame_time(self.frame)
         t = self.graph.tempo

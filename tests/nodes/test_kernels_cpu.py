@@ -236,18 +236,26 @@ def test_post_step(with_mask, with_centre, with_stir, vel_amp):
         close((a1, p1), (a2, p2))
 
 
-def test_advect_post_is_advect_then_post_step():
+@pytest.mark.parametrize("full", [False, True])
+def test_advect_post_is_advect_then_post_step(full):
     rng = np.random.default_rng(18)
     h, w = 48, 80
     src, prev = rnd(rng, (h, w)), rnd(rng, (h, w))
     vel = (rng.standard_normal((2, h, w)) * 3).astype(f32)
     mask = rnd(rng, (h, w), 0.9, 1.0)
     noise = rng.standard_normal((h, w)).astype(f32)
-    args = (mask, noise, 5, 17, h - 1, w - 1, None, None, None, 0.3, -0.95, 0.012, 0.03, 0.3)
+    centre = rnd(rng, (h, w), 0, 0.01) if full else None
+    sx, sy = (rnd(rng, (h, w), -0.01, 0.01) for _ in range(2)) if full else (None, None)
+    args = (mask, noise, 5, 17, h - 1, w - 1, centre, sx, sy, 0.3, -0.95, 0.012, 0.03, 0.3)
     o1, p1, o2, p2 = np.empty_like(src), prev.copy(), np.empty_like(src), prev.copy()
     assert cpu.advect_post(src, vel, 1.0, o1, p1, *args) is o1
     ref.advect_post(src, vel, 1.0, o2, p2, *args)
     close((o1, p1), (o2, p2))
+    # the fused pass is bitwise the two compiled passes one after the other
+    o3, p3 = np.empty_like(src), prev.copy()
+    cpu.advect(src, vel, 1.0, out=o3)
+    cpu.post_step(o3, p3, *args)
+    assert np.array_equal(o1, o3) and np.array_equal(p1, p3)
 
 
 # -- colour -----------------------------------------------------------------------------------
@@ -406,3 +414,41 @@ def test_power(p):
     got = cpu.power(x, p)
     close(got, ref.power(x, p))
     assert (got[1, :3] == 0).all() and np.isfinite(got).all()
+
+
+# -- backend FFT passes and subnormal flushing ----------------------------------------------
+
+@pytest.mark.parametrize("shape", [(64, 64), (48, 80), (3, 32, 40)])
+def test_backend_fft_passes_are_bitwise_scipys_2d_transforms(shape):
+    import scipy.fft as sf
+
+    be = Backend()
+    a = rnd(np.random.default_rng(5), shape)
+    f = be.rfft2(a)
+    assert np.array_equal(f, sf.rfft2(a, workers=1))
+    back = be.irfft2(f.copy(), shape[-2:])  # (bitwise on square grids; rounding elsewhere)
+    np.testing.assert_allclose(back, sf.irfft2(f, s=shape[-2:], workers=1), atol=1e-6)
+
+
+@pytest.mark.skipif(not cpu._X86, reason="x86-64 only")
+def test_frames_flush_subnormals_in_the_calling_thread_and_the_kernels_threads():
+    import threading
+
+    # a subnormal made from its bits (a conversion would already be flushed to 0 in a
+    # thread that ran frames)
+    tiny = np.array([1 << 20], np.int32).view(f32)[0]
+    res = {}
+
+    def run():  # a fresh thread (as the editor's preview worker): begin_frame covers it
+        cpu.flush_denormals_here(False)
+        res["before"] = float(np.multiply(tiny, f32(1.0)))
+        Backend().begin_frame()
+        res["after"] = float(np.multiply(tiny, f32(1.0)))
+        A = np.full((64, 64), tiny, f32)  # the parallel kernels' threads too
+        res["kernel"] = float(cpu.lenia_growth(np.zeros_like(A), A, 0.5, 0.1, 0.0).max())
+        cpu.flush_denormals_here(False)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert res["before"] != 0 and res["after"] == 0 and res["kernel"] == 0, res
