@@ -115,6 +115,22 @@ def test_advect_matches_reference(shape):
         close(cpu.advect(src, vel, scale), ref.advect(src, vel, scale))
 
 
+def test_advect_rows_with_far_traces_take_the_general_loop():
+    """Rows whose displacements reach a period take the modulo loop, the others the fast one
+    (bitwise the reference's numbers either way); both branches in one call, and near the
+    bound (h - 2, w - 2 pixels) on both sides of it."""
+    rng = np.random.default_rng(4)
+    h, w = 48, 80
+    src = rnd(rng, (h, w))
+    vel = (rng.standard_normal((2, h, w)) * 0.8).astype(f32)
+    vel[0, 5, 7] = 3.3 * h  # far rows
+    vel[1, 9, 0] = -2.6 * w
+    vel[0, 20, :] = h - 2  # at the bound (fast loop), then just over it
+    vel[1, 21, :] = -(w - 1.5)
+    for scale in (1.0, -1.0, 0.5):
+        np.testing.assert_array_equal(cpu.advect(src, vel, scale), ref.advect(src, vel, scale))
+
+
 @pytest.mark.parametrize("shift", [(0, 0), (3, -5), (-1, 1), (70, -130), (-64, 48)])
 def test_advect_whole_pixel_shift_is_a_roll(shift):
     """out(p) = src(p - v): a whole-pixel v rolls by v, wrapping over any number of periods."""
