@@ -120,7 +120,8 @@ def _lap9(xp, f):
 @reference
 def spectral_mul(F, K, out=None):
     """``out = K * F`` for complex64 spectra: ``K`` (h, w) or a stack (k, h, w) of kernel
-    spectra, ``F`` one (h, w) spectrum; ``out`` may be ``F`` itself (in place)."""
+    spectra, complex64 or (a symmetric kernel's, on the CPU) real float32; ``F`` one
+    (h, w) spectrum; ``out`` may be ``F`` itself (in place)."""
     xp = xp_of(F)
     return xp.multiply(K, F[None] if K.ndim == 3 else F, out=out)
 

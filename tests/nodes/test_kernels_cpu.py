@@ -468,3 +468,34 @@ def test_frames_flush_subnormals_in_the_calling_thread_and_the_kernels_threads()
     t.start()
     t.join()
     assert res["before"] != 0 and res["after"] == 0 and res["kernel"] == 0, res
+
+
+@pytest.mark.parametrize("stack", [None, 1, 3])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_spectral_mul_real_spectra(stack, in_place):
+    """Symmetric kernels' spectra are real on the CPU (Backend.spectrum): the twin's two
+    products per bin are bitwise NumPy's complex-by-real product, in place too."""
+    if in_place and stack == 3:
+        pytest.skip("a stack is written to its own buffer")
+    rng = np.random.default_rng(9)
+    shape = (48, 41)
+    F = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(np.complex64)
+    K = rnd(rng, shape if stack is None else (stack, *shape), -1, 1)
+    want = ref.spectral_mul(F, K)
+    F2 = F.copy()
+    out = (F2 if stack is None else F2[None]) if in_place else None
+    got = cpu.spectral_mul(F2, K, out=out)
+    assert got.dtype == np.complex64 and np.array_equal(got.reshape(want.shape), want)
+    Kc = K.astype(np.complex64)  # complex spectra: NumPy's product
+    np.testing.assert_array_equal(cpu.spectral_mul(F, Kc), ref.spectral_mul(F, Kc))
+
+
+def test_numpy_spectra_of_symmetric_kernels_are_real():
+    from nodes.library.engines import kernel_spectrum, ring_kernel
+
+    be = Backend()
+    k = kernel_spectrum(be, ring_kernel(3, 7), (48, 40))
+    assert k.dtype == np.float32 and k.shape == (48, 21)
+    lopsided = np.zeros((5, 5))
+    lopsided[2, 2], lopsided[2, 4] = 1.0, 1.0  # not symmetric: stays complex
+    assert kernel_spectrum(be, lopsided, 32).dtype == np.complex64
