@@ -515,6 +515,11 @@ class Runtime:
         """Whether the graph has an Output node (a frame to show or render)."""
         return self._output is not None
 
+    def output_value(self):
+        """The last frame's output as the backend array itself (reused by the next frame:
+        read it before stepping again), or None."""
+        return self.values.get(self._output) if self._output else None
+
     def output_host(self):
         """The last frame's output as a host float32 (H, W, 3) array of its own (the
         runtime's buffers are reused next frame, so a kept frame must not share them)."""

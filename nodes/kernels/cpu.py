@@ -848,6 +848,38 @@ def resize_bilinear(img, height, width, fit="stretch", out=None):
     return out
 
 
+@njit(**_JIT)
+def _rgb_to_u8(x, out):
+    h, n = x.shape
+    zero, one = np.float32(0), np.float32(1)
+    s, half = np.float32(255), np.float32(0.5)
+    for i in prange(h):
+        r = x[i]
+        o = out[i]
+        for j in range(n):
+            v = r[j]
+            v = v if v > zero else zero  # (NaN reads 0)
+            v = v if v < one else one
+            o[j] = np.uint8(v * s + half)
+
+
+@fast("numba")
+def rgb_to_u8(rgb, out=None):
+    """``uint8(clip(rgb, 0, 1) * 255 + 0.5)`` in one compiled pass (see ``ref.rgb_to_u8``)."""
+    x = _c(rgb)
+    if out is None or not (out.flags.c_contiguous and out.dtype == np.uint8
+                           and out.shape == x.shape):
+        res = np.empty(x.shape, np.uint8)
+    else:
+        res = out
+    x2 = x.reshape(x.shape[0], -1) if x.ndim != 2 else x
+    _rgb_to_u8(x2, res.reshape(x2.shape))
+    if out is not None and res is not out:
+        out[...] = res
+        return out
+    return res
+
+
 # -- per-frame statistics ------------------------------------------------------------------
 
 @njit(**_JIT)

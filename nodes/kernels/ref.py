@@ -372,6 +372,19 @@ def resize_bilinear(img, height, width, fit="stretch", out=None):
     return out
 
 
+@reference
+def rgb_to_u8(rgb, out=None):
+    """8-bit display copy of a float image: ``uint8(clip(rgb, 0, 1) * 255 + 0.5)`` (NaN
+    reads 0), e.g. the editor's preview of each frame."""
+    xp = xp_of(rgb)
+    a = xp.clip(xp.nan_to_num(rgb, nan=0.0), f32(0), f32(1))
+    res = (a * f32(255) + f32(0.5)).astype(np.uint8)
+    if out is None:
+        return res
+    out[...] = res
+    return out
+
+
 # -- per-frame statistics (kept on the device on GPU) ------------------------------------------
 
 @reference

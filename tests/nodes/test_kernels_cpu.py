@@ -499,3 +499,15 @@ def test_numpy_spectra_of_symmetric_kernels_are_real():
     lopsided = np.zeros((5, 5))
     lopsided[2, 2], lopsided[2, 4] = 1.0, 1.0  # not symmetric: stays complex
     assert kernel_spectrum(be, lopsided, 32).dtype == np.complex64
+
+
+def test_rgb_to_u8():
+    rng = np.random.default_rng(10)
+    x = rnd(rng, (48, 40, 3), -0.2, 1.2)
+    x[0, 0, 0], x[0, 1, 1], x[1, 0, 2] = np.nan, 1.0 - 1e-7, 0.5 / 255
+    want = ref.rgb_to_u8(x)
+    assert want.dtype == np.uint8 and want[0, 0, 0] == 0
+    np.testing.assert_array_equal(cpu.rgb_to_u8(x), want)
+    out = np.zeros_like(want)
+    assert cpu.rgb_to_u8(x[:, ::-1], out=out) is out  # any layout in, the given array out
+    np.testing.assert_array_equal(out, ref.rgb_to_u8(x[:, ::-1]))
