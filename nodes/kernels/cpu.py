@@ -625,16 +625,32 @@ def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, ou
             oa[j] = min(max(x * inv_d, zero), one)
             ev[j] = e
             vv[j] = vel
-        mw = np.float32(-np.inf)
-        mv = np.float32(-np.inf)
-        me = np.float32(-np.inf)
+        # the row maxima on the values' bits: for floats >= +0 the IEEE order is the
+        # int32 order, and an integer max vectorises (a float one does not without
+        # fast-math: 4x quicker); a row with no value >= +0 takes the float loop
+        ri, vi, ei = r.view(np.int32), vv.view(np.int32), ev.view(np.int32)
+        bw = np.int32(-2147483648)
+        bv = np.int32(-2147483648)
+        be = np.int32(-2147483648)
         for j in range(w):
-            mw = max(mw, r[j])
-            mv = max(mv, vv[j])
-            me = max(me, ev[j])
-        rowmax[i, 0] = mw
-        rowmax[i, 1] = mv
-        rowmax[i, 2] = me
+            bw = max(bw, ri[j])
+            bv = max(bv, vi[j])
+            be = max(be, ei[j])
+        if bw >= 0 and bv >= 0 and be >= 0:
+            rowmax[i, 0] = _i32_as_f32(bw)
+            rowmax[i, 1] = _i32_as_f32(bv)
+            rowmax[i, 2] = _i32_as_f32(be)
+        else:
+            mw = np.float32(-np.inf)
+            mv = np.float32(-np.inf)
+            me = np.float32(-np.inf)
+            for j in range(w):
+                mw = max(mw, r[j])
+                mv = max(mv, vv[j])
+                me = max(me, ev[j])
+            rowmax[i, 0] = mw
+            rowmax[i, 1] = mv
+            rowmax[i, 2] = me
 
 
 @fast("numba")

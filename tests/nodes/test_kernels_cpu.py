@@ -290,6 +290,22 @@ def test_signals(shape, with_zones):
     assert ((got[0] >= 0) & (got[0] <= 1)).all()
 
 
+def test_signals_maxima_of_negative_rows_and_zero_fields():
+    """The maxima are taken on the values' bits where a row has a value >= 0, by floats
+    elsewhere: a field below zero (rows wholly negative, others mixed) and an all-zero
+    field give the reference's maxima."""
+    rng = np.random.default_rng(11)
+    W = rnd(rng, (48, 40), -1.0, -0.1)
+    W[5:9] = rnd(rng, (4, 40), -0.5, 0.7)
+    Wp = W.copy()  # no velocity on most rows: their maximum is +0
+    Wp[20] += 0.25
+    for field in (W, np.zeros_like(W)):
+        got = cpu.signals(field, Wp, None, 0.3, 0.25, 0.45, 1.0, 1.0, 1.0)
+        want = ref.signals(field, Wp, None, 0.3, 0.25, 0.45, 1.0, 1.0, 1.0)
+        for g, w in zip(got[2:], want[2:]):
+            assert float(g) == pytest.approx(float(w), rel=1e-6, abs=1e-7)
+
+
 def test_signals_follow_reference_is_signals_then_peak_follow():
     """The reference of the fused GPU kernel: t and alpha as signals() computes them with
     the current normalisers; peaks from this frame's maxima; maxima reset; prev = W."""
