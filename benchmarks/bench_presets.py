@@ -72,36 +72,52 @@ def _flush_here(on: bool) -> None:
         from nodes.kernels import cpu
     except ImportError:  # no numba: nothing was changed
         return
-    cpu.flush_denormals_here(on)
+    fn = getattr(cpu, "flush_denormals_here", None)  # (absent from older runtimes)
+    if fn is not None:
+        fn(on)
 
 
-def time_graph(rt, frames: int) -> float:
-    t0 = time.perf_counter()
+def time_graph(rt, frames: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the whole process, all threads) for ``frames``."""
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(frames):
         rt.step()
     rt.be.synchronize()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def time_model(model, frames: int) -> tuple[float, float]:
+    t0, c0 = time.perf_counter(), time.process_time()
+    time_frames(model, frames)
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def bench(preset: str, size: int, frames: int, repeat: int, backend: str,
           engine_warmup: bool, seed: int, model_frames: int = 0):
-    """(our fps, model fps or None): the fastest of ``repeat`` timed blocks of each, the
-    blocks of the graph and of the prototype model alternating."""
+    """(our fps, model fps or None, CPU ratio or None): the fastest of ``repeat`` timed
+    blocks of each, the blocks of the graph and of the prototype model alternating.  The
+    CPU ratio is the model's CPU time per frame over ours (all our threads counted): the
+    work each does, which a busy machine disturbs less than wall time."""
     rt = runtime(preset, size, backend, engine_warmup, seed)
     model = None
     if model_frames > 0 and preset in MODEL_PRESETS:
         model = PrototypeModel(preset, size, seed=seed)
         time_frames(model, 3)  # first-frame allocations, LUT build
     best, best_m = float("inf"), float("inf")
+    cpu, cpu_m = float("inf"), float("inf")
     for _ in range(repeat):
-        best = min(best, time_graph(rt, frames))
+        w, c = time_graph(rt, frames)
+        best, cpu = min(best, w), min(cpu, c)
         if model is not None:
             # the runtime flushes subnormal floats to zero in this thread (numba kernels,
             # nodes.backend.Backend.begin_frame); the prototype did not: the model runs
             # with plain IEEE arithmetic
             _flush_here(False)
-            best_m = min(best_m, time_frames(model, model_frames))
-    return frames / best, (model_frames / best_m if model is not None else None)
+            w, c = time_model(model, model_frames)
+            best_m, cpu_m = min(best_m, w), min(cpu_m, c)
+    if model is None:
+        return frames / best, None, None
+    return frames / best, model_frames / best_m, (cpu_m / model_frames) / (cpu / frames)
 
 
 def describe(backend: str) -> str:
@@ -158,18 +174,21 @@ def main(argv=None) -> int:
     print("# model = benchmarks/prototype_model.py, a re-implementation of the prototype's "
           "per-frame work from its description (not its code); 9.2 = the prototype's fps "
           "measured in ca-prototype.md 9.2")
+    print("# ratio = our fps / the model's fps (wall, same run); cpu = the model's CPU time "
+          "per frame / ours (all threads)")
     head = f"{'preset':14s} {'engine':11s}" + "".join(
-        f" | {'fps@' + str(s):>9s} {'model':>6s} {'ratio':>6s} {'9.2':>5s}" for s in sizes)
+        f" | {'fps@' + str(s):>9s} {'model':>6s} {'ratio':>6s} {'cpu':>5s} {'9.2':>5s}"
+        for s in sizes)
     print(head)
     print("-" * len(head))
     for p in presets:
         row = f"{p:14s} {ENGINE_OF[p]:11s}"
         for s in sizes:
-            fps, mfps = bench(p, s, args.frames, args.repeat, args.backend,
-                              not args.no_engine_warmup, args.seed, model_frames)
+            fps, mfps, cratio = bench(p, s, args.frames, args.repeat, args.backend,
+                                      not args.no_engine_warmup, args.seed, model_frames)
             stored = MEASURED_FPS.get(p, {}).get(s)
-            row += (f" | {fps:9.1f} " + (f"{mfps:6.2f} {fps / mfps:5.1f}x" if mfps else
-                                          f"{'-':>6s} {'-':>6s}")
+            row += (f" | {fps:9.1f} " + (f"{mfps:6.2f} {fps / mfps:5.1f}x {cratio:4.1f}x"
+                                          if mfps else f"{'-':>6s} {'-':>6s} {'-':>5s}")
                     + (f" {stored:5.1f}" if stored else f" {'-':>5s}"))
         print(row, flush=True)
     return 0
