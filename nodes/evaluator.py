@@ -395,6 +395,7 @@ class Runtime:
 
     def _evaluate(self):
         ctx = self.ctx
+        self.be.begin_frame()  # per-thread CPU state (subnormals flushed with numba kernels)
         ctx.frame = self.frame
         ctx.time = self._frame_time(self.frame)
         t = self.graph.tempo
@@ -513,6 +514,11 @@ class Runtime:
     def has_output(self) -> bool:
         """Whether the graph has an Output node (a frame to show or render)."""
         return self._output is not None
+
+    def output_value(self):
+        """The last frame's output as the backend array itself (reused by the next frame:
+        read it before stepping again), or None."""
+        return self.values.get(self._output) if self._output else None
 
     def output_host(self):
         """The last frame's output as a host float32 (H, W, 3) array of its own (the

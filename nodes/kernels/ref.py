@@ -120,7 +120,8 @@ def _lap9(xp, f):
 @reference
 def spectral_mul(F, K, out=None):
     """``out = K * F`` for complex64 spectra: ``K`` (h, w) or a stack (k, h, w) of kernel
-    spectra, ``F`` one (h, w) spectrum; ``out`` may be ``F`` itself (in place)."""
+    spectra, complex64 or (a symmetric kernel's, on the CPU) real float32; ``F`` one
+    (h, w) spectrum; ``out`` may be ``F`` itself (in place)."""
     xp = xp_of(F)
     return xp.multiply(K, F[None] if K.ndim == 3 else F, out=out)
 
@@ -378,6 +379,19 @@ def resize_bilinear(img, height, width, fit="stretch", out=None):
     out[...] = top * (f32(1) - fy) + bot * fy
     out[~iny] = 0
     out[:, ~inx] = 0
+    return out
+
+
+@reference
+def rgb_to_u8(rgb, out=None):
+    """8-bit display copy of a float image: ``uint8(clip(rgb, 0, 1) * 255 + 0.5)`` (NaN
+    reads 0), e.g. the editor's preview of each frame."""
+    xp = xp_of(rgb)
+    a = xp.clip(xp.nan_to_num(rgb, nan=0.0), f32(0), f32(1))
+    res = (a * f32(255) + f32(0.5)).astype(np.uint8)
+    if out is None:
+        return res
+    out[...] = res
     return out
 
 

@@ -115,6 +115,22 @@ def test_advect_matches_reference(shape):
         close(cpu.advect(src, vel, scale), ref.advect(src, vel, scale))
 
 
+def test_advect_rows_with_far_traces_take_the_general_loop():
+    """Rows whose displacements reach a period take the modulo loop, the others the fast one
+    (bitwise the reference's numbers either way); both branches in one call, and near the
+    bound (h - 2, w - 2 pixels) on both sides of it."""
+    rng = np.random.default_rng(4)
+    h, w = 48, 80
+    src = rnd(rng, (h, w))
+    vel = (rng.standard_normal((2, h, w)) * 0.8).astype(f32)
+    vel[0, 5, 7] = 3.3 * h  # far rows
+    vel[1, 9, 0] = -2.6 * w
+    vel[0, 20, :] = h - 2  # at the bound (fast loop), then just over it
+    vel[1, 21, :] = -(w - 1.5)
+    for scale in (1.0, -1.0, 0.5):
+        np.testing.assert_array_equal(cpu.advect(src, vel, scale), ref.advect(src, vel, scale))
+
+
 @pytest.mark.parametrize("shift", [(0, 0), (3, -5), (-1, 1), (70, -130), (-64, 48)])
 def test_advect_whole_pixel_shift_is_a_roll(shift):
     """out(p) = src(p - v): a whole-pixel v rolls by v, wrapping over any number of periods."""
@@ -261,18 +277,26 @@ def test_post_step(with_mask, with_centre, with_stir, vel_amp):
         close((a1, p1), (a2, p2))
 
 
-def test_advect_post_is_advect_then_post_step():
+@pytest.mark.parametrize("full", [False, True])
+def test_advect_post_is_advect_then_post_step(full):
     rng = np.random.default_rng(18)
     h, w = 48, 80
     src, prev = rnd(rng, (h, w)), rnd(rng, (h, w))
     vel = (rng.standard_normal((2, h, w)) * 3).astype(f32)
     mask = rnd(rng, (h, w), 0.9, 1.0)
     noise = rng.standard_normal((h, w)).astype(f32)
-    args = (mask, noise, 5, 17, h - 1, w - 1, None, None, None, 0.3, -0.95, 0.012, 0.03, 0.3)
+    centre = rnd(rng, (h, w), 0, 0.01) if full else None
+    sx, sy = (rnd(rng, (h, w), -0.01, 0.01) for _ in range(2)) if full else (None, None)
+    args = (mask, noise, 5, 17, h - 1, w - 1, centre, sx, sy, 0.3, -0.95, 0.012, 0.03, 0.3)
     o1, p1, o2, p2 = np.empty_like(src), prev.copy(), np.empty_like(src), prev.copy()
     assert cpu.advect_post(src, vel, 1.0, o1, p1, *args) is o1
     ref.advect_post(src, vel, 1.0, o2, p2, *args)
     close((o1, p1), (o2, p2))
+    # the fused pass is bitwise the two compiled passes one after the other
+    o3, p3 = np.empty_like(src), prev.copy()
+    cpu.advect(src, vel, 1.0, out=o3)
+    cpu.post_step(o3, p3, *args)
+    assert np.array_equal(o1, o3) and np.array_equal(p1, p3)
 
 
 # -- colour -----------------------------------------------------------------------------------
@@ -289,6 +313,22 @@ def test_signals(shape, with_zones):
     for g, w in zip(got[2:], want[2:]):  # the peak-follower maxima
         assert float(g) == pytest.approx(float(w), rel=1e-6)
     assert ((got[0] >= 0) & (got[0] <= 1)).all()
+
+
+def test_signals_maxima_of_negative_rows_and_zero_fields():
+    """The maxima are taken on the values' bits where a row has a value >= 0, by floats
+    elsewhere: a field below zero (rows wholly negative, others mixed) and an all-zero
+    field give the reference's maxima."""
+    rng = np.random.default_rng(11)
+    W = rnd(rng, (48, 40), -1.0, -0.1)
+    W[5:9] = rnd(rng, (4, 40), -0.5, 0.7)
+    Wp = W.copy()  # no velocity on most rows: their maximum is +0
+    Wp[20] += 0.25
+    for field in (W, np.zeros_like(W)):
+        got = cpu.signals(field, Wp, None, 0.3, 0.25, 0.45, 1.0, 1.0, 1.0)
+        want = ref.signals(field, Wp, None, 0.3, 0.25, 0.45, 1.0, 1.0, 1.0)
+        for g, w in zip(got[2:], want[2:]):
+            assert float(g) == pytest.approx(float(w), rel=1e-6, abs=1e-7)
 
 
 def test_signals_follow_reference_is_signals_then_peak_follow():
@@ -431,3 +471,84 @@ def test_power(p):
     got = cpu.power(x, p)
     close(got, ref.power(x, p))
     assert (got[1, :3] == 0).all() and np.isfinite(got).all()
+
+
+# -- backend FFT passes and subnormal flushing ----------------------------------------------
+
+@pytest.mark.parametrize("shape", [(64, 64), (48, 80), (3, 32, 40)])
+def test_backend_fft_passes_are_bitwise_scipys_2d_transforms(shape):
+    import scipy.fft as sf
+
+    be = Backend()
+    a = rnd(np.random.default_rng(5), shape)
+    f = be.rfft2(a)
+    assert np.array_equal(f, sf.rfft2(a, workers=1))
+    back = be.irfft2(f.copy(), shape[-2:])  # (bitwise on square grids; rounding elsewhere)
+    np.testing.assert_allclose(back, sf.irfft2(f, s=shape[-2:], workers=1), atol=1e-6)
+
+
+@pytest.mark.skipif(not cpu._X86, reason="x86-64 only")
+def test_frames_flush_subnormals_in_the_calling_thread_and_the_kernels_threads():
+    import threading
+
+    # a subnormal made from its bits (a conversion would already be flushed to 0 in a
+    # thread that ran frames)
+    tiny = np.array([1 << 20], np.int32).view(f32)[0]
+    res = {}
+
+    def run():  # a fresh thread (as the editor's preview worker): begin_frame covers it
+        cpu.flush_denormals_here(False)
+        res["before"] = float(np.multiply(tiny, f32(1.0)))
+        Backend().begin_frame()
+        res["after"] = float(np.multiply(tiny, f32(1.0)))
+        A = np.full((64, 64), tiny, f32)  # the parallel kernels' threads too
+        res["kernel"] = float(cpu.lenia_growth(np.zeros_like(A), A, 0.5, 0.1, 0.0).max())
+        cpu.flush_denormals_here(False)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert res["before"] != 0 and res["after"] == 0 and res["kernel"] == 0, res
+
+
+@pytest.mark.parametrize("stack", [None, 1, 3])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_spectral_mul_real_spectra(stack, in_place):
+    """Symmetric kernels' spectra are real on the CPU (Backend.spectrum): the twin's two
+    products per bin are bitwise NumPy's complex-by-real product, in place too."""
+    if in_place and stack == 3:
+        pytest.skip("a stack is written to its own buffer")
+    rng = np.random.default_rng(9)
+    shape = (48, 41)
+    F = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(np.complex64)
+    K = rnd(rng, shape if stack is None else (stack, *shape), -1, 1)
+    want = ref.spectral_mul(F, K)
+    F2 = F.copy()
+    out = (F2 if stack is None else F2[None]) if in_place else None
+    got = cpu.spectral_mul(F2, K, out=out)
+    assert got.dtype == np.complex64 and np.array_equal(got.reshape(want.shape), want)
+    Kc = K.astype(np.complex64)  # complex spectra: NumPy's product
+    np.testing.assert_array_equal(cpu.spectral_mul(F, Kc), ref.spectral_mul(F, Kc))
+
+
+def test_numpy_spectra_of_symmetric_kernels_are_real():
+    from nodes.library.engines import kernel_spectrum, ring_kernel
+
+    be = Backend()
+    k = kernel_spectrum(be, ring_kernel(3, 7), (48, 40))
+    assert k.dtype == np.float32 and k.shape == (48, 21)
+    lopsided = np.zeros((5, 5))
+    lopsided[2, 2], lopsided[2, 4] = 1.0, 1.0  # not symmetric: stays complex
+    assert kernel_spectrum(be, lopsided, 32).dtype == np.complex64
+
+
+def test_rgb_to_u8():
+    rng = np.random.default_rng(10)
+    x = rnd(rng, (48, 40, 3), -0.2, 1.2)
+    x[0, 0, 0], x[0, 1, 1], x[1, 0, 2] = np.nan, 1.0 - 1e-7, 0.5 / 255
+    want = ref.rgb_to_u8(x)
+    assert want.dtype == np.uint8 and want[0, 0, 0] == 0
+    np.testing.assert_array_equal(cpu.rgb_to_u8(x), want)
+    out = np.zeros_like(want)
+    assert cpu.rgb_to_u8(x[:, ::-1], out=out) is out  # any layout in, the given array out
+    np.testing.assert_array_equal(out, ref.rgb_to_u8(x[:, ::-1]))
