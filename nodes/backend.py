@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from typing import Any
 
 import numpy as np
 
 from .kernels import KernelSet
+
+_local = threading.local()  # per-thread frame state (Backend.begin_frame / end_frame)
 
 BACKENDS = ("auto", "numpy", "cupy")
 
@@ -131,8 +134,9 @@ class Backend:
         """Called by the runtime before each frame, in the thread that evaluates it.
 
         With the numba kernels: subnormal floats are flushed to zero in this thread and
-        in numba's worker threads (see ``kernels.cpu.flush_denormals``: a Gray-Scott
-        frame at 1024^2 was several times slower on its decaying tails)."""
+        in numba's worker threads until :meth:`end_frame` (see
+        ``kernels.cpu.flush_denormals``: a Gray-Scott frame at 1024^2 was several times
+        slower on its decaying tails)."""
         if self._ftz is None:
             self._ftz = False
             impl = getattr(self.k, "implementation", None)  # (test doubles may lack it)
@@ -141,7 +145,15 @@ class Backend:
 
                 self._ftz = cpu.flush_denormals
         if self._ftz:
-            self._ftz()
+            _local.ftz_was = self._ftz()
+
+    def end_frame(self) -> None:
+        """After each frame (also one that raised): the calling thread's subnormal handling
+        goes back to what it was before :meth:`begin_frame`."""
+        if self._ftz:
+            from .kernels import cpu
+
+            cpu.flush_denormals_here(getattr(_local, "ftz_was", False))
 
     def readback(self, a, into: "Readback | None" = None) -> "Readback":
         """Start bringing a small array to the host without waiting for it: ``.get()``

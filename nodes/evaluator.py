@@ -394,8 +394,15 @@ class Runtime:
         return self._evaluate()
 
     def _evaluate(self):
+        # per-thread CPU state for the frame (subnormals flushed with the numba kernels)
+        self.be.begin_frame()
+        try:
+            return self._evaluate_frame()
+        finally:
+            self.be.end_frame()
+
+    def _evaluate_frame(self):
         ctx = self.ctx
-        self.be.begin_frame()  # per-thread CPU state (subnormals flushed with numba kernels)
         ctx.frame = self.frame
         ctx.time = self._frame_time(self.frame)
         t = self.graph.tempo

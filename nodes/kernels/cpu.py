@@ -163,19 +163,24 @@ def flush_denormals_here(on: bool = True) -> bool:
 def flush_denormals() -> bool:
     """Treat subnormal float32/float64 values as zero, in the calling thread and in the
     threads numba's parallel kernels run on from it (x86-64; elsewhere a no-op).
+    Returns whether the calling thread flushed them before.
 
     Gray-Scott's activator decays exponentially away from its patterns, and after a
     warm-up half of V or more is subnormal (below 1.2e-38): each operation on such a
     value takes microcode assists (tens to hundreds of cycles on x86), which made a
     1024^2 Gray-Scott frame several times slower.  Flushing changes values by less than
     1.2e-38 and is deterministic.  Cheap (one tiny parallel region): the runtime calls it
-    before every frame, so a thread pool started later is covered too.
+    before every frame (so a thread pool started later is covered too) and after the frame
+    gives the calling thread its own state back (``flush_denormals_here(was)``), so the
+    code around a frame (Scope, the test runner, other libraries) keeps IEEE subnormals.
+    numba's worker threads, which run only compiled kernels, keep flushing: frames running
+    at once in several threads (the editor's preview and thumbnails) then all flush alike.
     """
     if not _X86:
         return False
-    _ftz_here(True)
+    was = _ftz_here(True)
     _ftz_team(4 * numba.get_num_threads())
-    return True
+    return (int(was) & 0x8040) == 0x8040
 
 
 # -- transport -------------------------------------------------------------------------------

@@ -552,3 +552,21 @@ def test_rgb_to_u8():
     out = np.zeros_like(want)
     assert cpu.rgb_to_u8(x[:, ::-1], out=out) is out  # any layout in, the given array out
     np.testing.assert_array_equal(out, ref.rgb_to_u8(x[:, ::-1]))
+
+
+@pytest.mark.skipif(not cpu._X86, reason="x86-64 only")
+def test_a_frame_gives_the_calling_thread_its_subnormals_back():
+    """The flush lasts one frame in the calling thread: the code around frames (Scope, the
+    test runner: hypothesis refuses to run in a thread that flushes) keeps IEEE subnormals."""
+    from pathlib import Path
+
+    import nodes
+
+    tiny = np.array([1 << 20], np.int32).view(f32)[0]
+    cpu.flush_denormals_here(False)
+    graph = nodes.load(Path(__file__).resolve().parents[2] / "graphs" / "labyrinth.graph")
+    rt = nodes.Runtime(graph, backend="numpy", size=32, seed=0)
+    assert rt.be.k.implementation("advect") == "numba"
+    rt.step()
+    rt.step()
+    assert float(np.multiply(tiny, f32(1.0))) != 0.0
