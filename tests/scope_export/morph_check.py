@@ -1,17 +1,15 @@
 """Runs in a subprocess (Scope stand-in and one export on sys.path): the exported
 pipeline's morph slider and snapshot menus.  Prints a JSON report."""
 
-import importlib
 import json
 import sys
 
 import numpy as np
 
+import exported  # beside this script
+
 module = sys.argv[1]
-mod = importlib.import_module(f"{module}.pipeline")
-cls = next(v for k, v in vars(mod).items() if k.endswith("Pipeline") and k != "Pipeline")
-cfg = cls.get_config_class()
-defaults = {k: f.default for k, f in cfg.model_fields.items() if f.default is not None}
+mod, cls, cfg, defaults = exported.load(module)
 cagraph = mod.cagraph
 
 

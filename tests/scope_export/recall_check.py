@@ -3,17 +3,15 @@ pipeline's snapshot recall, quantised by the graph's clock as Scope's tempo kwar
 called as Scope calls it, beside the runtime's own Runtime.recall fed the same beats.
 Prints a JSON report."""
 
-import importlib
 import json
 import sys
 
 import numpy as np
 
+import exported  # beside this script
+
 module = sys.argv[1]
-mod = importlib.import_module(f"{module}.pipeline")
-cls = next(v for k, v in vars(mod).items() if k.endswith("Pipeline") and k != "Pipeline")
-cfg = cls.get_config_class()
-defaults = {k: f.default for k, f in cfg.model_fields.items() if f.default is not None}
+mod, cls, cfg, defaults = exported.load(module)
 cagraph = mod.cagraph
 BPB = 4
 

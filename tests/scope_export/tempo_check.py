@@ -4,18 +4,16 @@ is_playing, as PipelineProcessor._apply_tempo_sync injects them) from a syntheti
 that disagrees with the graph's own (90 bpm, another phase, calls at an uneven rate).
 Prints a JSON report."""
 
-import importlib
 import json
 import math
 import sys
 
 import numpy as np
 
+import exported  # beside this script
+
 module = sys.argv[1]
-mod = importlib.import_module(f"{module}.pipeline")
-cls = next(v for k, v in vars(mod).items() if k.endswith("Pipeline") and k != "Pipeline")
-cfg = cls.get_config_class()
-defaults = {k: f.default for k, f in cfg.model_fields.items() if f.default is not None}
+mod, cls, cfg, defaults = exported.load(module)
 FPS = 240.0  # the pipeline paces itself: a high rate keeps the check quick
 CALL = 1 / 20  # Scope's calls, ~20 a second: its beat moves 12x faster than the frame time
 

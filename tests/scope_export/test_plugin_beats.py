@@ -12,17 +12,23 @@ HERE = Path(__file__).resolve().parent
 GRAPH = HERE.parents[1] / "graphs" / "amoeba.graph"
 
 
+def _check(script: str, res, cwd: Path) -> dict:
+    """Run tests/scope_export/<script>.py on an export (the Scope stand-in and the export on
+    its path, the NumPy twin kernels: no numba compile in CI) and return its JSON report."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "fake_scope"),
+                                                        str(res.out_dir)]),
+               CAGRAPH_KERNELS="reference")
+    out = subprocess.run([sys.executable, str(HERE / f"{script}.py"), res.names.module],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=cwd)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def test_first_call_hands_over_the_load_frame_and_beat_reset_is_a_choice(tmp_path):
     from scope_export.exporter import export
 
     res = export(GRAPH, tmp_path / "pkg", check_loras=False)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "fake_scope"),
-                                                        str(res.out_dir)]),
-               CAGRAPH_KERNELS="reference")  # NumPy twins: no numba compile in CI
-    out = subprocess.run([sys.executable, str(HERE / "beat_reset_check.py"), res.names.module],
-                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
-    assert out.returncode == 0, out.stderr[-3000:]
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = _check("beat_reset_check", res, tmp_path)
     assert r["frame_at_load"] == 1  # made while loading, not in the first call
     assert r["first_call_is_load_frame"] and r["frame_after_first_call"] == 1
     assert r["reset_cache_restarts"]
@@ -44,13 +50,7 @@ def test_the_plugin_follows_scopes_tempo_kwargs_over_its_own_clock(tmp_path):
 
     res = export(HERE.parents[1] / "graphs" / "beat_pulse.graph", tmp_path / "pkg",
                  check_loras=False)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "fake_scope"),
-                                                        str(res.out_dir)]),
-               CAGRAPH_KERNELS="reference")
-    out = subprocess.run([sys.executable, str(HERE / "tempo_check.py"), res.names.module],
-                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
-    assert out.returncode == 0, out.stderr[-3000:]
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = _check("tempo_check", res, tmp_path)
     assert r["own_bpm"] == 120.0
     assert r["max_phase_error"] < 1e-6, r
     assert r["bpm_followed"] == 90.0
@@ -71,13 +71,7 @@ def test_the_morph_slider_blends_the_shipped_snapshots(tmp_path):
     from scope_export.exporter import export
 
     res = export(GRAPH, tmp_path / "pkg", check_loras=False)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "fake_scope"),
-                                                        str(res.out_dir)]),
-               CAGRAPH_KERNELS="reference")
-    out = subprocess.run([sys.executable, str(HERE / "morph_check.py"), res.names.module],
-                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
-    assert out.returncode == 0, out.stderr[-3000:]
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = _check("morph_check", res, tmp_path)
     assert r["snapshots"] == ["amoeba", "surge"]
     assert r["morph0_equals_plain"] and r["morph1_changes_frames"]
     assert r["morph_state"] == ["amoeba", "surge", 1.0]
@@ -96,13 +90,7 @@ def test_snapshot_recall_waits_for_the_beat_or_bar_of_scopes_tempo(exports, tmp_
     a stopped clock at once; the frames are the runtime's own Runtime.recall fed the same
     beats; bad values are ignored."""
     res = exports["amoeba"]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "fake_scope"),
-                                                        str(res.out_dir)]),
-               CAGRAPH_KERNELS="reference")
-    out = subprocess.run([sys.executable, str(HERE / "recall_check.py"), res.names.module],
-                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
-    assert out.returncode == 0, out.stderr[-3000:]
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = _check("recall_check", res, tmp_path)
     s, a = "surge", "amoeba"
     b = "between"
     # beats: 5.3 6.0 7.2 7.95 | 8.05 8.6 | 8.7 8.95 | 9.02 (the glide's start) 9.1 9.3 9.35
