@@ -167,9 +167,12 @@ def edit_graph_settings(win) -> bool:
         if new.seed != old.seed:
             why.append(f"the preview restarted the organism from seed {new.seed}")
         if (new.grid or None) != (old.grid or None):
+            from . import preview_sizes
+
             g = new.grid
-            why.append(f"the preview runs the {g[0]}×{g[1]} grid" if g else
-                       "the preview runs a square grid")
+            runs = preview_sizes.label(new, win.preview.size_choice)  # what it simulates
+            why.append(f"the graph's grid is {g[0]}×{g[1]}; the preview runs it as {runs}" if g
+                       else f"the graph is square; the preview runs {runs}")
         win.status("Graph settings changed" + (f": {'; '.join(why)}" if why else "")
                    + " (Edit → Undo takes them back)", 10000)
     return changed

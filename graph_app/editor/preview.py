@@ -637,6 +637,11 @@ class PreviewPanel(QtWidgets.QWidget):
         self._size = int(worker.size)
         self.set_size_choice(worker.size)
 
+    @property
+    def size_choice(self) -> int:
+        """The preview's size: a square grid's side, a rectangular grid's shorter side."""
+        return self._size
+
     def set_size_choice(self, size: int) -> None:
         """Check ``size`` in the size menu (an entry of its own when the list lacks it)."""
         self._size = int(size)

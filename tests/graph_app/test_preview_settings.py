@@ -98,7 +98,8 @@ def test_graph_settings_edit_the_grid_as_one_undo_step_saved_in_the_file(
     _settings(win, rectangular)
     assert win.doc.graph.meta.grid == [96, 48]
     assert win.doc.undo.count() == n0 + 1 and win.doc.dirty
-    assert "96×48 grid" in win.statusBar().currentMessage()
+    # the message names the graph's grid and the one the preview runs (at its 32 px size)
+    assert "grid is 96×48; the preview runs it as 64×32" in win.statusBar().currentMessage()
     # the preview runs the new grid (its 32 px side the shorter one) and its menu says so
     qtbot.waitUntil(lambda: win.preview.last_info.get("grid") == (64, 32), timeout=30000)
     assert win.preview.size_box.currentText() == "64×32"
