@@ -180,8 +180,12 @@ def cmd_render(args) -> int:
                       TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
                       console=con, transient=False) as prog:
             if rt.preroll:  # the seed grows into the organism before frame 0
-                warm = prog.add_task("warm-up", total=rt.preroll, verb="forming")
-                rt.roll(progress=lambda: prog.advance(warm))
+                warm = prog.add_task(_warm_label(rt), total=rt.preroll, verb="forming")
+
+                def warmed():
+                    prog.update(warm, advance=1, description="warm-up")
+
+                rt.roll(progress=warmed)
             if args.start:
                 pre = prog.add_task(_e(graph_path.name), total=args.start, verb="pre-roll")
                 for _ in range(args.start):
@@ -217,6 +221,14 @@ def cmd_render(args) -> int:
     con.print(f"wrote {frames} frame{'s' * (frames != 1)} ({where}) to {_e(target.path)} "
               f"in {dt:.1f} s")
     return 0
+
+
+def _warm_label(rt) -> str:
+    """The warm-up's first label: its first frame compiles the numba kernels (cached after
+    the first run on a machine), which can take a minute with nothing else moving."""
+    if rt.be.k.implementation("advect") == "numba":
+        return "warm-up (a first run on this machine compiles the CPU kernels: up to a minute)"
+    return "warm-up"
 
 
 def cmd_bench(args) -> int:

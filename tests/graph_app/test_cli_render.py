@@ -278,3 +278,14 @@ def test_a_ctrl_c_inside_a_frame_write_is_held_until_the_frame_is_counted(tmp_pa
 
     with av.open(str(tmp_path / "t.mp4")) as c:
         assert sum(1 for _ in c.decode(video=0)) == sink.count
+
+
+def test_the_warm_up_says_the_first_run_compiles_the_kernels():
+    """A new user's first render sat at 'warm-up 0/90' for half a minute with nothing
+    saying why: its first label names the numba compile (cached after that run)."""
+    import nodes
+    from graph_app.cli import _warm_label
+
+    rt = nodes.Runtime(nodes.load(AMOEBA), backend="numpy", size=32)
+    assert rt.be.k.implementation("advect") == "numba"
+    assert "compiles the CPU kernels" in _warm_label(rt)
