@@ -648,9 +648,14 @@ class PreviewPanel(QtWidgets.QWidget):
         preview_sizes.fill(self.size_box, self.meta, self._size)
 
     def set_graph_meta(self, meta) -> None:
-        """The graph's size or grid: the size menu's entries describe what they run."""
+        """The graph's size or grid: the size menu's entries describe what they run, and
+        the frame menu's first entry (the frame is the grid) is "square" only on a
+        square grid."""
         self.meta = meta
         preview_sizes.fill(self.size_box, meta, self._size)
+        grid = getattr(meta, "grid", None)
+        self.frame_box.setItemText(0, "square" if not grid or grid[0] == grid[1]
+                                   else f"grid's shape ({grid[0]}:{grid[1]})")
 
     def _size_chosen(self, i: int) -> None:
         size = self.size_box.itemData(i)

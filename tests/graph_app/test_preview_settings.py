@@ -103,6 +103,7 @@ def test_graph_settings_edit_the_grid_as_one_undo_step_saved_in_the_file(
     # the preview runs the new grid (its 32 px side the shorter one) and its menu says so
     qtbot.waitUntil(lambda: win.preview.last_info.get("grid") == (64, 32), timeout=30000)
     assert win.preview.size_box.currentText() == "64×32"
+    assert win.preview.frame_box.itemText(0) == "grid's shape (96:48)"  # not "square"
     assert _own(win.preview.size_box) == "96×48"
     # saved in the file (format v4), and read back
     menu_action(win, "Save", "File").trigger()
@@ -126,6 +127,7 @@ def test_graph_settings_edit_the_grid_as_one_undo_step_saved_in_the_file(
     _settings(win, square)
     m = win.doc.graph.meta
     assert (m.grid, m.size) == (None, 256)
+    assert win.preview.frame_box.itemText(0) == "square"
     assert win.worker.stop(5)
 
 
