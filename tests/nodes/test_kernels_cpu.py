@@ -299,6 +299,42 @@ def test_advect_post_is_advect_then_post_step(full):
     assert np.array_equal(o1, o3) and np.array_equal(p1, p3)
 
 
+@pytest.mark.parametrize("where", ["middle", "left edge", "right edge", "top edge", "none"])
+@pytest.mark.parametrize("speed", [0.7, 6.0, 90.0])
+def test_advect_post_skips_only_pixels_that_trace_to_zeros(where, speed):
+    # an organism on black: advect_post computes only the columns whose trace can reach a
+    # non-zero pixel and writes 0 elsewhere; the result (and prev) must be bitwise the
+    # full computation's, also where the trace wraps around an edge, with a fast flow,
+    # with a NaN velocity, and at a density gate of 0
+    rng = np.random.default_rng(21)
+    h, w = 64, 96
+    src = np.zeros((h, w), f32)
+    y, x = {"middle": (30, 40), "left edge": (20, 0), "right edge": (40, 92),
+            "top edge": (0, 50), "none": (None, None)}[where]
+    if y is not None:
+        src[y:y + 5, x:x + 4] = rnd(rng, (5, min(4, w - x)), 0.2, 1.0)
+    vel = (rng.standard_normal((2, h, w)) * speed).astype(f32)
+    vel[0, 33, 7] = np.nan
+    prev = rnd(rng, (h, w))
+    noise = rng.standard_normal((h, w)).astype(f32)
+    for gate in (0.03, 0.0):
+        args = (rnd(rng, (h, w), 0.9, 1.0), noise, 5, 17, h - 1, w - 1,
+                rnd(rng, (h, w), 0, 0.01), rnd(rng, (h, w), -0.01, 0.01),
+                rnd(rng, (h, w), -0.01, 0.01), 0.3, -0.95, 0.012, gate, 0.3)
+        o1, p1, o2, p2 = np.full_like(src, 7.0), prev.copy(), np.empty_like(src), prev.copy()
+        cpu.advect_post(src, vel, 1.0, o1, p1, *args)
+        ref.advect_post(src, vel, 1.0, o2, p2, *args)
+        assert np.array_equal(o1, o2, equal_nan=True), where
+        assert np.array_equal(p1, p2, equal_nan=True), where
+    spans = np.empty((h, 2), np.int32)
+    cpu._row_spans(src, spans)
+    rows = np.flatnonzero(src.any(axis=1))
+    assert (spans[:, 0] >= 0).sum() == rows.size
+    for r in rows:
+        nz = np.flatnonzero(src[r])
+        assert tuple(spans[r]) == (nz[0], nz[-1])
+
+
 # -- colour -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("shape", SHAPES)
