@@ -13,6 +13,7 @@ from nodes.spec import Param, ParamType
 
 from . import param_needs, theme
 from .document import Document, new_merge_token
+from .live_text import LiveText
 
 SLIDER_STEPS = 1000
 
@@ -75,7 +76,7 @@ class NumericRow(QtWidgets.QWidget):
         self.mod_btn.setToolTip("Drive with an LFO (adds and links an LFO node)"
                                 if p.modulatable else "Structural: cannot be modulated")
         self.mod_btn.clicked.connect(self._mod_clicked)
-        self.live = QtWidgets.QLabel("")
+        self.live = LiveText("")  # its text follows the driver every preview frame
         self.live.setObjectName("mod")
         self.live.setAlignment(QtCore.Qt.AlignRight)
         lay.addWidget(self.label, 0, 0)
@@ -146,6 +147,7 @@ class NumericRow(QtWidgets.QWidget):
         # live value (edit the driver: e.g. the LFO's centre)
         graph = self.panel.doc.graph
         self._driver = driver_label(graph, src) if src is not None else ""
+        self.live.fit(f"driven by {self._driver} · ∿ -0.0001234" if src is not None else "")
         for w in (self.slider, self.spin):
             w.setEnabled(src is None)
         tip = (f"Driven by {self._driver}: edit {src.src} (its centre) to move it"

@@ -26,6 +26,7 @@ from nodes.graph import Graph
 from nodes.spec import Kind
 
 from . import hud, preview_sizes, theme
+from .live_text import LiveText
 
 
 # -- value -> image ------------------------------------------------------------------
@@ -613,7 +614,8 @@ class PreviewPanel(QtWidgets.QWidget):
         lay.addWidget(self.view, 1)
         foot = QtWidgets.QHBoxLayout()
         foot.setContentsMargins(6, 3, 6, 3)
-        self.fps_label = QtWidgets.QLabel("—")
+        # set every frame: a LiveText, which repaints without laying the window out again
+        self.fps_label = LiveText("—", template="999.9 fps shown · 999.9 made · sim 9999.9 ms/frame")
         self.fps_label.setObjectName("dim")
         self.probe_label = QtWidgets.QLabel("")
         self.probe_label.setObjectName("mod")

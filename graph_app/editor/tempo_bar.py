@@ -23,6 +23,7 @@ from .document import Document
 from .live_controls import missing
 
 SOURCES = ("Internal", "Ableton Link", "MIDI clock")
+_UNBOUNDED = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX (not exported by PySide6)
 
 
 class TempoCmd(QtGui.QUndoCommand):
@@ -122,6 +123,7 @@ class TempoBar(QtWidgets.QToolBar):
         self.play_action.setToolTip("Start/stop the beat clock")
         self.beat_label = QtWidgets.QLabel("")
         self.beat_label.setMinimumWidth(90)
+        self._beat_shape = None
         self.beat_label.setTextFormat(QtCore.Qt.RichText)
         self.addWidget(self.beat_label)
         self.source_combo = QtWidgets.QComboBox()
@@ -200,7 +202,19 @@ class TempoBar(QtWidgets.QToolBar):
             f"<span style='color:{theme.ACCENT if i == n and self.is_playing() else theme.TEXT_DIM}'>"
             f"{'●' if i == n else '○'}</span>" for i in range(bpb))
         ext = "" if self.source == "Internal" else f" {self.current_bpm():.1f}"
-        self.beat_label.setText(f" {dots}{ext} ")
+        text = f" {dots}{ext} "
+        if text != self.beat_label.text():
+            # a fixed size for each shape of the text (beats per bar, a bpm shown or not):
+            # a beat's new dots then repaint the label without laying the window out again
+            shape = (bpb, bool(ext))
+            if shape != self._beat_shape:
+                self._beat_shape = shape
+                self.beat_label.setMinimumSize(0, 0)
+                self.beat_label.setMaximumSize(_UNBOUNDED, _UNBOUNDED)
+                self.beat_label.setText(" " + "●" * bpb + (" 999.9" if ext else "") + " ")
+                hint = self.beat_label.sizeHint()
+                self.beat_label.setFixedSize(max(90, hint.width()), hint.height())
+            self.beat_label.setText(text)
         self.clock_changed.emit(self.current_bpm(), beat, self.is_playing())
 
     # -- sources -------------------------------------------------------------------------------------
