@@ -149,8 +149,13 @@ MNCA = {
 GRAYSCOTT = {
     "reef": dict(title="GS Coral", F=0.037, k=0.060, du=0.21, dv=0.105,
                  palette="nacre", flows=dict(radial=0.15, rotate=0.35)),
-    "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110, brightness=1.8,
-                     palette="deep_sea", flows=dict(swirl=0.20, vertical=0.25)),
+    # deep_sea: brightness 1.8 (raised for 1024 before the diffusion scaled with the grid)
+    # clipped its crest into flat saturated cyan (40 % of the lit pixels over 0.9 at 512,
+    # 20 % in one colour), and the gain-5 ramp flooded two flat lobes at the rim: brightness
+    # 0.95 with alpha gamma 0.7 and a gain-20 ramp: 6 % clipped, shaded filaments, no lobes
+    "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110, brightness=0.95,
+                     gamma=0.7, palette="deep_sea", ramp=dict(gain=20.0),
+                     flows=dict(swirl=0.20, vertical=0.25)),
     # medusa, labyrinth: kill raised (0.058 / 0.057 -> 0.060 / 0.059) so the V-rich phase no
     # longer floods the rim into smooth lobes (at 256) or flat "paddles" (labyrinth at 512);
     # brighter to keep the thinner filaments above the liveness mean (issue 15, part 1)
