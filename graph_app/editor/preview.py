@@ -389,6 +389,8 @@ class PreviewWorker(QtCore.QObject):
             pass
         if self._stop.is_set():
             return
+        if self._rt is not None and self._rt.regrid_needed:
+            self._rebuild()  # an edit changed the grid the graph simulates on (sim_grid)
         if not (self._playing or self._steps):
             return
         if self._rt is None and not self._ensure_runtime():
@@ -475,6 +477,14 @@ class PreviewWorker(QtCore.QObject):
             return None, "no Output node"
         return to_rgb8(rt.be.to_host(rgb)), "output"
 
+    def _shown_frame(self) -> tuple[int, int] | None:
+        """The output frame when it is not the simulation grid: the frame chosen, or the
+        grid asked for where the runtime simulates a finer one (nodes.sim_grid)."""
+        rt = self._rt
+        if self.frame is None and rt is not None and rt.lift > 1:
+            return rt.width, rt.height
+        return self.frame
+
     def _publish(self) -> None:
         rgb8, label = self._render()
         if rgb8 is not None and self._recorder is not None:
@@ -486,7 +496,8 @@ class PreviewWorker(QtCore.QObject):
         scalars = {k: float(v) for k, v in self._rt.values.items()
                    if isinstance(v, (float, int)) and not isinstance(v, bool)}
         info = {"frame": self._rt.shown - 1, "fps": self._fps, "sim_ms": self._sim_ms,
-                "size": self._rt.size, "grid": self._rt.grid, "out_frame": self.frame, "label": label, "scalars": scalars,
+                "size": self._rt.size, "grid": self._rt.grid, "out_frame": self._shown_frame(),
+                "label": label, "scalars": scalars,
                 "recording": None if self._recorder is None else
                 (self._recorder.received, self._recorder.frames)}
         img = rgb8_to_qimage(rgb8) if rgb8 is not None else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6 import QtCore
 
 from nodes.errors import GraphError
+from nodes import sim_grid
 from nodes.evaluator import resolve_grid
 
 #: the sizes always offered (the grid's side, or a rectangular grid's shorter side)
@@ -22,13 +23,17 @@ def own_size(meta) -> int | None:
     return int(min(grid)) if grid else int(meta.size)
 
 
-def label(meta, size: int) -> str:
-    """``512 px`` for a square grid, ``576×320`` for a rectangular one."""
+def label(meta, size: int, graph=None) -> str:
+    """``512 px`` for a square grid, ``576×320`` for a rectangular one; with ``graph``,
+    also the grid it simulates when that is finer (``256 px (simulated at 512×512)``:
+    Gray-Scott, nodes.sim_grid)."""
     try:
         w, h = resolve_grid(meta, size=size) if meta is not None else (size, size)
     except GraphError:
         w = h = size
-    return f"{size} px" if w == h else f"{w}×{h}"
+    text = f"{size} px" if w == h else f"{w}×{h}"
+    k = sim_grid.lift_factor(graph, (w, h)) if graph is not None else 1
+    return text if k <= 1 else f"{text} (simulated at {w * k}×{h * k})"
 
 
 def entries(meta, current: int) -> list[tuple[str, int]]:
@@ -62,7 +67,9 @@ def fill(box, meta, current: int) -> None:
     # the preview column is as wide as its transport row needs: room for the longest grid
     box.setMinimumWidth(box.sizeHint().width())
     box.setToolTip("Preview simulation size (a rectangular graph's shorter side, its "
-                   "shape kept)" + (f"; the graph's own: {label(meta, own)}" if own else ""))
+                   "shape kept; Gray-Scott simulates at 512 or more and is scaled down: the "
+                   "preview's corner says the grid that runs)"
+                   + (f"; the graph's own: {label(meta, own)}" if own else ""))
 
 
 def install(win) -> None:
