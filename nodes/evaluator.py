@@ -96,7 +96,7 @@ class Runtime:
     def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,
                  width: int | None = None, height: int | None = None, seed: int | None = None,
                  fps: float | None = None, source: str | None = None, preroll: int = 0,
-                 grid: tuple[int, int] | None = None, targets=()):
+                 grid: tuple[int, int] | None = None, targets=(), exact_grid: bool = False):
         self.graph = graph
         #: node ids evaluated besides what the Output needs (the editor's probe)
         self.targets: tuple[str, ...] = tuple(targets)
@@ -108,7 +108,9 @@ class Runtime:
         self.asked_grid = resolve_grid(m, size=size, grid=grid, source=source)
         #: the asked grid is multiplied by this to simulate (nodes.sim_grid: Gray-Scott
         #: needs 512 px); the Output scales the frame back down.  1 for most graphs
-        self.lift = sim_grid.lift_factor(graph, self.asked_grid)
+        #: ``exact_grid``: simulate the asked grid even so (kernel checks on tiny grids)
+        self.exact_grid = bool(exact_grid)
+        self.lift = self._lift_for(graph)
         #: the simulation grid (width, height): the asked grid times ``lift``
         self.grid = sim_grid.lifted(self.asked_grid, self.lift)
         gw, gh = self.grid
@@ -190,7 +192,7 @@ class Runtime:
                               bypassed=reach.is_bypassed(self.graph, nid)))
         self._instances = instances
         self._plan = plan
-        self._want_lift = sim_grid.lift_factor(self.graph, self.asked_grid)
+        self._want_lift = self._lift_for(self.graph)
         run = {st.node_id for st in plan if not st.bypassed}
         for vals in (self.values, self._prev_values):
             for key in [k for k in vals if k[0] not in run]:
@@ -231,8 +233,11 @@ class Runtime:
         got = self.graph.set_param(node_id, name, value)
         nd = self.graph.nodes.get(node_id)
         if nd is not None and nd.spec is not None and nd.spec.min_grid:
-            self._want_lift = sim_grid.lift_factor(self.graph, self.asked_grid)
+            self._want_lift = self._lift_for(self.graph)
         return got
+
+    def _lift_for(self, graph: Graph) -> int:
+        return 1 if self.exact_grid else sim_grid.lift_factor(graph, self.asked_grid)
 
     @property
     def regrid_needed(self) -> bool:

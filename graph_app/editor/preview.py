@@ -645,6 +645,7 @@ class PreviewPanel(QtWidgets.QWidget):
         worker.status.connect(self._on_status)
         self._seed = 0
         self.meta = None  # the graph's metadata (set_graph_meta)
+        self.graph = None  # the graph itself (set_graph_meta), for the grid it runs
         self._size = int(worker.size)
         self.set_size_choice(worker.size)
 
@@ -656,14 +657,15 @@ class PreviewPanel(QtWidgets.QWidget):
     def set_size_choice(self, size: int) -> None:
         """Check ``size`` in the size menu (an entry of its own when the list lacks it)."""
         self._size = int(size)
-        preview_sizes.fill(self.size_box, self.meta, self._size)
+        preview_sizes.fill(self.size_box, self.meta, self._size, self.graph)
 
-    def set_graph_meta(self, meta) -> None:
-        """The graph's size or grid: the size menu's entries describe what they run, and
-        the frame menu's first entry (the frame is the grid) is "square" only on a
-        square grid."""
+    def set_graph_meta(self, meta, graph=None) -> None:
+        """The graph's size or grid: the size menu's entries describe what they run (with
+        ``graph``, the finer grid a Gray-Scott graph simulates), and the frame menu's first
+        entry (the frame is the grid) is "square" only on a square grid."""
         self.meta = meta
-        preview_sizes.fill(self.size_box, meta, self._size)
+        self.graph = graph
+        preview_sizes.fill(self.size_box, meta, self._size, graph)
         grid = getattr(meta, "grid", None)
         self.frame_box.setItemText(0, "square" if not grid or grid[0] == grid[1]
                                    else f"grid's shape ({grid[0]}:{grid[1]})")
