@@ -191,10 +191,10 @@ class EmulatedGpu(Backend):
 
 
 def _warm_runtime(name: str) -> "nodes.Runtime":
-    """Preset ``name`` on the emulated GPU, 16 x 16, one engine step per frame, past its
-    warm-up."""
+    """Preset ``name`` on the emulated GPU, 16 x 16 (exactly: Gray-Scott would simulate at
+    512, nodes.sim_grid), one engine step per frame, past its warm-up."""
     rt = nodes.Runtime(nodes.load(ROOT / "graphs" / f"{name}.graph"), backend=EmulatedGpu(),
-                       size=16)
+                       size=16, exact_grid=True)
     rt.ctx.steps_override = 1
     for _ in range(rt.warmup_frames + 5):
         rt.step()

@@ -211,6 +211,11 @@ def cmd_render(args) -> int:
             signal.signal(signal.SIGINT, old)
     dt = time.perf_counter() - t0
     where = f"{rt.width}x{rt.height}, {rt.be.name}"
+    if rt.lift > 1:  # the grid asked for ran finer (nodes.sim_grid): say what ran
+        from nodes import sim_grid
+
+        where = (f"{rt.width}x{rt.height} scaled from a {rt.grid[0]}x{rt.grid[1]} simulation, "
+                 f"{rt.be.name}; {sim_grid.why(rt.graph)}")
     if interrupted:
         if sink.count:
             con.print(f"interrupted: kept {sink.count} frame{'s' * (sink.count != 1)} "
@@ -221,6 +226,17 @@ def cmd_render(args) -> int:
     con.print(f"wrote {frames} frame{'s' * (frames != 1)} ({where}) to {_e(target.path)} "
               f"in {dt:.1f} s")
     return 0
+
+
+def _asked_note(rt) -> str:
+    """`` (asked 256x256: Gray-Scott ...)`` where the simulated grid is not the one asked
+    for (nodes.sim_grid), else ''."""
+    if getattr(rt, "lift", 1) <= 1:
+        return ""
+    from nodes import sim_grid
+
+    aw, ah = rt.asked_grid
+    return f" (asked {aw}x{ah}: {sim_grid.why(rt.graph)})"
 
 
 def _warm_label(rt) -> str:
@@ -238,7 +254,7 @@ def cmd_bench(args) -> int:
         rt.ctx.steps_override = args.steps
     con = _console()
     warm = max(args.warmup, rt.warmup_frames + 1)  # engine warm-up is not steady state
-    con.print(f"{_e(graph_path.name)}: {rt.grid[0]}x{rt.grid[1]} on {rt.be.name}, warm-up {warm} "
+    con.print(f"{_e(graph_path.name)}: {rt.grid[0]}x{rt.grid[1]}{_e(_asked_note(rt))} on {rt.be.name}, warm-up {warm} "
               f"frames, timing {args.frames}")
     for _ in range(warm):
         rt.step()

@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import reach, registry
+from . import reach, registry, sim_grid
 from .backend import Backend, get_backend
 from .errors import Code, GraphError, Issue
 from .graph import Graph, topo_order
@@ -96,30 +96,38 @@ class Runtime:
     def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,
                  width: int | None = None, height: int | None = None, seed: int | None = None,
                  fps: float | None = None, source: str | None = None, preroll: int = 0,
-                 grid: tuple[int, int] | None = None, targets=()):
+                 grid: tuple[int, int] | None = None, targets=(), exact_grid: bool = False):
         self.graph = graph
         #: node ids evaluated besides what the Output needs (the editor's probe)
         self.targets: tuple[str, ...] = tuple(targets)
         self.source = source
         self.be = backend if isinstance(backend, Backend) else get_backend(backend)
         m = graph.meta
-        #: the simulation grid (width, height): ``grid`` given, else the file's grid (its
+        #: the grid asked for (width, height): ``grid`` given, else the file's grid (its
         #: shorter side scaled to ``size`` when a size is given), else ``size`` x ``size``
-        self.grid = resolve_grid(m, size=size, grid=grid, source=source)
+        self.asked_grid = resolve_grid(m, size=size, grid=grid, source=source)
+        #: the asked grid is multiplied by this to simulate (nodes.sim_grid: Gray-Scott
+        #: needs 512 px); the Output scales the frame back down.  1 for most graphs
+        #: ``exact_grid``: simulate the asked grid even so (kernel checks on tiny grids)
+        self.exact_grid = bool(exact_grid)
+        self.lift = self._lift_for(graph)
+        #: the simulation grid (width, height): the asked grid times ``lift``
+        self.grid = sim_grid.lifted(self.asked_grid, self.lift)
         gw, gh = self.grid
         self.size = min(gw, gh)  # the shorter side: what sizes "at 512 px" scale by
         # the output frame: given, else the file's (unless the grid was overridden), else
-        # the grid itself
+        # the asked grid
         own = size is None and grid is None
-        self.width = int(width if width is not None else (own and m.width) or gw)
-        self.height = int(height if height is not None else (own and m.height) or gh)
+        aw, ah = self.asked_grid
+        self.width = int(width if width is not None else (own and m.width) or aw)
+        self.height = int(height if height is not None else (own and m.height) or ah)
         if not (1 <= self.width <= 8192 and 1 <= self.height <= 8192):
             raise GraphError(Issue(Code.BAD_PARAM, f"output frame {self.width}x{self.height}: "
                                    "width and height must be between 1 and 8192", file=source))
         self.seed = self._checked_seed(m.seed if seed is None else seed)
         self.fps = self._checked_fps(m.fps if fps is None else fps)
         self.ctx = Context(self.be, self.size, self.width, self.height, self.fps,
-                           dt=1.0 / self.fps, grid=(gh, gw))
+                           dt=1.0 / self.fps, grid=(gh, gw), lift=self.lift)
         self.frame = 0
         self._clock = (0.0, 0)  # (time, frame) since when the clock runs at 1 / fps
         self.preroll = int(preroll)
@@ -184,6 +192,7 @@ class Runtime:
                               bypassed=reach.is_bypassed(self.graph, nid)))
         self._instances = instances
         self._plan = plan
+        self._want_lift = self._lift_for(self.graph)
         run = {st.node_id for st in plan if not st.bypassed}
         for vals in (self.values, self._prev_values):
             for key in [k for k in vals if k[0] not in run]:
@@ -221,7 +230,21 @@ class Runtime:
 
     def set_param(self, node_id: str, name: str, value: Any) -> Any:
         """Change a parameter live (takes effect next frame, no recompile)."""
-        return self.graph.set_param(node_id, name, value)
+        got = self.graph.set_param(node_id, name, value)
+        nd = self.graph.nodes.get(node_id)
+        if nd is not None and nd.spec is not None and nd.spec.min_grid:
+            self._want_lift = self._lift_for(self.graph)
+        return got
+
+    def _lift_for(self, graph: Graph) -> int:
+        return 1 if self.exact_grid else sim_grid.lift_factor(graph, self.asked_grid)
+
+    @property
+    def regrid_needed(self) -> bool:
+        """Whether the graph, as edited since this runtime was made, simulates on another
+        grid (a Gray-Scott node added, removed or bypassed: see ``lift``): a runtime made
+        now would run that grid; this one keeps its own."""
+        return self._want_lift != self.lift
 
     def set_published(self, name: str, value: Any) -> Any:
         """Set a published parameter the way Scope's slider does: a number is clamped

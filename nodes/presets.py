@@ -15,7 +15,8 @@ from .graph import Graph, Meta, Published
 from .library.flow import BASES
 
 # -- the preset table ---------------------------------------------------------------
-# flows: {basis: strength}; extras: speed, hue, brightness, thickness, palette
+# flows: {basis: strength}; extras: speed, hue, hue_amount, brightness, gamma (the alpha
+# curve's), thickness, palette
 
 # fast-growing patterns (growth per step above the generic 5 % containment loss) would
 # tile the whole frame: a stronger, wider ramp keeps them an organism in the frame
@@ -41,9 +42,12 @@ LENIA = {
                       widths=(0.22,), seed=("blobs", 0.7), palette="bioluminescent",
                       flows=dict(radial=-0.15, rotate=-0.30, swirl=0.25, bubble=0.40,
                                  vortex=0.35)),
+    # lava_lamp: the blue-cyan tint (blue x1.35 at hue 0.54) at brightness 1.6 clipped the
+    # cells into flat cyan discs (21 % of the lit pixels over 0.9 at 256, 31 % at 512);
+    # tint 0.5, brightness 0.95: 4 % / 7 %, the same colours with the cells' rings kept
     "lava_lamp": dict(title="Lenia Blob", R=25, T=25, mu=0.18, sigma=0.045, peaks=(0.4, 0.8),
                       widths=(0.18, 0.12), seed=("blobs", 0.6), palette="deep_coral", hue=0.54,
-                      brightness=1.60,
+                      hue_amount=0.5, brightness=0.95,
                       flows=dict(radial=-1.00, rotate=0.99, swirl=0.30, bubble=0.54,
                                  vortex=1.00)),
     "nebula": dict(title="Lenia Cloud", contain=FRAMED, R=20, T=12, mu=0.16, sigma=0.020,
@@ -124,12 +128,14 @@ MNCA = {
     # cut by a diagonal band (a domain wall the flow shears); [0.05, 0.18] lets a cell grow only
     # where its surroundings are sparse: separate cells on black round a larger body (and
     # ring 0 [0.20, 0.45] keeps them alive); with little plateau left a lighter dead zone and
-    # brightness 1.6 keep the cells' glow (issue 15)
+    # brightness 1.6 keep the cells' glow (issue 15); that glow clipped 30 % of the lit
+    # pixels (flat yellow bodies): brightness 0.95 with the alpha curve's gamma 0.85 -> 0.4
+    # (mid-tones up, peaks down) keeps the liveness mean (0.038 -> 0.034) at 7 % clipped
     "mnca_hunt": dict(title="MNCA Hunt", rings=((0, 12), (20, 40)),
                       rules=((0.20, 0.45), (0.05, 0.18)), delta=0.05, seed="blobs",
                       palette="cuttlefish", contain=MNCA_CONTAIN,
                       look=dict(_MNCA_LOOK, pre="deadzone", pre_params=dict(dead=0.15, gain=1.2)),
-                      brightness=1.6,
+                      brightness=0.95, gamma=0.4,
                       flows=dict(radial=-0.10, rotate=0.30, swirl=0.25, bubble=0.15,
                                  vortex=0.35)),
     "mnca_coral": dict(title="MNCA Coral", rings=((0, 20), (30, 55)),
@@ -143,8 +149,13 @@ MNCA = {
 GRAYSCOTT = {
     "reef": dict(title="GS Coral", F=0.037, k=0.060, du=0.21, dv=0.105,
                  palette="nacre", flows=dict(radial=0.15, rotate=0.35)),
-    "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110, brightness=1.8,
-                     palette="deep_sea", flows=dict(swirl=0.20, vertical=0.25)),
+    # deep_sea: brightness 1.8 (raised for 1024 before the diffusion scaled with the grid)
+    # clipped its crest into flat saturated cyan (40 % of the lit pixels over 0.9 at 512,
+    # 20 % in one colour), and the gain-5 ramp flooded two flat lobes at the rim: brightness
+    # 0.95 with alpha gamma 0.7 and a gain-20 ramp: 6 % clipped, shaded filaments, no lobes
+    "deep_sea": dict(title="GS Drift", F=0.034, k=0.059, du=0.21, dv=0.110, brightness=0.95,
+                     gamma=0.7, palette="deep_sea", ramp=dict(gain=20.0),
+                     flows=dict(swirl=0.20, vertical=0.25)),
     # medusa, labyrinth: kill raised (0.058 / 0.057 -> 0.060 / 0.059) so the V-rich phase no
     # longer floods the rim into smooth lobes (at 256) or flat "paddles" (labyrinth at 512);
     # brighter to keep the thinner filaments above the liveness mean (issue 15, part 1)
@@ -316,7 +327,9 @@ def build(key: str, *, size: int = 512) -> Graph:
     g.add_node("colour.colorize", "colorize", dict(hue=hue or 0.0,
                                                    hue_amount=(p.get("hue_amount", 1.0)
                                                                if hue is not None else 0.0),
-                                                   brightness=p.get("brightness", 1.0)))
+                                                   brightness=p.get("brightness", 1.0),
+                                                   **({"gamma": p["gamma"]} if "gamma" in p
+                                                      else {})))
     g.connect("signals", "t", "colorize", "t")
     g.connect("signals", "alpha", "colorize", "alpha")
     g.connect("palette", "palette", "colorize", "palette")

@@ -227,6 +227,9 @@ class Context:
     clock: Any = None  # nodes.tempo.Clock: the graph's beat clock (the Runtime sets it)
     #: the simulation grid as (height, width); None: square, size x size
     grid: tuple | None = None
+    #: the simulation grid is the grid asked for times this (nodes.sim_grid); the Output
+    #: box-averages lift x lift blocks back to it
+    lift: int = 1
 
     def __post_init__(self):
         self.grid = (self.size, self.size) if self.grid is None else (int(self.grid[0]),
@@ -285,6 +288,14 @@ class Node:
     #: a node whose output at frame t is computed from inputs at frame t-1.
     #: Links into it do not count for cycle detection (explicit feedback).
     is_delay: ClassVar[bool] = False
+    #: the shortest grid side (px) on which the node draws what it draws at 512 (0: any);
+    #: a graph run on a smaller grid simulates on a whole multiple of it (nodes.sim_grid)
+    min_grid: ClassVar[int] = 0
+
+    @classmethod
+    def min_grid_for(cls, params: dict) -> int:
+        """``min_grid`` for a node with these (saved, defaults filled in) params."""
+        return cls.min_grid
 
     def __init__(self, node_id: str, seed: int):
         self.id = node_id

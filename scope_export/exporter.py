@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import nodes
-from nodes import fileformat
+from nodes import fileformat, sim_grid
 from nodes.graph import Graph
 from nodes.spec import ParamType
 
@@ -441,6 +441,9 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     grid_doc = ("Simulation grid (grid x grid cells); smaller is faster" if not graph.meta.grid
                 else f"Simulation grid's shorter side ({graph.meta.grid[0]}x{graph.meta.grid[1]} "
                      "cells at the default; the aspect is kept); smaller is faster")
+    if sim_grid.min_grid(graph):  # Gray-Scott: a smaller grid simulates finer (sim_grid)
+        grid_doc += (f"; {sim_grid.why(graph)}, so a smaller grid simulates on a whole "
+                     "multiple of it and is scaled down")
 
     lora_entries, lw = resolve_loras(loras, allow_incompatible=allow_incompatible_lora,
                                      check_files=check_loras)

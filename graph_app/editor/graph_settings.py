@@ -170,7 +170,7 @@ def edit_graph_settings(win) -> bool:
             from . import preview_sizes
 
             g = new.grid
-            runs = preview_sizes.label(new, win.preview.size_choice)  # what it simulates
+            runs = preview_sizes.label(new, win.preview.size_choice, win.doc.graph)
             why.append(f"the graph's grid is {g[0]}×{g[1]}; the preview runs it as {runs}" if g
                        else f"the graph is square; the preview runs {runs}")
         win.status("Graph settings changed" + (f": {'; '.join(why)}" if why else "")

@@ -390,6 +390,8 @@ class PreviewWorker(QtCore.QObject):
             pass
         if self._stop.is_set():
             return
+        if self._rt is not None and self._rt.regrid_needed:
+            self._rebuild()  # an edit changed the grid the graph simulates on (sim_grid)
         if not (self._playing or self._steps):
             return
         if self._rt is None and not self._ensure_runtime():
@@ -476,6 +478,14 @@ class PreviewWorker(QtCore.QObject):
             return None, "no Output node"
         return to_rgb8(rt.be.to_host(rgb)), "output"
 
+    def _shown_frame(self) -> tuple[int, int] | None:
+        """The output frame when it is not the simulation grid: the frame chosen, or the
+        grid asked for where the runtime simulates a finer one (nodes.sim_grid)."""
+        rt = self._rt
+        if self.frame is None and rt is not None and rt.lift > 1:
+            return rt.width, rt.height
+        return self.frame
+
     def _publish(self) -> None:
         rgb8, label = self._render()
         if rgb8 is not None and self._recorder is not None:
@@ -487,7 +497,8 @@ class PreviewWorker(QtCore.QObject):
         scalars = {k: float(v) for k, v in self._rt.values.items()
                    if isinstance(v, (float, int)) and not isinstance(v, bool)}
         info = {"frame": self._rt.shown - 1, "fps": self._fps, "sim_ms": self._sim_ms,
-                "size": self._rt.size, "grid": self._rt.grid, "out_frame": self.frame, "label": label, "scalars": scalars,
+                "size": self._rt.size, "grid": self._rt.grid, "out_frame": self._shown_frame(),
+                "label": label, "scalars": scalars,
                 "recording": None if self._recorder is None else
                 (self._recorder.received, self._recorder.frames)}
         img = rgb8_to_qimage(rgb8) if rgb8 is not None else None
@@ -636,6 +647,7 @@ class PreviewPanel(QtWidgets.QWidget):
         worker.status.connect(self._on_status)
         self._seed = 0
         self.meta = None  # the graph's metadata (set_graph_meta)
+        self.graph = None  # the graph itself (set_graph_meta), for the grid it runs
         self._size = int(worker.size)
         self.set_size_choice(worker.size)
 
@@ -647,14 +659,15 @@ class PreviewPanel(QtWidgets.QWidget):
     def set_size_choice(self, size: int) -> None:
         """Check ``size`` in the size menu (an entry of its own when the list lacks it)."""
         self._size = int(size)
-        preview_sizes.fill(self.size_box, self.meta, self._size)
+        preview_sizes.fill(self.size_box, self.meta, self._size, self.graph)
 
-    def set_graph_meta(self, meta) -> None:
-        """The graph's size or grid: the size menu's entries describe what they run, and
-        the frame menu's first entry (the frame is the grid) is "square" only on a
-        square grid."""
+    def set_graph_meta(self, meta, graph=None) -> None:
+        """The graph's size or grid: the size menu's entries describe what they run (with
+        ``graph``, the finer grid a Gray-Scott graph simulates), and the frame menu's first
+        entry (the frame is the grid) is "square" only on a square grid."""
         self.meta = meta
-        preview_sizes.fill(self.size_box, meta, self._size)
+        self.graph = graph
+        preview_sizes.fill(self.size_box, meta, self._size, graph)
         grid = getattr(meta, "grid", None)
         self.frame_box.setItemText(0, "square" if not grid or grid[0] == grid[1]
                                    else f"grid's shape ({grid[0]}:{grid[1]})")

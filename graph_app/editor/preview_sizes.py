@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6 import QtCore
 
 from nodes.errors import GraphError
+from nodes import sim_grid
 from nodes.evaluator import resolve_grid
 
 #: the sizes always offered (the grid's side, or a rectangular grid's shorter side)
@@ -22,25 +23,30 @@ def own_size(meta) -> int | None:
     return int(min(grid)) if grid else int(meta.size)
 
 
-def label(meta, size: int) -> str:
-    """``512 px`` for a square grid, ``576×320`` for a rectangular one."""
+def label(meta, size: int, graph=None) -> str:
+    """``512 px`` for a square grid, ``576×320`` for a rectangular one; with ``graph``,
+    also the grid it simulates when that is finer (``256 px (simulated at 512×512)``:
+    Gray-Scott, nodes.sim_grid)."""
     try:
         w, h = resolve_grid(meta, size=size) if meta is not None else (size, size)
     except GraphError:
         w = h = size
-    return f"{size} px" if w == h else f"{w}×{h}"
+    text = f"{size} px" if w == h else f"{w}×{h}"
+    k = sim_grid.lift_factor(graph, (w, h)) if graph is not None else 1
+    return text if k <= 1 else f"{text} (simulated at {w * k}×{h * k})"
 
 
-def entries(meta, current: int) -> list[tuple[str, int]]:
-    """(label, size) for the listed sizes, the graph's own and the one running, in order."""
+def entries(meta, current: int, graph=None) -> list[tuple[str, int]]:
+    """(label, size) for the listed sizes, the graph's own and the one running, in order
+    (with ``graph``, each says the finer grid it simulates where it does: see label)."""
     sizes = set(LISTED) | {int(current)}
     own = own_size(meta)
     if own:
         sizes.add(own)
-    return [(label(meta, s), s) for s in sorted(sizes)]
+    return [(label(meta, s, graph), s) for s in sorted(sizes)]
 
 
-def fill(box, meta, current: int) -> None:
+def fill(box, meta, current: int, graph=None) -> None:
     """Refill the combo box ``box`` for ``meta`` with ``current`` checked, silently (no
     size change is sent to the preview)."""
     box.setSizeAdjustPolicy(box.SizeAdjustPolicy.AdjustToContents)  # 1840×1024 fits
@@ -48,7 +54,7 @@ def fill(box, meta, current: int) -> None:
     try:
         box.clear()
         own = own_size(meta)
-        for text, s in entries(meta, current):
+        for text, s in entries(meta, current, graph):
             box.addItem(text, s)
             if s == own:  # the graph's own size: bold in the list, said in its tooltip
                 i = box.count() - 1
@@ -62,14 +68,24 @@ def fill(box, meta, current: int) -> None:
     # the preview column is as wide as its transport row needs: room for the longest grid
     box.setMinimumWidth(box.sizeHint().width())
     box.setToolTip("Preview simulation size (a rectangular graph's shorter side, its "
-                   "shape kept)" + (f"; the graph's own: {label(meta, own)}" if own else ""))
+                   "shape kept; Gray-Scott simulates at 512 or more and is scaled down: the "
+                   "preview's corner says the grid that runs)"
+                   + (f"; the graph's own: {label(meta, own)}" if own else ""))
 
 
 def install(win) -> None:
     """The menu follows the document: a new graph, a size or grid change (an undo too)."""
     def follow(*_):
-        win.preview.set_graph_meta(win.doc.graph.meta)
+        win.preview.set_graph_meta(win.doc.graph.meta, win.doc.graph)
+
+    def changed(event, payload):
+        # the grid that runs follows the size and grid, and whether a Gray-Scott node
+        # that needs 512 runs (added, removed, wired, bypassed, its scaling toggled)
+        if event in ("meta_changed", "node_added", "node_removed", "linked", "unlinked",
+                     "bypass_changed") or (event == "param_changed" and (payload or {}).get(
+                         "name") == "scale_diffusion"):
+            follow()
 
     win.doc.reset.connect(follow)
-    win.doc.model_event.connect(lambda e, _p: e == "meta_changed" and follow())
+    win.doc.model_event.connect(changed)
     follow()

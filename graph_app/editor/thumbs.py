@@ -32,7 +32,13 @@ def thumbnail_dir() -> Path:
 
 
 def cache_name(key: str, graph, size: int, frame: int) -> str:
-    digest = hashlib.sha1(f"{size}:{frame}:".encode() + fileformat.dumps(graph).encode())
+    from nodes import sim_grid
+
+    # a graph simulated on a finer grid (Gray-Scott below 512) names it: thumbnails cached
+    # before it was (the small grid's own, coarser organism) are not reused
+    k = sim_grid.lift_factor(graph, (size, size))
+    lift = f"lift{k}:" if k > 1 else ""
+    digest = hashlib.sha1(f"{size}:{frame}:{lift}".encode() + fileformat.dumps(graph).encode())
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in key)[:40]
     return f"{safe}-{digest.hexdigest()[:16]}.png"
 

@@ -458,7 +458,9 @@ class Output(Node):
     doc = ("The frame the graph shows and exports, resized (bilinear) to the output width x "
            "height. When that frame's shape is not the simulation's (a square grid in Krea's "
            "576 x 320), fit says how the simulation goes into it: contain keeps its shape and centres it between black "
-           "bars, cover fills the frame and crops the top and bottom, stretch distorts it.")
+           "bars, cover fills the frame and crops the top and bottom, stretch distorts it. A "
+           "graph simulated on a finer grid than asked (Gray-Scott below 512) is first "
+           "averaged back to the asked grid.")
     inputs = (Port("rgb", Kind.RGB),)
     outputs = (Port("rgb", Kind.RGB),)
     params = (E("fit", "contain", ref.FITS, label="Fit",
@@ -468,6 +470,11 @@ class Output(Node):
 
     def process(self, ctx: Context, inputs, params):
         rgb = inputs["rgb"]
+        k = int(getattr(ctx, "lift", 1) or 1)
+        if k > 1 and rgb.shape[:2] == ctx.shape and ctx.h % k == 0 and ctx.w % k == 0:
+            # a lifted run (nodes.sim_grid): the k x k blocks' mean is the asked grid
+            rgb = ctx.backend.k.downsample_box(
+                rgb, k, out=self.buffer(ctx, "asked", (ctx.h // k, ctx.w // k, 3)))
         h, w = ctx.out_height, ctx.out_width
         if rgb.shape[:2] == (h, w):
             return {"rgb": rgb}

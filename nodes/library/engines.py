@@ -396,7 +396,8 @@ class GrayScott(Engine):
            "explicit Euler substeps (dt = 1). With 'Scale with grid' the diffusion (tuned at "
            "512 px) grows with the grid's size squared, so the pattern scales with the grid; "
            "where it would exceed 1 per step a substep is split into shorter ones. Link a Feed "
-           "Ramp to 'feed_map' to contain it.")
+           "Ramp to 'feed_map' to contain it. Scaled, it needs a 512 grid: a smaller one "
+           "simulates at 512 and the frame is scaled down.")
     inputs = ENGINE_INPUTS + (
         Port("feed_map", Kind.FIELD, optional=True, doc="per-pixel feed multiplier"),)
     outputs = (Port("field", Kind.FIELD, doc="V (activator)"), Port("u", Kind.FIELD))
@@ -412,6 +413,15 @@ class GrayScott(Engine):
         *WARMUP,
     )
     V1_DEFAULTS = {"feed": 0.055, "kill": 0.062, "substeps": 2}
+    #: scaled, the organism needs the 512 grid it was tuned on: its filaments are 3-4 px
+    #: wide there, and the diffusion that would halve them locks them to the lattice (see
+    #: GS_MIN_DIFFUSION), so a smaller grid simulates at 512 (or a whole multiple of the
+    #: grid above it) and the frame is scaled down (nodes.sim_grid)
+    min_grid = 512
+
+    @classmethod
+    def min_grid_for(cls, params):
+        return cls.min_grid if params.get("scale_diffusion", True) else 0
 
     @classmethod
     def upgrade_params(cls, params, from_version):

@@ -453,9 +453,11 @@ def test_presets_through_host_twins_match_numpy(H, name, grid):
     from nodes import Runtime
 
     size = None if grid else 64
-    rn = Runtime(nodes.load(GRAPHS_DIR / f"{name}.graph"), backend="numpy", size=size, grid=grid)
+    # exact_grid: the small grid itself (reef would simulate at 512: nodes.sim_grid)
+    rn = Runtime(nodes.load(GRAPHS_DIR / f"{name}.graph"), backend="numpy", size=size, grid=grid,
+                 exact_grid=True)
     rt = Runtime(nodes.load(GRAPHS_DIR / f"{name}.graph"), backend=_HostTwinBackend(H),
-                 size=size, grid=grid)
+                 size=size, grid=grid, exact_grid=True)
     for _ in range(3):
         a, b = rn.step(), rt.step()
         d = np.abs(np.asarray(a) - np.asarray(b))

@@ -310,9 +310,10 @@ def gpu_path(request):
 
 def _pair(name, size, seed=0, backend=lambda: "cupy", grid=None):
     g = nodes.load(GRAPHS / f"{name}.graph")
-    rn = Runtime(g, backend="numpy", size=size, seed=seed, grid=grid)
+    # exact_grid: the grid asked for (a Gray-Scott preset would simulate at 512: sim_grid)
+    rn = Runtime(g, backend="numpy", size=size, seed=seed, grid=grid, exact_grid=True)
     g2 = nodes.load(GRAPHS / f"{name}.graph")
-    rc = Runtime(g2, backend=backend(), size=size, seed=seed, grid=grid)
+    rc = Runtime(g2, backend=backend(), size=size, seed=seed, grid=grid, exact_grid=True)
     return rn, rc
 
 

@@ -477,7 +477,7 @@ def test_first_frames_match_the_reference_kernels(preset, grid, load_graph, monk
         for nd in g.nodes.values():  # one engine step per frame: no warm-up steps on top
             if nd.type.startswith("engine."):
                 nd.params["warmup"] = 0
-        rt = Runtime(g, backend=be, size=None if grid else 64, grid=grid)
+        rt = Runtime(g, backend=be, size=None if grid else 64, grid=grid, exact_grid=True)
         assert rt.ctx.shape == ((grid[1], grid[0]) if grid else (64, 64))
         rt.ctx.steps_override = 1
         out = []

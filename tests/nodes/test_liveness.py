@@ -35,7 +35,8 @@ def test_warmup_never_blocks():
 
     for path in GRAPH_FILES:
         g = nodes.load(path)
-        rt = nodes.Runtime(g, backend="numpy", size=128, seed=0)
+        # exact_grid: the 128 grid itself (Gray-Scott would simulate at 512: sim_grid)
+        rt = nodes.Runtime(g, backend="numpy", size=128, seed=0, exact_grid=True)
         eid = liveness.engine_id(g)
         p = {**g.nodes[eid].spec.defaults(), **g.nodes[eid].params}
         total, frames = p["warmup"], p["warmup_frames"]

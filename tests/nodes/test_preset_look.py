@@ -11,10 +11,10 @@ from nodes_helpers import GRAPHS_DIR
 SIZE = 256
 
 
-def _take_frame(stem: str, frames: int = 3) -> np.ndarray:
+def _take_frame(stem: str, frames: int = 3, size: int = SIZE) -> np.ndarray:
     import nodes
 
-    rt = nodes.Runtime(nodes.load(GRAPHS_DIR / f"{stem}.graph"), backend="numpy", size=SIZE,
+    rt = nodes.Runtime(nodes.load(GRAPHS_DIR / f"{stem}.graph"), backend="numpy", size=size,
                        seed=0, preroll=nodes.START_PREROLL)
     for _ in range(frames):
         rgb = rt.step()
@@ -25,14 +25,17 @@ def _lit(rgb: np.ndarray) -> np.ndarray:
     return rgb.max(axis=2) > 0.1
 
 
-def test_tide_pool_highlights_keep_detail():
-    # before: a full-strength red tint at brightness 1.05 put 24 % of the organism's pixels
-    # above 0.9 in a channel (flat clipped reds and magentas); now ~3.5 %
-    rgb = _take_frame("tide_pool")
+@pytest.mark.parametrize("stem", ["tide_pool", "lava_lamp", "mnca_hunt"])
+def test_highlights_keep_detail(stem):
+    # the share of the organism's (lit) pixels above 0.9 in a channel: flat clipped colour.
+    # Before: tide_pool's full-strength red tint at brightness 1.05 put 24 % there (flat
+    # reds and magentas), lava_lamp's blue tint at 1.6 21 % (flat cyan cells), mnca_hunt's
+    # glow at 1.6 30 % (flat yellow bodies); now 3.5 %, 4 %, 7 %
+    rgb = _take_frame(stem)
     lit = _lit(rgb)
-    assert lit.mean() > 0.1, "tide_pool: the organism is missing"
+    assert lit.mean() > 0.05, f"{stem}: the organism is missing"
     hot = (rgb.max(axis=2) > 0.9)[lit].mean()
-    assert hot < 0.10, f"tide_pool: {hot:.1%} of the organism's pixels are near clipping"
+    assert hot < 0.10, f"{stem}: {hot:.1%} of the organism's pixels are near clipping"
 
 
 @pytest.mark.parametrize("stem,bound", [("mnca_worm", 0.70)])
@@ -68,3 +71,28 @@ def test_grayscott_rim_has_no_flat_lobes(stem):
     assert _lit(rgb).mean() > 0.05, f"{stem}: the organism is missing"
     flat = _plateau_share(rgb)
     assert flat < 0.02, f"{stem}: {flat:.1%} of the lit pixels are a flat plateau"
+
+
+def _top_colour_share(rgb: np.ndarray) -> float:
+    """Share of the lit pixels in the most common colour (16 levels a channel): one flat
+    colour over much of the organism."""
+    lit = _lit(rgb)
+    q = np.minimum((rgb[lit] * 16).astype(np.int64), 15)
+    counts = np.bincount(q[:, 0] * 256 + q[:, 1] * 16 + q[:, 2], minlength=4096)
+    return float(counts.max() / max(int(lit.sum()), 1))
+
+
+def test_deep_sea_crest_is_shaded_not_flat():
+    # at 512 (where it showed; Gray-Scott at 512 is quick) brightness 1.8 clipped the
+    # labyrinth's crest into flat saturated cyan, and the gain-5 Feed Ramp flooded two flat
+    # lobes at the rim. Before: 38 % of the lit pixels above 0.9, 20 % in one colour,
+    # 3.4 % a flat plateau; now 5 %, 5 %, 0.04 %
+    rgb = _take_frame("deep_sea", size=512)
+    lit = _lit(rgb)
+    assert lit.mean() > 0.05, "deep_sea: the organism is missing"
+    hot = (rgb.max(axis=2) > 0.9)[lit].mean()
+    assert hot < 0.10, f"deep_sea: {hot:.1%} of the lit pixels are near clipping"
+    top = _top_colour_share(rgb)
+    assert top < 0.10, f"deep_sea: {top:.1%} of the lit pixels are one flat colour"
+    flat = _plateau_share(rgb)
+    assert flat < 0.015, f"deep_sea: {flat:.1%} of the lit pixels are a flat plateau"

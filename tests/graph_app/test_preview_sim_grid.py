@@ -1,0 +1,28 @@
+"""The preview says the grid that runs when a Gray-Scott graph at 256 simulates at 512
+(nodes.sim_grid): the size menu's entry, the corner of the picture; and an edit that
+changes that grid (Gray-Scott's scaling off) rebuilds the preview on the asked grid."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_gray_scott_preview_at_256_says_it_simulates_512(make_window, qtbot, tmp_path):
+    mine = tmp_path / "medusa.graph"
+    shutil.copy(ROOT / "graphs" / "medusa.graph", mine)
+    win = make_window(str(mine), preview=True, size=256)
+    box = win.preview.size_box
+    assert box.currentText() == "256 px (simulated at 512×512)"
+    assert ("1024 px", 1024) in [(box.itemText(i), box.itemData(i)) for i in range(box.count())]
+    qtbot.waitUntil(lambda: win.preview.last_info.get("grid") == (512, 512), timeout=60000)
+    assert win.preview.last_info["out_frame"] == (256, 256)
+    qtbot.waitUntil(lambda: "512² → 256×256" in win.preview.view.hud, timeout=10000)
+    assert win.preview.last_rgb8.shape == (256, 256, 3)
+    # Gray-Scott's scaling off (pixel-sized patterns): the 256 grid itself runs
+    win.doc.set_param("engine", "scale_diffusion", False)
+    qtbot.waitUntil(lambda: win.preview.last_info.get("grid") == (256, 256), timeout=60000)
+    assert box.currentText() == "256 px"
+    assert win.worker.stop(5)

@@ -1,0 +1,94 @@
+"""A Gray-Scott graph asked for a grid below 512 simulates on a whole multiple of it and
+its frame is averaged back down (nodes.sim_grid, issue 15 part 1): a 256 deep_sea is the
+512 maze scaled, not the coarser stripes the 256 grid itself can draw.  Other engines,
+and Gray-Scott nodes saved before engine v3, run the grid asked for."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nodes
+from nodes import sim_grid
+from nodes_helpers import DATA_DIR, GRAPHS_DIR
+
+FRAMES = 4
+
+
+def _frames(rt, n=FRAMES):
+    out = []
+    for _ in range(n):
+        rt.step()
+        out.append(rt.output_host())
+    return out
+
+
+def _box(a, k):
+    h, w, c = a.shape
+    return a.reshape(h // k, k, w // k, k, c).mean(axis=(1, 3))
+
+
+def test_a_256_gray_scott_frame_is_the_512_run_scaled_down():
+    g = nodes.load(GRAPHS_DIR / "deep_sea.graph")
+    small = nodes.Runtime(g, backend="numpy", size=256)
+    big = nodes.Runtime(g.copy(), backend="numpy", size=512)
+    for a, b in zip(_frames(small), _frames(big)):
+        assert a.shape == (256, 256, 3)
+        # before: the 256 grid simulated its own (coarser) organism, nowhere near this
+        diff = float(np.abs(a - _box(b, 2)).max())
+        assert diff < 1e-5, f"the 256 frame is not the 512 one scaled down (off by {diff:.3f})"
+    assert (small.asked_grid, small.lift, small.grid) == ((256, 256), 2, (512, 512))
+    assert (small.width, small.height) == (256, 256) and big.lift == 1
+
+
+def test_a_rectangular_grid_keeps_its_shape():
+    g = nodes.load(GRAPHS_DIR / "medusa.graph")
+    rt = nodes.Runtime(g, backend="numpy", grid=(320, 256))
+    assert (rt.lift, rt.grid, (rt.width, rt.height)) == (2, (640, 512), (320, 256))
+    ref = nodes.Runtime(g.copy(), backend="numpy", grid=(640, 512))
+    a, b = _frames(rt, 1)[0], _frames(ref, 1)[0]
+    assert a.shape == (256, 320, 3)
+    assert float(np.abs(a - _box(b, 2)).max()) < 1e-5
+    # a frame of another shape: the asked grid's frame, fitted as the Output's fit says
+    rt = nodes.Runtime(g.copy(), backend="numpy", size=256, width=288, height=160)
+    assert rt.grid == (512, 512) and rt.output_host() is None
+    assert _frames(rt, 1)[0].shape == (160, 288, 3)
+
+
+def test_lift_factor_is_the_smallest_whole_number_reaching_512():
+    g = nodes.load(GRAPHS_DIR / "labyrinth.graph")
+    assert sim_grid.min_grid(g) == 512
+    assert [sim_grid.lift_factor(g, (s, s)) for s in (64, 160, 256, 384, 512, 1024)] == [
+        8, 4, 2, 2, 1, 1]
+    assert sim_grid.lift_factor(g, (576, 320)) == 2
+    assert sim_grid.lift_factor(g, (8192, 16)) == 1  # no side beyond 8192
+    assert "Gray-Scott resolves its pattern from 512 px" in sim_grid.why(g)
+
+
+@pytest.mark.parametrize("stem", ["amoeba", "sl_gliders", "mnca_hunt"])
+def test_other_engines_run_the_grid_asked(stem):
+    g = nodes.load(GRAPHS_DIR / f"{stem}.graph")
+    assert sim_grid.min_grid(g) == 0 and sim_grid.why(g) == ""
+    rt = nodes.Runtime(g, backend="numpy", size=128)
+    assert (rt.lift, rt.grid, rt.ctx.lift) == (1, (128, 128), 1)
+
+
+def test_gray_scott_saved_before_v3_keeps_its_grid():
+    g = nodes.loads((DATA_DIR / "v2_grayscott.graph").read_text())
+    assert g.nodes["engine"].params["scale_diffusion"] is False
+    assert nodes.Runtime(g, backend="numpy", size=128).grid == (128, 128)
+
+
+def test_an_edit_that_changes_the_grid_is_flagged():
+    g = nodes.load(GRAPHS_DIR / "reef.graph")
+    rt = nodes.Runtime(g, backend="numpy", size=256)
+    assert rt.lift == 2 and not rt.regrid_needed
+    rt.set_param("engine", "scale_diffusion", False)  # pixel-sized: the 256 grid will do
+    assert rt.regrid_needed
+    assert nodes.Runtime(rt.graph, backend="numpy", size=256).lift == 1
+    rt.set_param("engine", "scale_diffusion", True)
+    assert not rt.regrid_needed
+    # an edit that takes Gray-Scott out of the graph: compile says the grid changes
+    rt.graph = nodes.load(GRAPHS_DIR / "amoeba.graph")
+    rt.compile()
+    assert rt.regrid_needed
