@@ -233,8 +233,14 @@ class Runtime:
         got = self.graph.set_param(node_id, name, value)
         nd = self.graph.nodes.get(node_id)
         if nd is not None and nd.spec is not None and nd.spec.min_grid:
-            self._want_lift = self._lift_for(self.graph)
+            self.refresh_grid()
         return got
+
+    def refresh_grid(self) -> bool:
+        """Look again at the grid the graph needs (after its params were changed in place,
+        not through :meth:`set_param`); returns :attr:`regrid_needed`."""
+        self._want_lift = self._lift_for(self.graph)
+        return self.regrid_needed
 
     def _lift_for(self, graph: Graph) -> int:
         return 1 if self.exact_grid else sim_grid.lift_factor(graph, self.asked_grid)

@@ -223,6 +223,9 @@ class PreviewWorker(QtCore.QObject):
             g = self._graph
             if g is not None and nid in g.nodes:
                 g.nodes[nid].params[name] = value
+                spec = g.nodes[nid].spec
+                if self._rt is not None and spec is not None and spec.min_grid:
+                    self._rt.refresh_grid()  # e.g. Gray-Scott's scaling: another grid
         elif kind == "play":
             self._playing = msg[1]
             self._last_t = None
