@@ -91,6 +91,10 @@ class Runtime:
     and again after every :meth:`reset` / :meth:`reseed`, in the thread that calls
     :meth:`step` (the editor's preview worker, never its UI thread).  ``frame`` counts every
     evaluated frame, pre-roll included; ``shown`` counts the frames returned since the start.
+
+    ``grid`` is the grid simulated: ``asked_grid`` times ``lift``, which is 1 unless a node
+    that runs needs a finer grid (Gray-Scott below 512: nodes.sim_grid); the output frame
+    defaults to ``asked_grid``.  ``exact_grid=True`` simulates ``asked_grid`` regardless.
     """
 
     def __init__(self, graph: Graph, *, backend: str | Backend = "auto", size: int | None = None,

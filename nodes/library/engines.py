@@ -359,7 +359,9 @@ class MNCA(Engine):
 #: the least diffusion U a scaled Gray-Scott shrinks to on grids below 512: the presets'
 #: filaments are 3-4 px wide at 512 (du 0.21), and thinner than ~2.5 px the 9-point stencil
 #: pins their fronts to the lattice (axis-aligned "circuit board" walls instead of the
-#: organism: seen at 256 with du 0.21/4), so from 410 px down they keep du 0.21 * 0.8^2
+#: organism: seen at 256 with du 0.21/4), so from 410 px down they keep du 0.21 * 0.8^2.
+#: A Runtime no longer runs a scaled Gray-Scott below 512 (it simulates a whole multiple of
+#: the grid: nodes.sim_grid); this floor is left for Runtime(exact_grid=True) and direct use
 GS_MIN_DIFFUSION = 0.135
 
 #: the largest per-step diffusion (du * dt) a Gray-Scott step takes: the 9-point Laplacian's
