@@ -6,7 +6,7 @@ filaments are 3-4 px wide at 512, and at half that the 9-point stencil pins them
 pixel lattice (axis-aligned stubs and stripes instead of the 512 maze).  Such a node
 declares the shortest grid side it resolves (``Node.min_grid_for``).  A graph run on a
 grid whose shorter side is below that simulates on the grid times the smallest whole
-number ``k`` that reaches it (256 -> 512, 320x576 -> 640x1152: the shape exactly kept),
+number ``k`` that reaches it (256 -> 512, 576x320 -> 1152x640, width x height: the shape exactly kept),
 and its Output box-averages the k x k blocks back to the grid asked for before fitting
 the frame: the frame is the finer run's, scaled down.  ``k`` is the run's *lift*; 1
 leaves everything as it was (every graph without such a node).
@@ -75,14 +75,14 @@ def describe(grid: tuple[int, int], k: int, *, square_word: str = "{w}x{h}") -> 
 
 
 def why(graph: Graph) -> str:
-    """Which node needs the finer grid, e.g. ``Gray-Scott resolves its pattern from 512 px``
+    """Which node needs the finer grid, e.g. ``Gray-Scott needs at least 512 px to draw its pattern``
     ('' when none does)."""
     needs = list(_needs(graph))
     if not needs:
         return ""
     need = max(w for _, w in needs)
     titles = sorted({spec.title for spec, w in needs if w == need})
-    return f"{' and '.join(titles)} resolves its pattern from {need} px"
+    return f"{' and '.join(titles)} needs at least {need} px to draw its pattern"
 
 
 __all__ = ["MAX_SIDE", "describe", "lift_factor", "lifted", "min_grid", "why"]

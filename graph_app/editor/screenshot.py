@@ -58,13 +58,16 @@ def take(out: str, width: int, height: int, seconds: float = 4.0, preview_size: 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", default="1920x1080")
-    ap.add_argument("--out", default="docs/editor.png")
-    ap.add_argument("--seconds", type=float, default=4.0)
-    ap.add_argument("--preview-size", type=int, default=256)
+    ap.add_argument("--size", default="1920x1080", help="window size WxH (default 1920x1080)")
+    ap.add_argument("--out", default="docs/editor.png",
+                    help="PNG to write (default: the README's docs/editor.png)")
+    ap.add_argument("--seconds", type=float, default=4.0, help="preview time before the grab")
+    ap.add_argument("--preview-size", type=int, default=256, help="the preview's grid (px)")
+    ap.add_argument("--graph", default=None, help="a .graph file (default: amoeba)")
+    ap.add_argument("--node", default="engine", help="the node selected in the canvas")
     a = ap.parse_args(argv)
     w, h = (int(v) for v in a.size.lower().split("x"))
-    print(take(a.out, w, h, a.seconds, a.preview_size))
+    print(take(a.out, w, h, a.seconds, a.preview_size, graph=a.graph, node=a.node))
     return 0
 
 

@@ -26,8 +26,8 @@ def test_a_256_still_of_gray_scott_says_it_was_simulated_at_512(tmp_path):
              "--out", out)
     assert r.returncode == 0, r.stderr
     text = " ".join((r.stdout + r.stderr).split())
-    assert ("256x256 scaled from a 512x512 simulation, numpy; Gray-Scott resolves its "
-            "pattern from 512 px") in text, text
+    assert ("256x256 scaled from a 512x512 simulation, numpy; Gray-Scott needs at least "
+            "512 px to draw its pattern") in text, text
     with Image.open(out) as im:
         assert im.size == (256, 256)
     # a Lenia graph says nothing of the kind
@@ -40,6 +40,6 @@ def test_the_exported_plugin_says_how_a_small_grid_runs(tmp_path):
     r = _cli("export", ROOT / "graphs" / "reef.graph", "--out", tmp_path / "plug")
     assert r.returncode == 0, r.stderr
     schema = next((tmp_path / "plug").rglob("schema.py")).read_text()
-    assert "Gray-Scott resolves its pattern from 512 px, so a smaller grid" in schema
+    assert "Gray-Scott needs at least 512 px to draw its pattern, so a smaller grid" in schema
     pipeline = next((tmp_path / "plug").rglob("pipeline.py")).read_text()
     assert "simulated %dx finer, scaled down" in pipeline

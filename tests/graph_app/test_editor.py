@@ -872,3 +872,24 @@ def test_pipes_follow_links_one_by_one_through_paste_and_undo(make_window):
         doc.undo.redo()
         assert _view_links(win) == set(doc.graph.links)
     assert len(doc.graph.links) == n
+
+
+def test_the_screenshot_command_takes_the_graph_it_is_given(tmp_path):
+    # python -m graph_app.editor.screenshot --graph FILE: the window shows that graph
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "medusa.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    r = subprocess.run([sys.executable, "-m", "graph_app.editor.screenshot", "--size", "1280x720",
+                        "--graph", str(root / "graphs" / "medusa.graph"), "--seconds", "0.2",
+                        "--preview-size", "64", "--out", str(out)],
+                       capture_output=True, text=True, timeout=300, cwd=str(root), env=env)
+    assert r.returncode == 0, r.stderr
+    assert "512²" in r.stdout, r.stdout  # medusa's Gray-Scott: the 64 preview runs 512
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert im.size == (1280, 720)

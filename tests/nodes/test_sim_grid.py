@@ -62,7 +62,7 @@ def test_lift_factor_is_the_smallest_whole_number_reaching_512():
         8, 4, 2, 2, 1, 1]
     assert sim_grid.lift_factor(g, (576, 320)) == 2
     assert sim_grid.lift_factor(g, (8192, 16)) == 1  # no side beyond 8192
-    assert "Gray-Scott resolves its pattern from 512 px" in sim_grid.why(g)
+    assert "Gray-Scott needs at least 512 px to draw its pattern" in sim_grid.why(g)
 
 
 @pytest.mark.parametrize("stem", ["amoeba", "sl_gliders", "mnca_hunt"])
