@@ -170,7 +170,10 @@ def edit_graph_settings(win) -> bool:
             from . import preview_sizes
 
             g = new.grid
-            runs = preview_sizes.label(new, win.preview.size_choice, win.doc.graph)
+            size = win.preview.size_choice
+            runs = preview_sizes.label(new, size)
+            note = preview_sizes.lifted_note(new, size, win.doc.graph)
+            runs += f" ({note})" if note else ""
             why.append(f"the graph's grid is {g[0]}×{g[1]}; the preview runs it as {runs}" if g
                        else f"the graph is square; the preview runs {runs}")
         win.status("Graph settings changed" + (f": {'; '.join(why)}" if why else "")

@@ -25,6 +25,13 @@ class LiveText(QtWidgets.QLabel):
         if template != super().text():
             super().setText(template)
 
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 - Qt API
+        # the template is the width it would like, not a floor: a narrow panel elides it
+        # instead of growing (a QLabel's minimum is its whole text)
+        hint = super().minimumSizeHint()
+        return QtCore.QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("0") * 6),
+                            hint.height())
+
     def setText(self, text: str) -> None:  # noqa: N802 - Qt API
         if text != self._text:
             self._text = text

@@ -24,16 +24,25 @@ def own_size(meta) -> int | None:
 
 
 def label(meta, size: int, graph=None) -> str:
-    """``512 px`` for a square grid, ``576×320`` for a rectangular one; with ``graph``,
-    also the grid it simulates when that is finer (``256 px (simulated at 512×512)``:
-    Gray-Scott, nodes.sim_grid)."""
+    """``512 px`` for a square grid, ``576×320`` for a rectangular one (the menu's entry:
+    short, so that the preview column keeps its width whatever graph is open)."""
     try:
         w, h = resolve_grid(meta, size=size) if meta is not None else (size, size)
     except GraphError:
         w = h = size
-    text = f"{size} px" if w == h else f"{w}×{h}"
+    return f"{size} px" if w == h else f"{w}×{h}"
+
+
+def lifted_note(meta, size: int, graph) -> str:
+    """``simulated at 512×512 and scaled down`` when ``graph`` at ``size`` simulates a
+    finer grid (Gray-Scott, nodes.sim_grid), else ''.  The entry's tooltip and the
+    preview's corner say it."""
+    try:
+        w, h = resolve_grid(meta, size=size) if meta is not None else (size, size)
+    except GraphError:
+        w = h = size
     k = sim_grid.lift_factor(graph, (w, h)) if graph is not None else 1
-    return text if k <= 1 else f"{text} (simulated at {w * k}×{h * k})"
+    return f"simulated at {w * k}×{h * k} and scaled down" if k > 1 else ""
 
 
 def entries(meta, current: int, graph=None) -> list[tuple[str, int]]:
@@ -43,7 +52,7 @@ def entries(meta, current: int, graph=None) -> list[tuple[str, int]]:
     own = own_size(meta)
     if own:
         sizes.add(own)
-    return [(label(meta, s, graph), s) for s in sorted(sizes)]
+    return [(label(meta, s), s) for s in sorted(sizes)]
 
 
 def fill(box, meta, current: int, graph=None) -> None:
@@ -56,12 +65,16 @@ def fill(box, meta, current: int, graph=None) -> None:
         own = own_size(meta)
         for text, s in entries(meta, current, graph):
             box.addItem(text, s)
+            i = box.count() - 1
+            tips = [lifted_note(meta, s, graph).capitalize()]
             if s == own:  # the graph's own size: bold in the list, said in its tooltip
-                i = box.count() - 1
                 font = box.font()
                 font.setBold(True)
                 box.setItemData(i, font, QtCore.Qt.FontRole)
-                box.setItemData(i, "The graph's own size", QtCore.Qt.ToolTipRole)
+                tips.insert(0, "The graph's own size")
+            tip = "; ".join(t for t in tips if t)
+            if tip:
+                box.setItemData(i, tip, QtCore.Qt.ToolTipRole)
         box.setCurrentIndex(box.findData(int(current)))
     finally:
         box.blockSignals(False)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from PySide6 import QtCore
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -15,7 +17,10 @@ def test_a_gray_scott_preview_at_256_says_it_simulates_512(make_window, qtbot, t
     shutil.copy(ROOT / "graphs" / "medusa.graph", mine)
     win = make_window(str(mine), preview=True, size=256)
     box = win.preview.size_box
-    assert box.currentText() == "256 px (simulated at 512×512)"
+    # the entry stays short (the preview column keeps its width); its tooltip says it
+    assert box.currentText() == "256 px"
+    assert "Simulated at 512×512 and scaled down" in box.itemData(box.currentIndex(),
+                                                                  QtCore.Qt.ToolTipRole)
     assert ("1024 px", 1024) in [(box.itemText(i), box.itemData(i)) for i in range(box.count())]
     qtbot.waitUntil(lambda: win.preview.last_info.get("grid") == (512, 512), timeout=60000)
     assert win.preview.last_info["out_frame"] == (256, 256)
@@ -25,4 +30,5 @@ def test_a_gray_scott_preview_at_256_says_it_simulates_512(make_window, qtbot, t
     win.doc.set_param("engine", "scale_diffusion", False)
     qtbot.waitUntil(lambda: win.preview.last_info.get("grid") == (256, 256), timeout=60000)
     assert box.currentText() == "256 px"
+    assert "imulated at" not in (box.itemData(box.currentIndex(), QtCore.Qt.ToolTipRole) or "")
     assert win.worker.stop(5)
