@@ -63,17 +63,6 @@ def lifted(grid: tuple[int, int], k: int) -> tuple[int, int]:
     return int(grid[0]) * int(k), int(grid[1]) * int(k)
 
 
-def describe(grid: tuple[int, int], k: int, *, square_word: str = "{w}x{h}") -> str:
-    """What a run simulates, for messages: ``256x256`` when not lifted, else
-    ``256x256 (simulated at 512x512 and scaled down)``."""
-    w, h = int(grid[0]), int(grid[1])
-    text = square_word.format(w=w, h=h)
-    if k <= 1:
-        return text
-    sw, sh = lifted(grid, k)
-    return f"{text} (simulated at {square_word.format(w=sw, h=sh)} and scaled down)"
-
-
 def why(graph: Graph) -> str:
     """Which node needs the finer grid, e.g. ``Gray-Scott needs at least 512 px to draw its pattern``
     ('' when none does)."""
@@ -85,4 +74,4 @@ def why(graph: Graph) -> str:
     return f"{' and '.join(titles)} needs at least {need} px to draw its pattern"
 
 
-__all__ = ["MAX_SIDE", "describe", "lift_factor", "lifted", "min_grid", "why"]
+__all__ = ["MAX_SIDE", "lift_factor", "lifted", "min_grid", "why"]

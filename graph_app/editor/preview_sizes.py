@@ -23,13 +23,19 @@ def own_size(meta) -> int | None:
     return int(min(grid)) if grid else int(meta.size)
 
 
-def label(meta, size: int, graph=None) -> str:
+def _grid(meta, size: int) -> tuple[int, int]:
+    """The grid (width, height) the graph runs at ``size`` (``size`` squared when the meta
+    is missing or refuses it)."""
+    try:
+        return resolve_grid(meta, size=size) if meta is not None else (size, size)
+    except GraphError:
+        return size, size
+
+
+def label(meta, size: int) -> str:
     """``512 px`` for a square grid, ``576×320`` for a rectangular one (the menu's entry:
     short, so that the preview column keeps its width whatever graph is open)."""
-    try:
-        w, h = resolve_grid(meta, size=size) if meta is not None else (size, size)
-    except GraphError:
-        w = h = size
+    w, h = _grid(meta, size)
     return f"{size} px" if w == h else f"{w}×{h}"
 
 
@@ -37,17 +43,13 @@ def lifted_note(meta, size: int, graph) -> str:
     """``simulated at 512×512 and scaled down`` when ``graph`` at ``size`` simulates a
     finer grid (Gray-Scott, nodes.sim_grid), else ''.  The entry's tooltip and the
     preview's corner say it."""
-    try:
-        w, h = resolve_grid(meta, size=size) if meta is not None else (size, size)
-    except GraphError:
-        w = h = size
+    w, h = _grid(meta, size)
     k = sim_grid.lift_factor(graph, (w, h)) if graph is not None else 1
     return f"simulated at {w * k}×{h * k} and scaled down" if k > 1 else ""
 
 
-def entries(meta, current: int, graph=None) -> list[tuple[str, int]]:
-    """(label, size) for the listed sizes, the graph's own and the one running, in order
-    (with ``graph``, each says the finer grid it simulates where it does: see label)."""
+def entries(meta, current: int) -> list[tuple[str, int]]:
+    """(label, size) for the listed sizes, the graph's own and the one running, in order."""
     sizes = set(LISTED) | {int(current)}
     own = own_size(meta)
     if own:
@@ -63,7 +65,7 @@ def fill(box, meta, current: int, graph=None) -> None:
     try:
         box.clear()
         own = own_size(meta)
-        for text, s in entries(meta, current, graph):
+        for text, s in entries(meta, current):
             box.addItem(text, s)
             i = box.count() - 1
             tips = [lifted_note(meta, s, graph).capitalize()]
