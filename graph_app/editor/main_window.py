@@ -12,8 +12,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from nodes.errors import GraphError
 from nodes.graph import Graph
 
-from . import (canvas_tools, capture, live, preview_sizes, recovery, theme, variations_dialog,
-               window_layout)
+from . import (canvas_tools, capture, gc_guard, live, preview_sizes, recovery, theme,
+               variations_dialog, window_layout)
 from .adapter import Canvas
 from .document import Document
 from .panels import PaletteTree, PublishedPanel, TabSearch, ValidationPanel
@@ -40,6 +40,7 @@ class MainWindow(QtWidgets.QMainWindow):
         #: ("save"/"discard"/"cancel"), "restore" and "revert" (True/False)
         self.ask = ask or self._ask_dialog
         self.doc = Document()
+        self._gc_hold = gc_guard.hold()  # the cycle collector runs on this thread only
         self.setWindowTitle("cagraph")
         self.resize(1600, 960)
 
@@ -631,4 +632,5 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scope.close()
         live.close(self)
         recovery.discard(self.doc.path)
+        self._gc_hold.release()
         ev.accept()

@@ -11,6 +11,18 @@ def _recovery_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("CAGRAPH_RECOVERY_DIR", str(tmp_path / "recovery"))
 
 
+@pytest.fixture(autouse=True)
+def _gc_on_the_gui_thread(qapp):
+    """Each test holds the editor's collector guard (gc_guard.py): its threads never run the
+    cycle collector; teardown collects here, on the GUI thread, and switches it back on."""
+    from graph_app.editor import gc_guard
+
+    h = gc_guard.hold()
+    yield
+    h.release()
+    gc_guard.reset()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _theme(qapp):
     from graph_app.editor import theme
