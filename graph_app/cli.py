@@ -247,6 +247,32 @@ def _warm_label(rt) -> str:
     return "warm-up"
 
 
+def _warmup_why(rt, warm: int, asked: int) -> str:
+    """Why a bench warms up for more frames than ``--warmup`` asked: the engine whose own
+    start-up steps last longest (they are not steady state)."""
+    by_node = rt.warmup_by_node()
+    nid = max(by_node, key=by_node.get)
+    nd = rt.graph.nodes[nid]
+    spec = nd.spec
+    kind = getattr(spec, "title", None) or nd.type
+    name = f"{kind} node '{nd.title or nid}'"
+    steps = nd.params.get("warmup")
+    if isinstance(steps, int):  # an engine's 'Warm-up steps' over its 'Warm-up frames'
+        what = (f"runs {steps} extra start-up steps (its 'Warm-up steps') over its first "
+                f"{by_node[nid]} frames ('Warm-up frames')")
+    else:
+        what = f"does extra start-up work over its first {by_node[nid]} frames"
+    return (f"warm-up {warm} frames, not the {asked} asked: the {name} {what}, which are not "
+            f"steady state, so timing starts one frame after them. A bench starts from the "
+            f"seed: it has no take's {_preroll()}-frame pre-roll")
+
+
+def _preroll() -> int:
+    import nodes
+
+    return nodes.START_PREROLL
+
+
 def cmd_bench(args) -> int:
     graph_path = Path(args.graph) if args.graph else _default_graph()
     rt = _runtime(args, graph_path, size=_parse_size(args)[0])
@@ -256,6 +282,8 @@ def cmd_bench(args) -> int:
     warm = max(args.warmup, rt.warmup_frames + 1)  # engine warm-up is not steady state
     con.print(f"{_e(graph_path.name)}: {rt.grid[0]}x{rt.grid[1]}{_e(_asked_note(rt))} on {rt.be.name}, warm-up {warm} "
               f"frames, timing {args.frames}")
+    if warm > args.warmup:
+        con.print(_e(_warmup_why(rt, warm, args.warmup)))
     for _ in range(warm):
         rt.step()
     rt.be.synchronize()
@@ -492,7 +520,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grid", metavar="WxH", help="a rectangular simulation grid, e.g. 576x320")
     p.add_argument("--frames", type=_count(1), default=60)
     p.add_argument("--warmup", type=_count(0), default=10,
-                   help="untimed frames first (at least the engines' warm-up frames)")
+                   help="untimed frames first (at least one more than the engines' own warm-up "
+                        "frames; a bench has no take pre-roll)")
     p.add_argument("--steps", type=_count(0), default=1,
                    help="engine steps per frame, overriding the graph's Step Scheduler "
                         "(default 1, to compare graphs per step; 0 = the graph's own "

@@ -232,6 +232,11 @@ class Runtime:
         return max((step.node.warmup_frames(self._params_for(step)) for step in self._plan),
                    default=0)
 
+    def warmup_by_node(self) -> dict[str, int]:
+        """:attr:`warmup_frames` per node that has any (node id -> frames), for saying why."""
+        got = {step.node_id: step.node.warmup_frames(self._params_for(step)) for step in self._plan}
+        return {nid: n for nid, n in got.items() if n > 0}
+
     def set_param(self, node_id: str, name: str, value: Any) -> Any:
         """Change a parameter live (takes effect next frame, no recompile)."""
         got = self.graph.set_param(node_id, name, value)

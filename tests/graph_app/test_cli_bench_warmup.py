@@ -1,0 +1,42 @@
+"""`cagraph bench --warmup N` as a new user ran it (a subprocess): when the engines' own
+start-up frames make the warm-up longer than asked, the output says which node and why."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AMOEBA = ROOT / "graphs" / "amoeba.graph"
+
+
+def _bench(*args) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           "COLUMNS": "400"}
+    r = subprocess.run([sys.executable, "-m", "graph_app.cli", "bench", str(AMOEBA), "--size",
+                        "32", "--frames", "2", *args], cwd=ROOT, env=env, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return " ".join((r.stdout + r.stderr).split())  # rich wraps lines on a narrow terminal
+
+
+def test_a_warm_up_longer_than_asked_names_the_engine_and_its_frames():
+    import nodes
+
+    lenia = nodes.load(AMOEBA).nodes["engine"].params
+    steps, frames = lenia["warmup"], lenia.get("warmup_frames", 30)
+    out = _bench("--warmup", "2")
+    assert f"warm-up {frames + 1} frames, timing 2" in out
+    assert (f"warm-up {frames + 1} frames, not the 2 asked: the Lenia node 'engine' runs "
+            f"{steps} extra start-up steps") in out
+    assert f"over its first {frames} frames" in out and "not steady state" in out
+    # a bench is not a take: no start pre-roll runs, and it says so rather than leaving
+    # the user to guess whether the 90 frames are in there
+    assert f"no take's {nodes.START_PREROLL}-frame pre-roll" in out
+
+
+def test_a_warm_up_as_long_as_asked_needs_no_explanation():
+    out = _bench("--warmup", "40")
+    assert "warm-up 40 frames, timing 2" in out and "not the" not in out
