@@ -170,7 +170,8 @@ def cmd_render(args) -> int:
     if target.note:
         con.print(_e(target.note))
     try:
-        sink = render_out.FrameSink(target, rt.width, rt.height, rt.fps, crf=args.crf)
+        sink = render_out.FrameSink(target, rt.width, rt.height, rt.fps, crf=args.crf,
+                                    first=args.start)
     except render_out.OutputError as exc:
         raise CLIError(str(exc)) from None
     t0 = time.perf_counter()
@@ -187,7 +188,8 @@ def cmd_render(args) -> int:
 
                 rt.roll(progress=warmed)
             if args.start:
-                pre = prog.add_task(_e(graph_path.name), total=args.start, verb="pre-roll")
+                pre = prog.add_task(f"{_e(graph_path.name)} to --start {args.start}",
+                                    total=args.start, verb="skipping")
                 for _ in range(args.start):
                     rt.step()
                     prog.advance(pre)
@@ -223,8 +225,12 @@ def cmd_render(args) -> int:
         else:
             con.print("interrupted before the first frame: nothing written")
         return 130
-    con.print(f"wrote {frames} frame{'s' * (frames != 1)} ({where}) to {_e(target.path)} "
-              f"in {dt:.1f} s")
+    files = ""
+    if target.kind == "frames":  # numbered by the take's frame: --start N begins at N
+        files = f" ({sink.frame_path(args.start).name}"
+        files += f" .. {sink.frame_path(args.start + frames - 1).name})" if frames > 1 else ")"
+    con.print(f"wrote {frames} frame{'s' * (frames != 1)} ({where}) to {_e(target.path)}"
+              f"{_e(files)} in {dt:.1f} s")
     return 0
 
 
@@ -488,7 +494,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frames", type=_count(1), default=None,
                    help="frames to write (default 300; 1 for a still)")
     p.add_argument("--start", type=_count(0), default=0, metavar="N",
-                   help="pre-roll: simulate N frames first without writing them")
+                   help="the take's first frame written: frames 0..N-1 are simulated, not "
+                        "written (a folder's files are numbered by frame: the first is N)")
     p.add_argument("--size", type=_count(16), help="simulation grid size (multiple of 16); "
                    "on a graph with a rectangular grid: its shorter side")
     p.add_argument("--grid", metavar="WxH|frame",

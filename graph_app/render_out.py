@@ -150,8 +150,13 @@ class FrameSink:
     """Writes a take to a :class:`Target`: ``write(frame)`` per frame, then ``close()``
     (also after an interruption: what was written is kept, whole)."""
 
-    def __init__(self, target: Target, width: int, height: int, fps: float, *, crf: int = 18):
-        self.target, self.count = target, 0
+    def __init__(self, target: Target, width: int, height: int, fps: float, *, crf: int = 18,
+                 first: int = 0):
+        # a folder's files are numbered by the take's frame: ``first`` is the first one
+        # written (``--start N``: frame N is frame_N.png), so a take's files keep their
+        # numbers whatever part of it was rendered
+        self.target, self.count, self.first = target, 0, int(first)
+        self._written: set[Path] = set()
         self.video = VideoWriter(target.path, width, height, fps, crf=crf) \
             if target.kind == "video" else None
         if target.kind == "frames" and target.replaces:
@@ -168,14 +173,22 @@ class FrameSink:
             elif self.target.kind == "still":
                 _atomic_image(self.target.path, frame_u8)
             else:
-                _atomic_image(self.target.path / f"frame_{self.count:05d}.png", frame_u8)
+                path = self.frame_path(self.first + self.count)
+                _atomic_image(path, frame_u8)
+                self._written.add(path)
             self.count += 1
+
+    def frame_path(self, frame: int) -> Path:
+        """The file of the take's frame ``frame`` in a folder take."""
+        return self.target.path / f"frame_{frame:05d}.png"
 
     def close(self) -> None:
         if self.video is not None:
             self.video.close(keep=self.count > 0)
-        # an --overwrite of a longer earlier take: its frames past this one's go
-        for p in self._stale[self.count:]:
+        # an --overwrite of an earlier take: its frames this one did not write go
+        for p in self._stale:
+            if p in self._written:
+                continue
             with contextlib.suppress(OSError):
                 p.unlink()
 
