@@ -39,13 +39,23 @@ class ShownRate:
         self._t.clear()
 
 
-def paint(p: QtGui.QPainter, width: int, text: str) -> QtCore.QRect:
-    """Draw ``text`` top-left on a dark translucent box; returns the box."""
+def paint(p: QtGui.QPainter, area: QtCore.QRect, text: str) -> QtCore.QRect:
+    """Draw ``text`` on a dark translucent box at the top left of ``area`` (the drawn
+    picture, so the box never hangs over the bars beside it); the text is elided and the
+    box shrunk and clipped to fit inside ``area``.  Returns the box (empty when nothing
+    fits)."""
     fm = p.fontMetrics()
-    w = min(width - 8, fm.horizontalAdvance(text) + 14)
-    box = QtCore.QRect(4, 4, max(0, w), fm.height() + 8)
+    inner = area.adjusted(4, 4, -4, -4)
+    w = min(inner.width(), fm.horizontalAdvance(text) + 14)
+    h = min(inner.height(), fm.height() + 8)
+    if w < 12 or h < 4:  # no room for even an ellipsis: draw nothing rather than spill
+        return QtCore.QRect()
+    box = QtCore.QRect(inner.left(), inner.top(), w, h)
+    p.save()
+    p.setClipRect(box)  # a short picture cuts the text's descenders, never the frame's edge
     p.fillRect(box, HUD_BACKING)
     p.setPen(QtGui.QColor(theme.TEXT))
     p.drawText(box.adjusted(7, 0, -4, 0), QtCore.Qt.AlignLeft | QtCore.Qt.AlignVCenter,
                fm.elidedText(text, QtCore.Qt.ElideRight, max(0, w - 11)))
+    p.restore()
     return box

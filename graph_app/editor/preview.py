@@ -528,13 +528,18 @@ class PreviewView(QtWidgets.QWidget):
         self.image: QtGui.QImage | None = None
         self.hud = ""
         self.error = ""
+        #: where the last paint drew the picture and the HUD's box (widget coordinates)
+        self.image_rect = QtCore.QRect()
+        self.hud_rect = QtCore.QRect()
         self.setMinimumSize(200, 200)
         self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Expanding)
 
     def paintEvent(self, _ev):  # noqa: N802 - Qt API
         p = QtGui.QPainter(self)
         p.fillRect(self.rect(), QtGui.QColor("#0d0e12"))
-        if self.image is not None and not self.image.isNull():
+        target = self.rect()  # no picture: the HUD goes top-left of the view
+        shown = self.image is not None and not self.image.isNull()
+        if shown:
             iw, ih = self.image.width(), self.image.height()
             s = min(self.width() / iw, self.height() / ih)
             w, h = int(iw * s), int(ih * s)
@@ -547,8 +552,8 @@ class PreviewView(QtWidgets.QWidget):
         f = p.font()
         f.setPointSizeF(9)
         p.setFont(f)
-        if self.hud:
-            hud.paint(p, self.width(), self.hud)
+        self.image_rect = QtCore.QRect(target) if shown else QtCore.QRect()
+        self.hud_rect = hud.paint(p, target, self.hud) if self.hud else QtCore.QRect()
         if self.error:
             r = QtCore.QRect(8, self.height() - 60, self.width() - 16, 52)
             p.fillRect(r, QtGui.QColor(60, 16, 22, 220))
