@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 FAKE_SCOPE = HERE / "fake_scope"
 GRAPHS = sorted((ROOT / "graphs").glob("*.graph"))
-PACED = ("cagraph-amoeba",)
+from plugin_runs import PACED, running_stems  # noqa: E402 - beside this file
+
 PARTS = 2  # CI's machine has 2 cores
 
 
@@ -78,13 +79,14 @@ def _needs_torch():
 
 
 @pytest.fixture(scope="session")
-def plugin_results(_needs_torch, plugin_venv, tmp_path_factory):
+def plugin_results(_needs_torch, plugin_venv, exports, tmp_path_factory):
     out = tmp_path_factory.mktemp("plugin_results")
+    run = ",".join(exports[s].names.pipeline_id for s in running_stems())
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["CAGRAPH_BACKEND"] = "numpy"
     # PARTS checks side by side (each compiles its plugins' numba kernels: CPU-bound)
     procs = [subprocess.Popen([str(plugin_venv), str(HERE / "plugin_check.py"), str(out),
-                               ",".join(PACED), f"{k}/{PARTS}"], cwd=out, env=env,
+                               ",".join(PACED), f"{k}/{PARTS}", run], cwd=out, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
              for k in range(PARTS)]
     try:

@@ -1,9 +1,11 @@
-"""Every graph in graphs/ exports, builds, installs into a fresh venv, registers
-through the "scope" entry point and runs there (see conftest.py/plugin_check.py)."""
+"""Every graph in graphs/ exports, builds, installs into a fresh venv and registers
+through the "scope" entry point; a set of them covering every node type runs there
+(see conftest.py, plugin_check.py, plugin_runs.py)."""
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import tomllib
 from pathlib import Path
 
@@ -14,10 +16,10 @@ import nodes
 from scope_export.exporter import derive_names
 
 ROOT = Path(__file__).resolve().parents[2]
-GRAPHS = sorted((ROOT / "graphs").glob("*.graph"))
-PACED = ("cagraph-amoeba",)  # as conftest.py
+from plugin_runs import GRAPHS, PACED, running_stems  # noqa: E402 - beside this file
 
 STEMS = [g.stem for g in GRAPHS]
+RUNS = running_stems()
 H, W, GRID, SEED, FPS = 64, 96, 64, 7, 240.0  # as plugin_check.py
 REAL_SCOPE_IMPORTS = {"scope.core.plugins.hookspecs", "scope.core.pipelines.interface",
                       "scope.core.pipelines.base_schema"}
@@ -117,7 +119,7 @@ def test_config(stem, plugin_results, exports):
     assert rec["defaults"]["height"] == res.height and rec["defaults"]["width"] == res.width
 
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", RUNS)
 def test_pipeline_runs(stem, plugin_results, exports):
     rec = plugin_results["plugins"][exports[stem].names.pipeline_id]
     assert "error" not in rec, rec.get("error")
@@ -135,7 +137,7 @@ def test_pipeline_runs(stem, plugin_results, exports):
     assert rec["changed_differs"], "published parameters from kwargs must change the frames"
 
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", RUNS)
 def test_frames_equal_runtime(stem, plugin_results, exports):
     """For a fixed seed the plugin's frames are bit-identical to the runtime's."""
     pid = exports[stem].names.pipeline_id
@@ -146,6 +148,38 @@ def test_frames_equal_runtime(stem, plugin_results, exports):
     for i in range(len(got.files)):
         want = rt.step()
         np.testing.assert_array_equal(got[f"arr_{i}"][0], want, err_msg=f"frame {i}")
+
+
+def _tree_digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def test_the_runs_cover_every_node_type_and_engine():
+    from plugin_runs import node_types
+
+    run = set().union(*(node_types(ROOT / "graphs" / f"{s}.graph") for s in RUNS))
+    assert run == set().union(*map(node_types, GRAPHS))
+    assert {t for t in run if t.startswith("engine.")} >= {
+        "engine.lenia", "engine.smoothlife", "engine.grayscott", "engine.mnca"}
+    assert set(RUNS) < set(STEMS)
+
+
+@pytest.mark.parametrize("stem", sorted(set(STEMS) - set(RUNS)))
+def test_every_plugin_vendors_the_runtime_that_ran(stem, plugin_results, exports):
+    """A plugin not run frame by frame carries the very runtime the run ones ran (byte
+    for byte) and its own graph; its frames are that runtime's frames of that graph."""
+    res = exports[stem]
+    rec = plugin_results["plugins"][res.names.pipeline_id]
+    assert rec["ran"] is False and "error" not in rec, rec.get("error")
+    pkg = res.out_dir / res.names.module
+    ran = exports[RUNS[0]]
+    assert _tree_digest(pkg / "_cagraph_runtime") == _tree_digest(
+        ran.out_dir / ran.names.module / "_cagraph_runtime")
+    assert nodes.dumps(nodes.load(pkg / "graph.graph")) == nodes.dumps(
+        nodes.load(ROOT / "graphs" / f"{stem}.graph"))
 
 
 @pytest.mark.parametrize("pid", PACED)
