@@ -28,7 +28,9 @@ def _default_graph() -> Path:
 def _console():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    # piped or redirected: whole lines (no wrapping at 80 columns mid-phrase); a terminal
+    # wraps at its own width
+    return Console(stderr=True, highlight=False, soft_wrap=not sys.stderr.isatty())
 
 
 def _e(text) -> str:
@@ -184,7 +186,8 @@ def cmd_render(args) -> int:
                 warm = prog.add_task(_warm_label(rt), total=rt.preroll, verb="forming")
 
                 def warmed():
-                    prog.update(warm, advance=1, description="warm-up")
+                    prog.update(warm, advance=1,
+                                description=f"pre-roll ({rt.preroll} frames before frame 0)")
 
                 rt.roll(progress=warmed)
             if args.start:
@@ -229,6 +232,9 @@ def cmd_render(args) -> int:
     if target.kind == "frames":  # numbered by the take's frame: --start N begins at N
         files = f" ({sink.frame_path(args.start).name}"
         files += f" .. {sink.frame_path(args.start + frames - 1).name})" if frames > 1 else ")"
+    elif args.start and frames:  # a video or still of a later stretch: which frames
+        files = (f" (take frames {args.start}..{args.start + frames - 1})" if frames > 1
+                 else f" (take frame {args.start})")
     con.print(f"wrote {frames} frame{'s' * (frames != 1)} ({where}) to {_e(target.path)}"
               f"{_e(files)} in {dt:.1f} s")
     return 0
@@ -246,11 +252,12 @@ def _asked_note(rt) -> str:
 
 
 def _warm_label(rt) -> str:
-    """The warm-up's first label: its first frame compiles the numba kernels (cached after
+    """The take's pre-roll's first label (in the README's word): its first frame compiles the numba kernels (cached after
     the first run on a machine), which can take a minute with nothing else moving."""
     if rt.be.k.implementation("advect") == "numba":
-        return "warm-up (a first run on this machine compiles the CPU kernels: up to a minute)"
-    return "warm-up"
+        return ("pre-roll (a first run on this machine compiles the CPU kernels: up to a "
+                "minute)")
+    return f"pre-roll ({rt.preroll} frames before frame 0)"
 
 
 def _warmup_why(rt, warm: int, asked: int) -> str:

@@ -59,8 +59,9 @@ def take(out: str, width: int, height: int, seconds: float = 4.0, preview_size: 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="1920x1080", help="window size WxH (default 1920x1080)")
-    ap.add_argument("--out", default="docs/editor.png",
-                    help="PNG to write (default: the README's docs/editor.png)")
+    ap.add_argument("--out", default="editor.png",
+                    help="PNG to write (default editor.png in this folder; the README's "
+                         "picture is docs/editor.png)")
     ap.add_argument("--seconds", type=float, default=4.0, help="preview time before the grab")
     ap.add_argument("--preview-size", type=int, default=256, help="the preview's grid (px)")
     ap.add_argument("--graph", default=None, help="a .graph file (default: amoeba)")

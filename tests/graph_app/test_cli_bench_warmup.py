@@ -40,3 +40,17 @@ def test_a_warm_up_longer_than_asked_names_the_engine_and_its_frames():
 def test_a_warm_up_as_long_as_asked_needs_no_explanation():
     out = _bench("--warmup", "40")
     assert "warm-up 40 frames, timing 2" in out and "not the" not in out
+
+
+def test_piped_output_keeps_each_line_whole():
+    # no COLUMNS, stdout/stderr piped (a log, a grep): no wrapping at 80 columns mid-phrase
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    r = subprocess.run([sys.executable, "-m", "graph_app.cli", "bench", str(AMOEBA), "--size",
+                        "32", "--frames", "2", "--warmup", "2"], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    lines = r.stderr.splitlines()
+    [why] = [ln for ln in lines if "not the 2 asked" in ln]
+    assert why.endswith("pre-roll") and len(why) > 200, why
+    assert not any(ln.endswith(" ") for ln in lines), lines

@@ -59,5 +59,6 @@ def test_a_video_from_start_n_holds_just_the_frames_asked(tmp_path):
     clip = tmp_path / "clip.mp4"
     out = _render("--start", 3, "--frames", 2, "--out", clip)
     assert "wrote 2 frames" in out and "frame_" not in out
+    assert "(take frames 3..4)" in out  # which stretch of the take the video holds
     with av.open(str(clip)) as c:
         assert sum(1 for _ in c.decode(video=0)) == 2

@@ -881,13 +881,16 @@ def test_the_screenshot_command_takes_the_graph_it_is_given(tmp_path):
     import sys
 
     root = Path(__file__).resolve().parents[2]
-    out = tmp_path / "medusa.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = tmp_path / "editor.png"  # no --out: the folder it runs in, never the repo's docs/
+    docs_png = (root / "docs" / "editor.png").read_bytes()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     r = subprocess.run([sys.executable, "-m", "graph_app.editor.screenshot", "--size", "1280x720",
                         "--graph", str(root / "graphs" / "medusa.graph"), "--seconds", "0.2",
-                        "--preview-size", "64", "--out", str(out)],
-                       capture_output=True, text=True, timeout=300, cwd=str(root), env=env)
+                        "--preview-size", "64"],
+                       capture_output=True, text=True, timeout=300, cwd=str(tmp_path), env=env)
     assert r.returncode == 0, r.stderr
+    assert (root / "docs" / "editor.png").read_bytes() == docs_png
     assert "512²" in r.stdout, r.stdout  # medusa's Gray-Scott: the 64 preview runs 512
     from PIL import Image
 
