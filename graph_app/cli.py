@@ -241,7 +241,7 @@ def cmd_render(args) -> int:
 
 
 def _asked_note(rt) -> str:
-    """`` (asked 256x256: Gray-Scott ...)`` where the simulated grid is not the one asked
+    """`` (asked 256x256: MNCA needs ...)`` where the simulated grid is not the one asked
     for (nodes.sim_grid), else ''."""
     if getattr(rt, "lift", 1) <= 1:
         return ""

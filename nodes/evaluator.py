@@ -93,7 +93,7 @@ class Runtime:
     evaluated frame, pre-roll included; ``shown`` counts the frames returned since the start.
 
     ``grid`` is the grid simulated: ``asked_grid`` times ``lift``, which is 1 unless a node
-    that runs needs a finer grid (Gray-Scott below 512: nodes.sim_grid); the output frame
+    that runs needs a finer grid (Gray-Scott, MNCA below 512: nodes.sim_grid); the output frame
     defaults to ``asked_grid``.  ``exact_grid=True`` simulates ``asked_grid`` regardless.
     """
 
@@ -110,8 +110,8 @@ class Runtime:
         #: the grid asked for (width, height): ``grid`` given, else the file's grid (its
         #: shorter side scaled to ``size`` when a size is given), else ``size`` x ``size``
         self.asked_grid = resolve_grid(m, size=size, grid=grid, source=source)
-        #: the asked grid is multiplied by this to simulate (nodes.sim_grid: Gray-Scott
-        #: needs 512 px); the Output scales the frame back down.  1 for most graphs
+        #: the asked grid is multiplied by this to simulate (nodes.sim_grid: Gray-Scott and
+        #: MNCA need 512 px); the Output scales the frame back down.  1 for most graphs
         #: ``exact_grid``: simulate the asked grid even so (kernel checks on tiny grids)
         self.exact_grid = bool(exact_grid)
         self.lift = self._lift_for(graph)
@@ -257,7 +257,7 @@ class Runtime:
     @property
     def regrid_needed(self) -> bool:
         """Whether the graph, as edited since this runtime was made, simulates on another
-        grid (a Gray-Scott node added, removed or bypassed: see ``lift``): a runtime made
+        grid (a Gray-Scott or MNCA node added, removed or bypassed: see ``lift``): a runtime made
         now would run that grid; this one keeps its own."""
         return self._want_lift != self.lift
 

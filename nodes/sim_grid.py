@@ -3,7 +3,9 @@
 Sizes in a graph are given at 512 px and scale with the grid, so the same organism
 appears at every size.  Some nodes cannot draw theirs on fewer pixels: Gray-Scott's
 filaments are 3-4 px wide at 512, and at half that the 9-point stencil pins them to the
-pixel lattice (axis-aligned stubs and stripes instead of the 512 maze).  Such a node
+pixel lattice (axis-aligned stubs and stripes instead of the 512 maze); MNCA's sharp
+rules, on rings half as wide, grow another organism (mnca_hunt: a grainy cup where 512
+has a bean).  Such a node
 declares the shortest grid side it resolves (``Node.min_grid_for``).  A graph run on a
 grid whose shorter side is below that simulates on the grid times the smallest whole
 number ``k`` that reaches it (256 -> 512, 576x320 -> 1152x640, width x height: the shape exactly kept),
@@ -64,8 +66,8 @@ def lifted(grid: tuple[int, int], k: int) -> tuple[int, int]:
 
 
 def why(graph: Graph) -> str:
-    """Which node needs the finer grid, e.g. ``Gray-Scott needs at least 512 px to draw its pattern``
-    ('' when none does)."""
+    """Which node needs the finer grid, by its own title and ``min_grid_for``, e.g.
+    ``MNCA needs at least 512 px to draw its pattern`` ('' when none does)."""
     needs = list(_needs(graph))
     if not needs:
         return ""

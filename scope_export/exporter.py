@@ -441,7 +441,7 @@ def export(graph_path: str | Path, out_dir: str | Path, *, name: str | None = No
     grid_doc = ("Simulation grid (grid x grid cells); smaller is faster" if not graph.meta.grid
                 else f"Simulation grid's shorter side ({graph.meta.grid[0]}x{graph.meta.grid[1]} "
                      "cells at the default; the aspect is kept); smaller is faster")
-    if sim_grid.min_grid(graph):  # Gray-Scott: a smaller grid simulates finer (sim_grid)
+    if sim_grid.min_grid(graph):  # Gray-Scott, MNCA: a smaller grid simulates finer
         grid_doc += (f"; {sim_grid.why(graph)}, so a smaller grid simulates on a whole "
                      "multiple of it and is scaled down")
 

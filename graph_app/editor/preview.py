@@ -671,7 +671,7 @@ class PreviewPanel(QtWidgets.QWidget):
 
     def set_graph_meta(self, meta, graph=None) -> None:
         """The graph's size or grid: the size menu's entries describe what they run (with
-        ``graph``, the finer grid a Gray-Scott graph simulates), and the frame menu's first
+        ``graph``, the finer grid a Gray-Scott or MNCA graph simulates), and the frame menu's first
         entry (the frame is the grid) is "square" only on a square grid."""
         self.meta = meta
         self.graph = graph

@@ -41,7 +41,7 @@ def label(meta, size: int) -> str:
 
 def lifted_note(meta, size: int, graph) -> str:
     """``simulated at 512×512 and scaled down`` when ``graph`` at ``size`` simulates a
-    finer grid (Gray-Scott, nodes.sim_grid), else ''.  The entry's tooltip and the
+    finer grid (Gray-Scott, MNCA: nodes.sim_grid), else ''.  The entry's tooltip and the
     preview's corner say it."""
     w, h = _grid(meta, size)
     k = sim_grid.lift_factor(graph, (w, h)) if graph is not None else 1
@@ -68,7 +68,8 @@ def fill(box, meta, current: int, graph=None) -> None:
         for text, s in entries(meta, current):
             box.addItem(text, s)
             i = box.count() - 1
-            tips = [lifted_note(meta, s, graph).capitalize()]
+            note = lifted_note(meta, s, graph)
+            tips = [f"{note.capitalize()}: {sim_grid.why(graph)}" if note else ""]
             if s == own:  # the graph's own size: bold in the list, said in its tooltip
                 font = box.font()
                 font.setBold(True)
@@ -82,9 +83,13 @@ def fill(box, meta, current: int, graph=None) -> None:
         box.blockSignals(False)
     # the preview column is as wide as its transport row needs: room for the longest grid
     box.setMinimumWidth(box.sizeHint().width())
+    # the engine that needs a finer grid names itself (nodes.sim_grid.why: its title and
+    # its own min_grid), e.g. 'MNCA needs at least 512 px to draw its pattern'
+    why = sim_grid.why(graph) if graph is not None else ""
+    lift = (f"; {why}: a smaller size simulates at {sim_grid.min_grid(graph)} or more and is "
+            "scaled down (the preview's corner says the grid that runs)" if why else "")
     box.setToolTip("Preview simulation size (a rectangular graph's shorter side, its "
-                   "shape kept; Gray-Scott simulates at 512 or more and is scaled down: the "
-                   "preview's corner says the grid that runs)"
+                   "shape kept)" + lift
                    + (f"; the graph's own: {label(meta, own)}" if own else ""))
 
 
@@ -94,8 +99,8 @@ def install(win) -> None:
         win.preview.set_graph_meta(win.doc.graph.meta, win.doc.graph)
 
     def changed(event, payload):
-        # the grid that runs follows the size and grid, and whether a Gray-Scott node
-        # that needs 512 runs (added, removed, wired, bypassed, its scaling toggled)
+        # the grid that runs follows the size and grid, and whether a node that needs 512
+        # (Gray-Scott, MNCA) runs (added, removed, wired, bypassed, its scaling toggled)
         if event in ("meta_changed", "node_added", "node_removed", "linked", "unlinked",
                      "bypass_changed") or (event == "param_changed" and (payload or {}).get(
                          "name") == "scale_diffusion"):

@@ -34,7 +34,7 @@ def thumbnail_dir() -> Path:
 def cache_name(key: str, graph, size: int, frame: int) -> str:
     from nodes import sim_grid
 
-    # a graph simulated on a finer grid (Gray-Scott below 512) names it: thumbnails cached
+    # a graph simulated on a finer grid (Gray-Scott, MNCA below 512) names it: thumbnails cached
     # before it was (the small grid's own, coarser organism) are not reused
     k = sim_grid.lift_factor(graph, (size, size))
     lift = f"lift{k}:" if k > 1 else ""

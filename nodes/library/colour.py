@@ -459,7 +459,7 @@ class Output(Node):
            "height. When that frame's shape is not the simulation's (a square grid in Krea's "
            "576 x 320), fit says how the simulation goes into it: contain keeps its shape and centres it between black "
            "bars, cover fills the frame and crops the top and bottom, stretch distorts it. A "
-           "graph simulated on a finer grid than asked (Gray-Scott below 512) is first "
+           "graph simulated on a finer grid than asked (Gray-Scott or MNCA below 512) is first "
            "averaged back to the asked grid.")
     inputs = (Port("rgb", Kind.RGB),)
     outputs = (Port("rgb", Kind.RGB),)

@@ -310,7 +310,9 @@ class MNCA(Engine):
     title = "MNCA"
     version = 2  # v2: the 'mnca_worm' rule as defaults (v1's died on its own)
     doc = ("Multi-neighbourhood CA: ring kernels (r_in, r_out); each ring votes +delta when its "
-           "average lies inside its [low, high] rule, else -delta.")
+           "average lies inside its [low, high] rule, else -delta. The radii are given at 512 "
+           "px and scale with the grid; it needs a 512 grid: a smaller one simulates at 512 "
+           "and the frame is scaled down.")
     params = (
         L("rings", ((0, 3), (5, 10), (12, 18)), 0.0, 120.0, item_size=2, max_items=4,
           label="Rings (r_in, r_out px @512)"),
@@ -321,6 +323,12 @@ class MNCA(Engine):
     )
     V1_DEFAULTS = {"rings": [[0.0, 5.0], [8.0, 15.0]], "rules": [[0.20, 0.26], [0.26, 0.46]],
                    "delta": 0.05}
+    #: the radii scale with the grid, but the rule's thresholds are sharp: at 256 the
+    #: halved rings (hunt's inner disc 6 px) draw the cell walls a pixel or two wide, and
+    #: the organism comes out another one (mnca_hunt: grainy, blocky edges, a cup-shaped
+    #: body where 512 grows a bean), so a smaller grid simulates at 512 (or a whole multiple
+    #: of the grid above it) and the frame is scaled down (nodes.sim_grid), as Gray-Scott's
+    min_grid = 512
 
     @classmethod
     def check_params(cls, params):

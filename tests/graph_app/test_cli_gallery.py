@@ -43,14 +43,15 @@ def test_presets_writes_a_contact_sheet(tmp_path):
 
 
 def test_explore_writes_reproducible_variants_and_a_sheet(tmp_path):
+    # a SmoothLife graph: an MNCA one at 32 would simulate each variant at 512 (sim_grid)
     args = ["--n", "2", "--size", "32", "--frame", "1", "--amount", "0.5", "--seed", "4"]
-    r1 = cagraph("explore", str(ROOT / "graphs" / "mnca_hunt.graph"), "--out",
+    r1 = cagraph("explore", str(ROOT / "graphs" / "sl_gliders.graph"), "--out",
                  str(tmp_path / "a"), *args)
     assert r1.returncode == 0, r1.stderr
     files = sorted((tmp_path / "a").glob("*.graph"))
-    assert [f.name for f in files] == ["mnca_hunt_v00.graph", "mnca_hunt_v01.graph"]
+    assert [f.name for f in files] == ["sl_gliders_v00.graph", "sl_gliders_v01.graph"]
     assert Image.open(tmp_path / "a" / "sheet.png").size == (64, 32)
-    r2 = cagraph("explore", str(ROOT / "graphs" / "mnca_hunt.graph"), "--out",
+    r2 = cagraph("explore", str(ROOT / "graphs" / "sl_gliders.graph"), "--out",
                  str(tmp_path / "b"), "--no-sheet", *args)
     assert r2.returncode == 0, r2.stderr
     for f in files:

@@ -1,5 +1,6 @@
-"""The command line says the grid that ran when a Gray-Scott graph asked for 256 simulates
-at 512 (nodes.sim_grid), and the exported plugin's grid_size says so too."""
+"""The command line says the grid that ran, and the engine that needs it, when a Gray-Scott
+or MNCA graph asked for 256 simulates at 512 (nodes.sim_grid), and the exported plugin's
+grid_size says so too."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ def test_a_256_still_of_gray_scott_says_it_was_simulated_at_512(tmp_path):
             "512 px to draw its pattern") in text, text
     with Image.open(out) as im:
         assert im.size == (256, 256)
+    # MNCA needs it too, and the reason names MNCA (the engine's own declaration)
+    r = _cli("bench", ROOT / "graphs" / "mnca_hunt.graph", "--size", "256", "--frames", "1",
+             "--warmup", "0")
+    assert r.returncode == 0, r.stderr
+    text = " ".join((r.stdout + r.stderr).split())
+    assert ("512x512 (asked 256x256: MNCA needs at least 512 px to draw its pattern)"
+            in text), text
     # a Lenia graph says nothing of the kind
     r = _cli("render", ROOT / "graphs" / "amoeba.graph", "--size", "64", "--frames", "1",
              "--out", tmp_path / "amoeba.png")

@@ -56,9 +56,10 @@ def test_warmup_never_blocks():
         assert eng.state["warm_done"] == per_frame, "warm-up restarts with the organism"
 
 
-@pytest.mark.parametrize("engine", ["engine.lenia", "engine.smoothlife", "engine.mnca",
-                                    "engine.grayscott"])
-@pytest.mark.parametrize("size", [64, 256])
+# MNCA and Gray-Scott at 64 and at 256 both simulate at 512 (nodes.sim_grid): one run each
+@pytest.mark.parametrize("engine,size", [
+    ("engine.lenia", 64), ("engine.lenia", 256), ("engine.smoothlife", 64),
+    ("engine.smoothlife", 256), ("engine.mnca", 256), ("engine.grayscott", 256)])
 def test_a_freshly_added_engine_is_alive(engine, size):
     """What an artist sees on dropping an engine with its defaults, no life support:
     a living, moving field, not black (v1 defaults of three engines died out)."""

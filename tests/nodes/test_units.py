@@ -543,7 +543,8 @@ def test_containment_is_applied_each_step():
     g = engine_graph("engine.mnca", {"delta": 0.001})
     g.add_node("life.containment", "contain", {"r0": 0.0, "r1": 0.01, "loss": 0.5})
     g.connect("contain", "mask", "engine", "contain")
-    rt = Runtime(g, backend="numpy", size=64)
+    # exact_grid: the 64 grid itself (MNCA would simulate at 512: nodes.sim_grid)
+    rt = Runtime(g, backend="numpy", size=64, exact_grid=True)
     rt.step()
     A0 = np.asarray(rt.nodes["engine"].state["A"]).copy()
     rt.step()  # one MNCA step moves A by at most 2 * delta, then the mask halves it
