@@ -28,18 +28,38 @@ _was_enabled = True
 _timer: QtCore.QTimer | None = None
 
 
+#: objects in the oldest generation after its last collection here (CPython's
+#: ``long_lived_total``)
+_long_lived = 0
+
+
 def collect_due() -> int | None:
-    """Collect the oldest generation whose count is over its threshold (as the interpreter
-    would have); returns the generation collected, or None."""
+    """Collect the oldest generation whose count is over its threshold, as the interpreter
+    would have; returns the generation collected, or None.
+
+    Like CPython, the oldest generation (the whole heap: Qt, numba, the modules; a full
+    pass takes ~100 ms here) is only collected once the objects that reached it since its
+    last collection make up a quarter of those that survived it; until then its turn
+    goes to the generation below."""
+    global _long_lived
     counts, limits = gc.get_count(), gc.get_threshold()
+    n = min(len(counts), len(limits))
     gen = None
-    for g in range(min(len(counts), len(limits))):
+    for g in range(n):
         if limits[g] and counts[g] > limits[g]:
             gen = g
         else:
             break
-    if gen is not None:
-        gc.collect(gen)
+    if gen is None:
+        return None
+    oldest = n - 1
+    if gen == oldest and gen > 0:
+        grown = len(gc.get_objects(generation=oldest)) - _long_lived
+        if grown < _long_lived / 4:
+            gen -= 1
+    gc.collect(gen)
+    if gen == oldest:
+        _long_lived = len(gc.get_objects(generation=oldest))
     return gen
 
 
@@ -99,3 +119,5 @@ def _release() -> None:
         if _was_enabled:
             gc.enable()
         gc.collect()
+        global _long_lived
+        _long_lived = len(gc.get_objects(generation=len(gc.get_count()) - 1))
