@@ -139,6 +139,8 @@ class PreviewWorker(QtCore.QObject):
         #: the newest beat state from the tempo bar (only the latest counts): applied to the
         #: runtime's clock before the next frame
         self._beat_state: dict | None = None
+        #: the view's size in device pixels, from the UI (None: not shown yet)
+        self._view_px: tuple[int, int] | None = None
 
     # ---- UI side ---------------------------------------------------------------
     def start(self, graph: Graph) -> None:
@@ -163,6 +165,27 @@ class PreviewWorker(QtCore.QObject):
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    def set_view_size(self, w: int, h: int) -> None:
+        """Where frames are shown (device pixels): a frame at least twice that size is
+        handed to the UI as its k x k block means (``shrink_rgb8``), so a paint scales a
+        small image, not the full frame (at 1024 into a 450 px view, Qt's smooth scale
+        of the whole frame was most of the UI thread's paint)."""
+        self._view_px = (int(w), int(h))
+
+    def display_image(self, rgb8: np.ndarray) -> QtGui.QImage:
+        """The QImage the view paints for an 8-bit frame (see :meth:`set_view_size`)."""
+        fh, fw = rgb8.shape[:2]
+        view = self._view_px
+        k = 1
+        if view is not None and view[0] > 0 and view[1] > 0:
+            # the largest block that keeps the image at least as large as it is drawn
+            k = int(max(fw / view[0], fh / view[1]))
+        if k < 2:
+            return rgb8_to_qimage(rgb8)
+        small = get_backend("numpy").k.shrink_rgb8(rgb8, k)
+        h, w = small.shape
+        return QtGui.QImage(small.data, w, h, 4 * w, QtGui.QImage.Format_RGB32).copy()
 
     def post(self, *msg) -> None:
         self._q.put(msg)
@@ -504,7 +527,7 @@ class PreviewWorker(QtCore.QObject):
                 "label": label, "scalars": scalars,
                 "recording": None if self._recorder is None else
                 (self._recorder.received, self._recorder.frames)}
-        img = rgb8_to_qimage(rgb8) if rgb8 is not None else None
+        img = self.display_image(rgb8) if rgb8 is not None else None
         with self._lock:
             self._latest = (img, rgb8, info)
             emit = not self._pending
@@ -523,6 +546,9 @@ class PreviewWorker(QtCore.QObject):
 class PreviewView(QtWidgets.QWidget):
     """Paints the newest frame, letterboxed, with a small HUD."""
 
+    #: the view's size in device pixels (the worker shrinks frames much larger than it)
+    resized = QtCore.Signal(int, int)
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.image: QtGui.QImage | None = None
@@ -533,6 +559,11 @@ class PreviewView(QtWidgets.QWidget):
         self.hud_rect = QtCore.QRect()
         self.setMinimumSize(200, 200)
         self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Expanding)
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt API
+        super().resizeEvent(ev)
+        dpr = self.devicePixelRatioF()
+        self.resized.emit(int(self.width() * dpr), int(self.height() * dpr))
 
     def paintEvent(self, _ev):  # noqa: N802 - Qt API
         p = QtGui.QPainter(self)
@@ -630,6 +661,7 @@ class PreviewPanel(QtWidgets.QWidget):
         self.rec_btn.clicked.connect(lambda: self.record_requested.emit(self.rec_secs.value()))
         lay.addLayout(bar)
         self.view = PreviewView()
+        self.view.resized.connect(worker.set_view_size)
         lay.addWidget(self.view, 1)
         foot = QtWidgets.QHBoxLayout()
         foot.setContentsMargins(6, 3, 6, 3)

@@ -461,3 +461,19 @@ def blur_dense(img, gy, gx, out=None):
         rows = (gy @ img.reshape(h, w * c)).reshape(h, w, c)  # rows: one GEMM
         res = xp.matmul(gx, rows)  # columns: (w, w) @ each (w, c) row block
     return _into(res, out)
+
+
+@reference
+def shrink_rgb8(img, k, out=None):
+    """A display copy of an 8-bit (h, w, 3) image ``k`` times smaller, each pixel the
+    rounded mean of a k x k block (rows and columns past a whole block are dropped), packed
+    as 0xFFRRGGBB uint32 (Qt's RGB32): the editor paints it 1:1 instead of scaling the
+    full frame on the UI thread at every paint."""
+    xp = xp_of(img)
+    k = int(k)
+    h, w = img.shape[0] // k, img.shape[1] // k
+    blocks = img[:h * k, :w * k].reshape(h, k, w, k, 3).astype(np.uint32)
+    mean = (blocks.sum(axis=(1, 3)) + np.uint32(k * k // 2)) // np.uint32(k * k)
+    res = (np.uint32(0xFF000000) | (mean[..., 0] << np.uint32(16))
+           | (mean[..., 1] << np.uint32(8)) | mean[..., 2]).astype(np.uint32)
+    return _into(xp.asarray(res), out)

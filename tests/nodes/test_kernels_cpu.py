@@ -590,6 +590,23 @@ def test_rgb_to_u8():
     np.testing.assert_array_equal(out, ref.rgb_to_u8(x[:, ::-1]))
 
 
+@pytest.mark.parametrize("k, shape", [(2, (48, 40)), (3, (50, 41)), (4, (64, 36))])
+def test_shrink_rgb8(k, shape):
+    rng = np.random.default_rng(11)
+    img = rng.integers(0, 256, (*shape, 3), dtype=np.uint8)
+    img[:k, :k] = 255  # a white block stays white; a block of 1s and 2s rounds
+    img[k:2 * k, :k] = (1, 2, 128)
+    img[k, 0] = (2, 1, 127)
+    want = ref.shrink_rgb8(img, k)
+    assert want.dtype == np.uint32 and want.shape == (shape[0] // k, shape[1] // k)
+    assert want[0, 0] == 0xFFFFFFFF
+    block = img[k:2 * k, :k].reshape(-1, 3).astype(float).mean(axis=0)
+    assert want[1, 0] == 0xFF000000 | sum(int(np.floor(c + 0.5)) << s
+                                          for c, s in zip(block, (16, 8, 0)))
+    np.testing.assert_array_equal(cpu.shrink_rgb8(img, k), want)
+    np.testing.assert_array_equal(cpu.shrink_rgb8(img[:, ::-1], k), ref.shrink_rgb8(img[:, ::-1], k))
+
+
 @pytest.mark.skipif(not cpu._X86, reason="x86-64 only")
 def test_a_frame_gives_the_calling_thread_its_subnormals_back():
     """The flush lasts one frame in the calling thread: the code around frames (Scope, the
