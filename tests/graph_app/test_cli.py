@@ -23,7 +23,8 @@ def _pngs(folder: Path) -> list[np.ndarray]:
 
 
 def test_render_png_folder_is_deterministic_per_seed(tmp_path):
-    args = ["render", str(REEF), "--size", "32", "--frames", "3"]
+    # amoeba: a Gray-Scott graph such as reef would simulate 512 for a 32 px take
+    args = ["render", str(AMOEBA), "--size", "32", "--frames", "3"]
     assert main([*args, "--seed", "5", "--out", str(tmp_path / "a")]) == 0
     assert main([*args, "--seed", "5", "--out", str(tmp_path / "b")]) == 0
     assert main([*args, "--seed", "6", "--out", str(tmp_path / "c")]) == 0
@@ -51,7 +52,7 @@ def test_render_odd_frame_to_mp4_is_refused(tmp_path, capsys):
 
 
 def test_set_clamps_to_the_published_range_with_a_warning(tmp_path, capsys):
-    assert main(["render", str(REEF), "--size", "32", "--frames", "1", "--set", "speed=1e9",
+    assert main(["render", str(AMOEBA), "--size", "32", "--frames", "1", "--set", "speed=1e9",
                  "--out", str(tmp_path / "f")]) == 0
     err = capsys.readouterr().err
     assert "warning" in err and "speed=1e9" in err and "outside the published range" in err
@@ -92,7 +93,7 @@ def test_frame_larger_than_the_limit_is_a_named_error(tmp_path, capsys):
 
 
 def test_bench_prints_fps(capsys):
-    assert main(["bench", str(REEF), "--size", "32", "--frames", "3", "--warmup", "0"]) == 0
+    assert main(["bench", str(AMOEBA), "--size", "32", "--frames", "3", "--warmup", "0"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-1].startswith("fps: ") and float(lines[-1].split()[1]) > 0
 
@@ -152,7 +153,7 @@ def test_render_refuses_outputs_it_does_not_write(tmp_path, capsys, out):
 
 
 def test_render_into_a_used_folder_overwrite_replaces_the_earlier_take(tmp_path):
-    args = ["render", str(REEF), "--size", "32", "--out", str(tmp_path / "take")]
+    args = ["render", str(AMOEBA), "--size", "32", "--out", str(tmp_path / "take")]
     assert main([*args, "--frames", "4"]) == 0
     (tmp_path / "take" / "notes.txt").write_text("mine")
     assert main([*args, "--frames", "2", "--overwrite"]) == 0
