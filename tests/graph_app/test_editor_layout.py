@@ -161,3 +161,22 @@ def test_auto_layout_moves_a_node_off_a_skipping_wire(make_window, qtbot):
     QtWidgets.QApplication.processEvents()
     assert not canvas_tools.pipes_behind_nodes(win.canvas)
     win.doc.undo.clear()
+
+
+def test_preview_stats_line_fits_at_1280x720(make_window, qtbot):
+    """The stats line under the preview (fps shown, fps made, sim ms) says all three
+    figures in a 1280-wide window's column: a shorter form, never cut off."""
+    from graph_app.editor.preview import stats_forms
+
+    win = _window_at(make_window, qtbot, 1280, 720)
+    label = win.preview.fps_label
+    win.worker.start(win.doc.graph)
+    qtbot.waitUntil(lambda: win.preview.frames_shown >= 2, timeout=60000)
+    shown = label.shown_text()
+    width = label.contentsRect().width()
+    assert label.fontMetrics().horizontalAdvance(shown) <= width, (shown, width)
+    assert "…" not in shown and "fps" in shown and "made" in shown and "ms" in shown, shown
+    # the worst figures the template allows still say every number
+    worst = stats_forms(999.9, 999.9, 9999.9)[-1]
+    assert label.fontMetrics().horizontalAdvance(worst) <= width, worst
+    assert "fps shown" in label.toolTip() and "sim" in label.toolTip()
