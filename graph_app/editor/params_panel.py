@@ -12,6 +12,7 @@ from nodes.graph import Published
 from nodes.spec import Param, ParamType
 
 from . import param_needs, theme
+from .clamped_label import ClampedLabel
 from .document import Document, new_merge_token
 from .live_text import LiveText
 
@@ -243,10 +244,11 @@ class ParamsPanel(QtWidgets.QWidget):
             nid = None
         self.nid = nid
         self.rows = {}
+        self.description = None
         body = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(body)
         lay.setContentsMargins(10, 8, 10, 8)
-        lay.setSpacing(6)
+        lay.setSpacing(4)
         if nid is None:
             hint = QtWidgets.QLabel("Select a node to tune it.\n\nTab: add a node\n"
                                     "Click an output port: preview it\nF: frame selection")
@@ -264,8 +266,15 @@ class ParamsPanel(QtWidgets.QWidget):
         sub = QtWidgets.QLabel(f"{nid}  ·  {nd.type}")
         sub.setObjectName("dim")
         sub.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-        lay.addWidget(title)
-        lay.addWidget(sub)
+        sub.setToolTip(sub.text())
+        # on the title's line (a line more for the rows in a short panel); a narrow panel
+        # cuts the id and type, not the title
+        sub.setSizePolicy(QtWidgets.QSizePolicy.Ignored, QtWidgets.QSizePolicy.Preferred)
+        head = QtWidgets.QHBoxLayout()
+        head.setSpacing(10)
+        head.addWidget(title)
+        head.addWidget(sub, 1, QtCore.Qt.AlignVCenter)
+        lay.addLayout(head)
         if spec is None:
             warn = QtWidgets.QLabel(
                 f"⚠ {nd.placeholder_reason[0].upper()}{nd.placeholder_reason[1:]}. This "
@@ -281,10 +290,10 @@ class ParamsPanel(QtWidgets.QWidget):
             self.scroll.setWidget(body)
             return
         if spec.doc:
-            doc = QtWidgets.QLabel(spec.doc)
-            doc.setWordWrap(True)
-            doc.setObjectName("dim")
-            lay.addWidget(doc)
+            # two lines in a short panel (the whole text in its tooltip and in Help)
+            self.description = ClampedLabel(spec.doc, self._doc_lines())
+            self.description.setObjectName("dim")
+            lay.addWidget(self.description)
         line = QtWidgets.QFrame()
         line.setFrameShape(QtWidgets.QFrame.HLine)
         line.setStyleSheet(f"color: {theme.BORDER};")
@@ -296,6 +305,17 @@ class ParamsPanel(QtWidgets.QWidget):
         lay.addStretch(1)
         self.scroll.setWidget(body)
         param_needs.apply(self)
+
+    #: a panel shorter than this holds the node's description to two lines
+    SHORT_PANEL = 340
+
+    def _doc_lines(self) -> int:
+        return 2 if self.height() < self.SHORT_PANEL else 0
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(ev)
+        if getattr(self, "description", None) is not None:
+            self.description.set_max_lines(self._doc_lines())
 
     def _make_row(self, nid: str, p: Param) -> QtWidgets.QWidget:
         if p.numeric:

@@ -543,6 +543,19 @@ class PreviewWorker(QtCore.QObject):
 
 # -- the widget ----------------------------------------------------------------------
 
+STATS_TIP = ("fps shown: frames painted here per second · made: frames the simulation made "
+             "per second · sim: milliseconds each frame's simulation took")
+
+
+def stats_forms(shown: float, made: float, sim_ms: float) -> tuple[str, ...]:
+    """The preview's stats line, longest first (a narrow column shows a shorter form:
+    LiveText.set_forms)."""
+    return (f"{shown:.1f} fps shown · {made:.1f} made · sim {sim_ms:.1f} ms/frame",
+            f"{shown:.1f} fps · made {made:.1f} · sim {sim_ms:.1f} ms",
+            f"{shown:.1f} fps · {made:.1f} made · {sim_ms:.1f} ms",
+            f"{shown:.0f}/{made:.0f} fps · {sim_ms:.0f} ms")
+
+
 class PreviewView(QtWidgets.QWidget):
     """Paints the newest frame, letterboxed, with a small HUD."""
 
@@ -668,6 +681,7 @@ class PreviewPanel(QtWidgets.QWidget):
         # set every frame: a LiveText, which repaints without laying the window out again
         self.fps_label = LiveText("—", template="999.9 fps shown · 999.9 made · sim 9999.9 ms/frame")
         self.fps_label.setObjectName("dim")
+        self.fps_label.setToolTip(STATS_TIP)
         self.probe_label = QtWidgets.QLabel("")
         self.probe_label.setObjectName("mod")
         self.probe_clear = QtWidgets.QToolButton()
@@ -768,5 +782,5 @@ class PreviewPanel(QtWidgets.QWidget):
         self.view.hud = (f"{shown_fps:.1f} fps   frame {info['frame']}   "
                          + _grid_text(info) + (f" → {out[0]}×{out[1]}" if out else "")
                          + f"   {info['label']}{rec_txt}")
-        self.fps_label.setText(f"{shown_fps:.1f} fps shown · {info['fps']:.1f} made · sim {info['sim_ms']:.1f} ms/frame")
+        self.fps_label.set_forms(*stats_forms(shown_fps, info["fps"], info["sim_ms"]))
         self.view.update()

@@ -161,3 +161,64 @@ def test_auto_layout_moves_a_node_off_a_skipping_wire(make_window, qtbot):
     QtWidgets.QApplication.processEvents()
     assert not canvas_tools.pipes_behind_nodes(win.canvas)
     win.doc.undo.clear()
+
+
+def test_preview_stats_line_fits_at_1280x720(make_window, qtbot):
+    """The stats line under the preview (fps shown, fps made, sim ms) says all three
+    figures in a 1280-wide window's column: a shorter form, never cut off."""
+    from graph_app.editor.preview import stats_forms
+
+    win = _window_at(make_window, qtbot, 1280, 720)
+    label = win.preview.fps_label
+    win.worker.start(win.doc.graph)
+    qtbot.waitUntil(lambda: win.preview.frames_shown >= 2, timeout=60000)
+    shown = label.shown_text()
+    width = label.contentsRect().width()
+    assert label.fontMetrics().horizontalAdvance(shown) <= width, (shown, width)
+    assert "…" not in shown and "fps" in shown and "made" in shown and "ms" in shown, shown
+    # the worst figures the template allows still say every number
+    worst = stats_forms(999.9, 999.9, 9999.9)[-1]
+    assert label.fontMetrics().horizontalAdvance(worst) <= width, worst
+    assert "fps shown" in label.toolTip() and "sim" in label.toolTip()
+
+
+def _rect_in(w, top):
+    from PySide6 import QtCore
+
+    return QtCore.QRect(w.mapTo(top, QtCore.QPoint(0, 0)), w.size())
+
+
+def test_params_rows_are_clear_of_the_tab_bar_at_1280x720(make_window, qtbot):
+    """Under 1600 px the node list is a tab beside the parameters: the Lenia node's first
+    three sliders (the LFO-driven ones) show whole above that tab bar, and every other
+    row scrolls into view whole."""
+    from PySide6 import QtCore
+
+    win = _window_at(make_window, qtbot, 1280, 720)
+    win.canvas.select(["engine"])
+    QtWidgets.QApplication.processEvents()
+    scroll = win.params.scroll
+    tabs = [tb for tb in win.findChildren(QtWidgets.QTabBar,
+                                          options=QtCore.Qt.FindDirectChildrenOnly)
+            if tb.isVisible() and "Parameters" in [tb.tabText(i) for i in range(tb.count())]]
+    assert tabs, "the Nodes list is a tab beside Parameters at 1280 wide"
+    bar = _rect_in(tabs[0], win)
+    view = _rect_in(scroll.viewport(), win)
+    assert not view.intersects(bar), (view, bar)
+    rows = list(win.params.rows.values())
+    for row in rows[:3]:
+        r = _rect_in(row, win)
+        assert view.contains(r) and not r.intersects(bar), (row.p.name, r, view, bar)
+    for row in rows:
+        scroll.ensureWidgetVisible(row, 0, 0)
+        QtWidgets.QApplication.processEvents()
+        assert view.contains(_rect_in(row, win)), row
+    # a node with a long description: two lines of it here (the rest in its tooltip)
+    win.canvas.select(["output"])
+    QtWidgets.QApplication.processEvents()
+    desc = win.params.description
+    assert desc.text().endswith("…") and desc.toolTip() == desc.full_text()
+    assert desc.height() <= 2 * desc.fontMetrics().lineSpacing() + 4
+    first = _rect_in(next(iter(win.params.rows.values())), win)
+    assert view.contains(first), (first, view)
+    win.doc.undo.clear()

@@ -45,6 +45,27 @@ def test_a_live_text_repaints_without_a_layout_request(qtbot):
     assert live.sizeHint().width() > wide
 
 
+def test_a_narrow_live_text_paints_its_longest_form_that_fits(qtbot):
+    live = LiveText("—", template="999.9 fps shown · 999.9 made")
+    qtbot.addWidget(live)
+    fm = live.fontMetrics()
+    live.setFixedWidth(fm.horizontalAdvance("12.5 fps · 30.0 made") + 4)
+    live.show()
+    QtWidgets.QApplication.processEvents()
+    watch = _LayoutRequests()
+    QtWidgets.QApplication.instance().installEventFilter(watch)
+    try:
+        live.set_forms("12.5 fps shown · 30.0 made", "12.5 fps · 30.0 made", "12/30 fps")
+        live.repaint()
+    finally:
+        QtWidgets.QApplication.instance().removeEventFilter(watch)
+    assert watch.seen == []
+    assert live.text() == "12.5 fps shown · 30.0 made"  # the full text
+    assert live.shown_text() == "12.5 fps · 30.0 made"
+    live.setFixedWidth(fm.horizontalAdvance("12/3"))
+    assert live.shown_text().endswith("…")  # none fits: the last form, elided
+
+
 def test_a_running_preview_with_driven_params_lays_nothing_out(make_window, qtbot):
     # amoeba's engine has three LFO-driven params: with the engine selected, each preview
     # frame updates the fps line and three live values, and the beat clock ticks
