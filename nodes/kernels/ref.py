@@ -477,3 +477,28 @@ def shrink_rgb8(img, k, out=None):
     res = (np.uint32(0xFF000000) | (mean[..., 0] << np.uint32(16))
            | (mean[..., 1] << np.uint32(8)) | mean[..., 2]).astype(np.uint32)
     return _into(xp.asarray(res), out)
+
+
+@reference
+def nonzero_box(A):
+    """``(first row, last row, first column, last column)`` holding every non-zero value of
+    a 2-D field (a NaN counts, -0.0 does not), or None when it is all zero."""
+    xp = xp_of(A)
+    nz = A != 0
+    rows = xp.flatnonzero(nz.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = xp.flatnonzero(nz.any(axis=0))
+    return int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])
+
+
+@reference
+def lenia_growth_window(U, A, mu, sigma, dt, y0, x0, out):
+    """:func:`lenia_growth` over the window of ``A`` at ``(y0, x0)`` the size of ``U`` (the
+    potential there), written to that window of ``out``, and 0 everywhere else in ``out``
+    (nodes/conv_window.py: outside the window A and the potential are 0)."""
+    h, w = U.shape
+    y0, x0 = int(y0), int(x0)
+    out[...] = 0
+    out[y0:y0 + h, x0:x0 + w] = lenia_growth(U, A[y0:y0 + h, x0:x0 + w], mu, sigma, dt)
+    return out

@@ -239,16 +239,60 @@ class Lenia(Engine):
         nshell = min(len(peaks), len(widths))
         R = scaled_radius(params["R"], ctx, 3.0)
         key = (R, peaks[:nshell], widths[:nshell], ctx.shape, ctx.backend.name)
-        self.state["K"] = self.memo("kernel", key, lambda: kernel_spectrum(
-            ctx.backend, lenia_kernel(R, peaks[:nshell], widths[:nshell]), ctx.shape))
+
+        def build():
+            small = lenia_kernel(R, peaks[:nshell], widths[:nshell])
+            return small, kernel_spectrum(ctx.backend, small, ctx.shape)
+
+        # the kernel itself too: a window's spectrum (conv_window.py) is made from it
+        # (the float64 kernel is static work, not state: kept beside the memo)
+        self._kernel_small, self.state["K"] = self.memo("kernel", key, build)
+        self._kernel_key = key[:3]
 
     def rule_step(self, ctx, params):
         be, A, B = ctx.backend, self.state["A"], self.state["B"]
-        Fa = be.rfft2(A, out=self.fft_work(ctx, "Fa"))
-        be.k.spectral_mul(Fa, self.state["K"], out=Fa)
-        U = be.irfft2(Fa, A.shape, prescaled=True, out=self.fft_work(ctx, "U", spectral=False))
-        be.k.lenia_growth(U, A, params["mu"], params["sigma"], 1.0 / params["T"], out=B)
+        mu, sigma, dt = params["mu"], params["sigma"], 1.0 / params["T"]
+        win = self._window(ctx, A, mu, sigma)
+        if win is None:
+            Fa = be.rfft2(A, out=self.fft_work(ctx, "Fa"))
+            be.k.spectral_mul(Fa, self.state["K"], out=Fa)
+            U = be.irfft2(Fa, A.shape, prescaled=True,
+                          out=self.fft_work(ctx, "U", spectral=False))
+            be.k.lenia_growth(U, A, mu, sigma, dt, out=B)
+        else:
+            # only the organism's window (nodes/conv_window.py): outside it A and the
+            # potential are 0, where growth is negative, so the new A is 0 there
+            y0, y1, x0, x1 = win
+            if y1 > y0:
+                size = (y1 - y0, x1 - x0)
+                small, kkey = self._kernel_small, self._kernel_key
+                K = self._conv_window().spectrum(
+                    (kkey, size), lambda: kernel_spectrum(be, small, size))
+                Fa = be.rfft2(A[y0:y1, x0:x1])
+                be.k.spectral_mul(Fa, K, out=Fa)
+                U = be.irfft2(Fa, size, prescaled=True)
+                be.k.lenia_growth_window(U, A, mu, sigma, dt, y0, x0, B)
+            else:
+                B.fill(0)
         self.state["A"], self.state["B"] = B, A
+
+    def _conv_window(self):
+        from ..conv_window import ConvWindow
+
+        cw = self.state.get("conv_window")
+        if cw is None:
+            cw = self.state["conv_window"] = ConvWindow()
+        return cw
+
+    def _window(self, ctx, A, mu, sigma):
+        """The FFT window for this step, or None for the whole grid: on the CPU only (a
+        GPU's full FFT is quick and its plans are per shape), and only while the growth of
+        an empty cell is clearly negative (an empty world stays empty: 2 exp(-(mu/sigma)^2
+        / 2) - 1 <= -1/2, so FFT rounding near 0 cannot make it grow)."""
+        if ctx.backend.device_resident or not sigma > 0 or mu / sigma < 1.67:
+            return None
+        m = self._kernel_small.shape[0] // 2
+        return self._conv_window().place(ctx.backend.k.nonzero_box(A), m, A.shape)
 
 
 class SmoothLife(Engine):
