@@ -2,7 +2,8 @@
 
 A Seed node outputs a recipe; the engine generates the pattern on the host
 with its own deterministic generator whenever it (re)starts, then uploads it.
-Sizes are fractions of the grid, so a seed looks the same at any resolution.
+Sizes are fractions of the grid, and per-pixel noise is drawn at the 512 scale (one
+value a cell of grid/512 px above 512), so a seed looks the same at any resolution.
 """
 
 from __future__ import annotations
@@ -32,6 +33,29 @@ def _hw(shape) -> tuple[int, int]:
 def _gauss(y, x, cy, cx, sigma):
     d2 = (y - cy) ** 2 + (x - cx) ** 2
     return np.exp(-0.5 * d2 / (sigma * sigma))
+
+
+#: the grid side at which a seed's per-pixel noise is drawn one value a pixel
+NOISE_GRID = 512
+
+
+def cell_noise(h: int, w: int, draw):
+    """Per-pixel noise at the 512 scale: ``draw(shape)`` (e.g. ``lambda s: rng.random(s)``)
+    gives one value a pixel on grids whose shorter side is 512 or less (exactly the
+    draw of a plain per-pixel field) and, on larger grids, one value a cell of
+    ``min(h, w) / 512`` px, spread over the cell's pixels (4 x 4 at 2048).
+
+    The engines' kernels scale with the grid, so they average a per-pixel field over 16x
+    the pixels at 2048: its spatial noise, which breaks the seed's symmetry, would be 4x
+    weaker relative to the organism (SmoothLife's rings broke into worms far later). Cells
+    of a 512 pixel keep it what it is at 512."""
+    s = min(h, w) / NOISE_GRID
+    if s <= 1.0:
+        return draw((h, w))
+    ch, cw = int(np.ceil(h / s)), int(np.ceil(w / s))
+    iy = np.minimum((np.arange(h) / s).astype(np.int64), ch - 1)
+    ix = np.minimum((np.arange(w) / s).astype(np.int64), cw - 1)
+    return draw((ch, cw))[iy[:, None], ix[None, :]]
 
 
 @dataclass(frozen=True)
@@ -64,7 +88,8 @@ class SeedRecipe:
         if p in ("random", "dense"):
             rad = self.radius * n if p == "random" else n / 3.0
             dens = self.density if p == "random" else max(self.density, 0.8)
-            a = rng.random((h, w), dtype=np.float32) * dens * np.exp(-0.5 * (d / (0.6 * rad)) ** 2)
+            a = (cell_noise(h, w, lambda sh: rng.random(sh, dtype=np.float32)) * dens
+                 * np.exp(-0.5 * (d / (0.6 * rad)) ** 2))
         elif p == "blobs":
             a = np.zeros((h, w), np.float32)
             base = self.radius * n
@@ -74,13 +99,13 @@ class SeedRecipe:
                 cx = float(np.clip(rng.normal(cx0, self.scatter * w), r, w - r))
                 amp = self.density * rng.uniform(0.5, 1.0)
                 g = amp * _gauss(y, x, cy, cx, r / 2.0)
-                g *= rng.uniform(0.6, 1.0, (h, w)).astype(np.float32)
+                g *= cell_noise(h, w, lambda sh: rng.uniform(0.6, 1.0, sh)).astype(np.float32)
                 a = np.maximum(a, g) if self.combine == "max" else a + g
         elif p == "ring":
             r0 = self.radius * n
             th = max(10.0 * n / 512, n / 50.0)
             a = 0.8 * np.exp(-0.5 * ((d - r0) / (th / 2)) ** 2)
-            a *= rng.uniform(0.8, 1.0, (h, w)).astype(np.float32)
+            a *= cell_noise(h, w, lambda sh: rng.uniform(0.8, 1.0, sh)).astype(np.float32)
         elif p == "sparse":
             a = np.zeros((h, w), np.float32)
             s = 0.4 * n / 20.0
@@ -114,18 +139,20 @@ class SeedRecipe:
                 np.maximum(box, np.where(inside, amp, 0.0), out=box)
         elif p == "superdisc":
             rr = d / (self.radius * n)
-            a = rng.random((h, w), dtype=np.float32) * self.density * np.exp(-0.5 * rr ** 4)
+            a = (cell_noise(h, w, lambda sh: rng.random(sh, dtype=np.float32)) * self.density
+                 * np.exp(-0.5 * rr ** 4))
         elif p == "disc":
             r0 = self.radius * n
             edge = max(3.0, 0.02 * n)
             inner = d < r0
-            a = np.where(inner, rng.uniform(0.7, 1.0, (h, w)), 0.0).astype(np.float32)
+            a = np.where(inner, cell_noise(h, w, lambda sh: rng.uniform(0.7, 1.0, sh)),
+                         0.0).astype(np.float32)
             fade = np.clip(1 - (d - r0) / edge, 0, 1) * (~inner)
-            a += fade * rng.uniform(0, 0.3, (h, w)).astype(np.float32)
+            a += fade * cell_noise(h, w, lambda sh: rng.uniform(0, 0.3, sh)).astype(np.float32)
         else:  # pragma: no cover - validated by the enum
             raise ValueError(p)
         if self.noise > 0:
-            a = a + rng.normal(0, self.noise, (h, w)).astype(np.float32)
+            a = a + cell_noise(h, w, lambda sh: rng.normal(0, self.noise, sh)).astype(np.float32)
         return np.clip(a, 0, 1).astype(np.float32)
 
 
