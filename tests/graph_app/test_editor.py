@@ -571,7 +571,10 @@ def test_preview_shows_the_krea_frame_with_the_output_fit(make_window, qtbot):
     qtbot.waitUntil(lambda: win.preview.last_rgb8[:, 128:448].max() > 0, timeout=10000)
     img = win.preview.last_rgb8
     assert img[:, :127].max() == 0 and img[:, 449:].max() == 0
-    # stretch (an edit of the Output node) fills the frame
+    # stretch (an edit of the Output node) fills the frame; a flooding rule (empty cells
+    # grow) fills the grid, so that the frame's edges show wherever the organism was
+    win.doc.set_param("engine", "mu", 0.05)
+    win.doc.set_param("engine", "sigma", 0.05)
     win.doc.set_param("output", "fit", "stretch")
     qtbot.waitUntil(lambda: win.preview.last_rgb8[:, :120].max() > 0, timeout=10000)
     box.setCurrentIndex(box.findText("square"))
