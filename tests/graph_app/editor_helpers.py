@@ -14,6 +14,22 @@ ROOT = Path(__file__).resolve().parents[2]
 AMOEBA = ROOT / "graphs" / "amoeba.graph"
 
 
+def cli_on_amoeba(command: str, *args) -> str:
+    """``cagraph COMMAND amoeba.graph --size 32 ARGS`` as a subprocess (it must succeed);
+    its stdout and stderr with whitespace runs made single spaces."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           "COLUMNS": "400"}
+    r = subprocess.run([sys.executable, "-m", "graph_app.cli", command, str(AMOEBA), "--size",
+                        "32", *map(str, args)], cwd=ROOT, env=env, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return " ".join((r.stdout + r.stderr).split())
+
+
 def lenia_graph(size: int = 64, fps: float = 30.0) -> Graph:
     """seed -> lenia -> gray -> output, built by the model API."""
     g = Graph(Meta(name="t", size=size, fps=fps))

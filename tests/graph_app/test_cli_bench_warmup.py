@@ -8,18 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from editor_helpers import cli_on_amoeba
+
 ROOT = Path(__file__).resolve().parents[2]
 AMOEBA = ROOT / "graphs" / "amoeba.graph"
 
 
 def _bench(*args) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-           "COLUMNS": "400"}
-    r = subprocess.run([sys.executable, "-m", "graph_app.cli", "bench", str(AMOEBA), "--size",
-                        "32", "--frames", "2", *args], cwd=ROOT, env=env, capture_output=True,
-                       text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    return " ".join((r.stdout + r.stderr).split())  # rich wraps lines on a narrow terminal
+    return cli_on_amoeba("bench", "--frames", "2", *args)
 
 
 def test_a_warm_up_longer_than_asked_names_the_engine_and_its_frames():

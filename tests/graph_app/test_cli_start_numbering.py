@@ -4,12 +4,10 @@ N + 90 (README); a video of the same take is unchanged."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
+from editor_helpers import cli_on_amoeba
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,13 +15,7 @@ AMOEBA = ROOT / "graphs" / "amoeba.graph"
 
 
 def _render(*args) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-           "COLUMNS": "400"}
-    r = subprocess.run([sys.executable, "-m", "graph_app.cli", "render", str(AMOEBA), "--size",
-                        "32", *map(str, args)], cwd=ROOT, env=env, capture_output=True,
-                       text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    return " ".join((r.stdout + r.stderr).split())
+    return cli_on_amoeba("render", *args)
 
 
 def _px(path: Path):
