@@ -51,8 +51,17 @@ class ConvWindow:
     """The window of one engine's convolutions, and its kernel spectra by size."""
 
     def __init__(self):
+        #: the window's size: state (a restart starts without one, so that a restarted
+        #: take repeats the first one exactly)
         self.size: tuple[int, int] | None = None
+        #: kernel spectra by (kernel, size): static work, shared by copies
         self.spectra: OrderedDict = OrderedDict()
+
+    def __deepcopy__(self, memo):
+        # a state snapshot (nodes/rescue.py) copies the size, not the cached spectra
+        twin = ConvWindow()
+        twin.size, twin.spectra = self.size, self.spectra
+        return twin
 
     def place(self, box, margin: int, shape) -> tuple[int, int, int, int] | None:
         """``(y0, y1, x0, x1)`` for the non-zero ``box`` ``(r0, r1, c0, c1)`` (inclusive;

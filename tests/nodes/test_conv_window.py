@@ -39,6 +39,18 @@ def test_the_window_holds_the_box_and_a_kernel_around_it():
     assert y1 - y0 < size[0] // 2
 
 
+def test_a_state_snapshot_copies_the_size_and_shares_the_spectra():
+    import copy
+
+    cw = ConvWindow()
+    cw.place((100, 150, 100, 160), 5, (256, 256))
+    cw.spectrum(("k", cw.size), lambda: np.ones(3, np.float32))
+    twin = copy.deepcopy({"conv_window": cw})["conv_window"]
+    assert twin.size == cw.size and twin is not cw and twin.spectra is cw.spectra
+    twin.place((10, 200, 10, 200), 5, (256, 256))
+    assert twin.size != cw.size
+
+
 def test_the_window_declines_where_it_would_not_be_exact_or_worth_it():
     cw = ConvWindow()
     assert cw.place(None, 5, (256, 256)) == EMPTY
