@@ -57,12 +57,18 @@ def main() -> int:
         for n in lenia:
             n._window = lambda *args: None
         full.append(block())
-    print(f"{Path(a.graph).name} at {a.size}, {a.blocks} x {a.frames} frames each way")
-    print("window sizes:", ", ".join("full" if s is None else f"{s[0]}x{s[1]}" for s in sizes))
+    h, w = rt.grid[1], rt.grid[0]
+    print(f"{Path(a.graph).name} at {rt.grid[0]}x{rt.grid[1]}, {a.blocks} blocks x {a.frames} "
+          f"frames each way")
+    print(f"FFT window (height x width, of the grid's {h} x {w}):",
+          ", ".join("none (full grid)" if s is None else f"{s[0]} x {s[1]} "
+                    f"({100 * s[0] * s[1] / (h * w):.0f} %)" for s in sizes))
     print("windowed ms/frame:", " ".join(f"{v:.1f}" for v in windowed),
           f"median {statistics.median(windowed):.1f}")
     print("full FFT ms/frame:", " ".join(f"{v:.1f}" for v in full),
           f"median {statistics.median(full):.1f}")
+    gain = statistics.median(full) / statistics.median(windowed)
+    print(f"windowed frames take {100 / gain:.0f} % of the full FFT's time ({gain:.2f}x)")
     return 0
 
 

@@ -277,7 +277,7 @@ def _warmup_why(rt, warm: int, asked: int) -> str:
         what = f"does extra start-up work over its first {by_node[nid]} frames"
     return (f"warm-up {warm} frames, not the {asked} asked: the {name} {what}, which are not "
             f"steady state, so timing starts one frame after them. A bench starts from the "
-            f"seed: it has no take's {_preroll()}-frame pre-roll")
+            f"seed: it has no take's {_preroll()}-frame pre-roll.")
 
 
 def _preroll() -> int:
@@ -294,7 +294,7 @@ def cmd_bench(args) -> int:
     con = _console()
     warm = max(args.warmup, rt.warmup_frames + 1)  # engine warm-up is not steady state
     con.print(f"{_e(graph_path.name)}: {rt.grid[0]}x{rt.grid[1]}{_e(_asked_note(rt))} on {rt.be.name}, warm-up {warm} "
-              f"frames, timing {args.frames}")
+              f"frames, timing {args.frames} frames")
     if warm > args.warmup:
         con.print(_e(_warmup_why(rt, warm, args.warmup)))
     for _ in range(warm):

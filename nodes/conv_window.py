@@ -12,7 +12,7 @@ non-zero, for a fraction of the full FFTs' work; outside it the potential is 0.
 or shrinks well inside it (each size needs its own kernel spectrum), and it is always a
 product of 2, 3 and 5 (pocketfft's fastest lengths).  It declines (returns None, so the
 caller runs the full FFT) when the box comes within m of the grid's edge (the torus wraps
-there), or when the window would cover most of the grid anyway.
+there), or when the window would cover most of the grid anyway, and on grids under 512 x 512.
 
 The window depends only on the state, so frames stay deterministic; the numbers inside it
 differ from the full FFT's by rounding only (a different transform length).
@@ -28,6 +28,10 @@ MAX_SHARE = 0.94
 SLACK = 0.05
 #: a window shrinks once the box and margin need less than this share of it
 SHRINK_BELOW = 0.7
+#: smaller grids run the full FFT: there the window's own costs (finding the box, the
+#: calls) outweigh what it saves (amoeba at 256: 5.4 ms a frame windowed, 4.9 full;
+#: at 512: 9.2 against 11.8; benchmarks/conv_window_ab.py)
+MIN_PIXELS = 512 * 512
 #: kernel spectra kept (one per window size)
 KEEP_SPECTRA = 4
 
@@ -67,9 +71,11 @@ class ConvWindow:
         """``(y0, y1, x0, x1)`` for the non-zero ``box`` ``(r0, r1, c0, c1)`` (inclusive;
         None: all zero, gives :data:`EMPTY`) and a kernel of radius ``margin`` on a grid of
         ``shape``; None where the full FFT must run."""
+        h, w = int(shape[0]), int(shape[1])
+        if h * w < MIN_PIXELS:
+            return None
         if box is None:
             return EMPTY
-        h, w = int(shape[0]), int(shape[1])
         r0, r1, c0, c1 = (int(v) for v in box)
         m = int(margin)
         if r0 - m < 0 or c0 - m < 0 or r1 + m >= h or c1 + m >= w:

@@ -289,7 +289,10 @@ class Lenia(Engine):
         GPU's full FFT is quick and its plans are per shape), and only while the growth of
         an empty cell is clearly negative (an empty world stays empty: 2 exp(-(mu/sigma)^2
         / 2) - 1 <= -1/2, so FFT rounding near 0 cannot make it grow)."""
-        if ctx.backend.device_resident or not sigma > 0 or mu / sigma < 1.67:
+        from .. import conv_window
+
+        if (ctx.backend.device_resident or not sigma > 0 or mu / sigma < 1.67
+                or A.size < conv_window.MIN_PIXELS):
             return None
         m = self._kernel_small.shape[0] // 2
         return self._conv_window().place(ctx.backend.k.nonzero_box(A), m, A.shape)

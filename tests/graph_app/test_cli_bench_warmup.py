@@ -48,5 +48,5 @@ def test_piped_output_keeps_each_line_whole():
     assert r.returncode == 0, r.stderr
     lines = r.stderr.splitlines()
     [why] = [ln for ln in lines if "not the 2 asked" in ln]
-    assert why.endswith("pre-roll") and len(why) > 200, why
+    assert why.endswith("pre-roll.") and len(why) > 200, why
     assert not any(ln.endswith(" ") for ln in lines), lines

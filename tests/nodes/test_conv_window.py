@@ -5,7 +5,20 @@ import numpy as np
 import pytest
 
 import nodes
+from nodes import conv_window
 from nodes.conv_window import EMPTY, ConvWindow, smooth_len
+
+
+@pytest.fixture(autouse=True)
+def _small_grids_too(monkeypatch, request):
+    # the mechanism on small, quick grids (a real take uses it from 512 x 512 on)
+    if "default_size" not in request.node.name:
+        monkeypatch.setattr(conv_window, "MIN_PIXELS", 0)
+
+
+def test_grids_under_512_run_the_full_fft_by_default_size():
+    assert ConvWindow().place((100, 150, 100, 160), 5, (256, 256)) is None
+    assert ConvWindow().place((100, 150, 100, 160), 5, (512, 512)) is not None
 from nodes.kernels import cpu, ref
 from nodes.library.engines import Lenia
 
