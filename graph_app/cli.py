@@ -252,8 +252,9 @@ def _asked_note(rt) -> str:
 
 
 def _warm_label(rt) -> str:
-    """The take's pre-roll's first label (in the README's word): its first frame compiles the numba kernels (cached after
-    the first run on a machine), which can take a minute with nothing else moving."""
+    """The first label of the take's pre-roll (the README's word): its first frame compiles
+    the numba kernels (cached after the first run on a machine), which can take a minute
+    with nothing else moving."""
     if rt.be.k.implementation("advect") == "numba":
         return ("pre-roll (a first run on this machine compiles the CPU kernels: up to a "
                 "minute)")

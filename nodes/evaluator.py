@@ -240,10 +240,15 @@ class Runtime:
     def set_param(self, node_id: str, name: str, value: Any) -> Any:
         """Change a parameter live (takes effect next frame, no recompile)."""
         got = self.graph.set_param(node_id, name, value)
+        self.param_changed(node_id)
+        return got
+
+    def param_changed(self, node_id: str) -> None:
+        """A param of ``node_id`` changed (here, or in place on :attr:`graph`): a node that
+        declares a grid it needs (``min_grid``) may now need another (see ``regrid_needed``)."""
         nd = self.graph.nodes.get(node_id)
         if nd is not None and nd.spec is not None and nd.spec.min_grid:
             self.refresh_grid()
-        return got
 
     def refresh_grid(self) -> bool:
         """Look again at the grid the graph needs (after its params were changed in place,

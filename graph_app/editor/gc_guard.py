@@ -41,7 +41,6 @@ def collect_due() -> int | None:
     pass takes ~100 ms here) is only collected once the objects that reached it since its
     last collection make up a quarter of those that survived it; until then its turn
     goes to the generation below."""
-    global _long_lived
     counts, limits = gc.get_count(), gc.get_threshold()
     n = min(len(counts), len(limits))
     gen = None
@@ -59,8 +58,14 @@ def collect_due() -> int | None:
             gen -= 1
     gc.collect(gen)
     if gen == oldest:
-        _long_lived = len(gc.get_objects(generation=oldest))
+        _note_survivors()
     return gen
+
+
+def _note_survivors() -> None:
+    """After a full pass: the oldest generation's size, for :func:`collect_due`'s rule."""
+    global _long_lived
+    _long_lived = len(gc.get_objects(generation=len(gc.get_count()) - 1))
 
 
 class Hold:
@@ -81,10 +86,6 @@ def hold() -> Hold:
     """Keep collection on the GUI thread until the returned Hold is released; call it
     from the GUI thread, with a QCoreApplication made."""
     return Hold()
-
-
-def held() -> bool:
-    return _holders > 0
 
 
 def reset() -> None:
@@ -119,5 +120,4 @@ def _release() -> None:
         if _was_enabled:
             gc.enable()
         gc.collect()
-        global _long_lived
-        _long_lived = len(gc.get_objects(generation=len(gc.get_count()) - 1))
+        _note_survivors()

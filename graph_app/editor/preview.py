@@ -246,9 +246,8 @@ class PreviewWorker(QtCore.QObject):
             g = self._graph
             if g is not None and nid in g.nodes:
                 g.nodes[nid].params[name] = value
-                spec = g.nodes[nid].spec
-                if self._rt is not None and spec is not None and spec.min_grid:
-                    self._rt.refresh_grid()  # e.g. Gray-Scott's scaling: another grid
+                if self._rt is not None:
+                    self._rt.param_changed(nid)  # e.g. Gray-Scott's scaling: another grid
         elif kind == "play":
             self._playing = msg[1]
             self._last_t = None
@@ -679,7 +678,7 @@ class PreviewPanel(QtWidgets.QWidget):
         foot = QtWidgets.QHBoxLayout()
         foot.setContentsMargins(6, 3, 6, 3)
         # set every frame: a LiveText, which repaints without laying the window out again
-        self.fps_label = LiveText("—", template="999.9 fps shown · 999.9 made · sim 9999.9 ms/frame")
+        self.fps_label = LiveText("—", template=stats_forms(999.9, 999.9, 9999.9)[0])
         self.fps_label.setObjectName("dim")
         self.fps_label.setToolTip(STATS_TIP)
         self.probe_label = QtWidgets.QLabel("")
