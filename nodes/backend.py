@@ -109,7 +109,7 @@ class Backend:
     #: their per-frame statistics (e.g. Colour Signals' peak followers) on the device
     device_resident: bool = False
 
-    _ftz = None  # the numba kernels' flush_denormals, False without them (begin_frame)
+    _cpu_frame = None  # the numba kernels' module, False without them (begin_frame)
 
     def __init__(self):
         self.xp = np
@@ -133,27 +133,29 @@ class Backend:
     def begin_frame(self) -> None:
         """Called by the runtime before each frame, in the thread that evaluates it.
 
-        With the numba kernels: subnormal floats are flushed to zero in this thread and
-        in numba's worker threads until :meth:`end_frame` (see
-        ``kernels.cpu.flush_denormals``: a Gray-Scott frame at 1024^2 was several times
-        slower on its decaying tails)."""
-        if self._ftz is None:
-            self._ftz = False
+        With the numba kernels (``kernels.cpu.begin_frame``): subnormal floats are flushed
+        to zero in this thread and in numba's worker threads until :meth:`end_frame` (a
+        Gray-Scott frame at 1024^2 was several times slower on its decaying tails), and
+        parallel loops hand out rows in small chunks (a frame beside the editor's UI
+        thread loses less when that thread takes a core)."""
+        if self._cpu_frame is None:
+            self._cpu_frame = False
             impl = getattr(self.k, "implementation", None)  # (test doubles may lack it)
             if impl is not None and impl("advect") == "numba":
                 from .kernels import cpu
 
-                self._ftz = cpu.flush_denormals
-        if self._ftz:
-            _local.ftz_was = self._ftz()
+                self._cpu_frame = cpu
+        if self._cpu_frame:
+            if not hasattr(_local, "frame_was"):
+                _local.frame_was = []  # a stack: a frame may run inside another's
+            _local.frame_was.append(self._cpu_frame.begin_frame())
 
     def end_frame(self) -> None:
         """After each frame (also one that raised): the calling thread's subnormal handling
-        goes back to what it was before :meth:`begin_frame`."""
-        if self._ftz:
-            from .kernels import cpu
-
-            cpu.flush_denormals_here(getattr(_local, "ftz_was", False))
+        and loop scheduling go back to what they were before :meth:`begin_frame`."""
+        stack = getattr(_local, "frame_was", None)
+        if self._cpu_frame and stack:
+            self._cpu_frame.end_frame(stack.pop())
 
     def readback(self, a, into: "Readback | None" = None) -> "Readback":
         """Start bringing a small array to the host without waiting for it: ``.get()``
