@@ -607,6 +607,25 @@ def test_shrink_rgb8(k, shape):
     np.testing.assert_array_equal(cpu.shrink_rgb8(img[:, ::-1], k), ref.shrink_rgb8(img[:, ::-1], k))
 
 
+@pytest.mark.parametrize("k", [2, 3, 5, 16])
+def test_shrink_rgb8_rounds_every_block_sum_as_the_reference(k):
+    """Every sum a k x k block of bytes can have, 0 to 255 k^2, in each channel: the
+    numba kernel's mean (float64 with a bias) rounds as the reference's integers."""
+    sums = np.arange(255 * k * k + 1)
+    n = sums.size
+    blocks = np.zeros((n, k * k), np.int64)
+    left = sums.copy()
+    for c in range(k * k):  # fill byte by byte: 255s, then the remainder
+        blocks[:, c] = np.minimum(left, 255)
+        left -= blocks[:, c]
+    side = int(np.ceil(np.sqrt(n)))
+    pad = np.zeros((side * side, k * k), np.int64)
+    pad[:n] = blocks
+    img = pad.reshape(side, side, k, k).transpose(0, 2, 1, 3).reshape(side * k, side * k)
+    rgb = np.stack([img, img[::-1], img[:, ::-1]], axis=-1).astype(np.uint8)
+    np.testing.assert_array_equal(cpu.shrink_rgb8(rgb, k), ref.shrink_rgb8(rgb, k))
+
+
 @pytest.mark.skipif(not cpu._X86, reason="x86-64 only")
 def test_a_frame_gives_the_calling_thread_its_subnormals_back():
     """The flush lasts one frame in the calling thread: the code around frames (Scope, the
