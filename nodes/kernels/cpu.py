@@ -734,7 +734,8 @@ def power(x, p, out=None):
 
 
 @njit(**_JIT)
-def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, out_a, rowmax):
+def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, out_a, rowmax,
+             keep):
     h, w = W.shape
     zero, one = np.float32(0), np.float32(1)
     for i in prange(h):
@@ -761,6 +762,8 @@ def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, ou
             oa[j] = min(max(x * inv_d, zero), one)
             ev[j] = e
             vv[j] = vel
+            if keep:
+                rp[j] = x  # the field for the next frame's velocity (only row i reads it)
         for j in (0, w - 1):
             jm = j - 1 if j > 0 else w - 1
             jp = j + 1 if j < w - 1 else 0
@@ -776,6 +779,8 @@ def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, ou
             oa[j] = min(max(x * inv_d, zero), one)
             ev[j] = e
             vv[j] = vel
+            if keep:
+                rp[j] = x  # the field for the next frame's velocity (only row i reads it)
         # the row maxima on the values' bits: for floats >= +0 the IEEE order is the
         # int32 order, and an integer max vectorises (a float one does not without
         # fast-math: 4x quicker); a row with no value >= +0 takes the float loop
@@ -805,15 +810,23 @@ def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, ou
 
 
 @fast("numba")
-def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None):
-    """Colour parameter t and alpha from density, frame velocity and edges (see ref)."""
+def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None,
+            keep_prev=False):
+    """Colour parameter t and alpha from density, frame velocity and edges (see ref);
+    ``keep_prev``: ``Wprev`` takes ``W``'s values in the same pass."""
     W = _c(W)
     out_t = _out2(out_t, W.shape)
     out_a = _out2(out_a, W.shape)
     rowmax = np.empty((W.shape[0], 3), f32)
-    _signals(W, _c(Wprev), _DUMMY if zones is None else _c(zones), zones is not None,
+    prev = _c(Wprev)
+    keep = bool(keep_prev)
+    if keep and not (prev is Wprev and prev.shape == W.shape):
+        keep = False  # not writable in place: copy after the pass
+    _signals(W, prev, _DUMMY if zones is None else _c(zones), zones is not None,
              _f32(wd), _f32(wv), _f32(we), _f32(inv_d), _f32(inv_v), _f32(inv_e),
-             out_t, out_a, rowmax)
+             out_t, out_a, rowmax, keep)
+    if keep_prev and not keep:
+        Wprev[...] = W
     m = rowmax.max(axis=0)
     return out_t, out_a, m[0], m[1], m[2]
 

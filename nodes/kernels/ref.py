@@ -226,8 +226,10 @@ def power(x, p, out=None):
 
 
 @reference
-def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None):
-    """Colour parameter t and alpha from density, frame velocity and edges.
+def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None,
+            keep_prev=False):
+    """Colour parameter t and alpha from density, frame velocity and edges; with
+    ``keep_prev``, ``Wprev`` then takes ``W``'s values (the next frame's velocity).
 
     ``t = frac(wd W inv_d + wv |W - Wprev| inv_v + we E inv_e + zones)`` with
     ``E`` the periodic central-difference gradient magnitude;
@@ -246,7 +248,10 @@ def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=
     out_a = _out(xp, out_a, W.shape)
     out_t[...] = t - xp.floor(t)
     out_a[...] = xp.clip(W * f32(inv_d), f32(0), f32(1))
-    return out_t, out_a, W.max(), vel.max(), e.max()
+    maxima = W.max(), vel.max(), e.max()
+    if keep_prev:
+        Wprev[...] = W
+    return (out_t, out_a, *maxima)
 
 
 @reference

@@ -225,15 +225,14 @@ class Signals(Node):
             inv = tuple(1.0 / max(float(p), 1e-3) for p in peaks)
         t, a, mw, mv, me = be.k.signals(W, prev, inputs.get("zones"), params["w_density"],
                                         params["w_velocity"], params["w_edges"], *inv,
-                                        out_t=st["t"], out_a=st["a"])
+                                        out_t=st["t"], out_a=st["a"], keep_prev=True)
         now = be.to_host(xp.stack([xp.asarray(mw), xp.asarray(mv), xp.asarray(me)]))
         dec = params["decay"]
         if peaks is None:
             peaks = tuple(max(float(v), 0.01) for v in now)
         else:
             peaks = tuple(max(float(v), dec * p) for v, p in zip(now, peaks))
-        st["peaks"] = peaks
-        prev[...] = W
+        st["peaks"] = peaks  # (prev took W's values in the signals pass)
         return {"t": t, "alpha": a}
 
     def _process_device(self, ctx, W, inputs, params):
