@@ -2,8 +2,8 @@
 graph's own size is one of them (bold in the list), and the size that runs is the checked
 one (a size the list lacks, such as a graph's 384 or a rectangular graph's 320 side, gets
 its own entry).  An entry that a Gray-Scott or MNCA graph lifts to a finer grid says so
-(``256 px (simulates 512)`` in the list; ``256 (sim 512)`` on the closed box, which stays
-narrow enough for the preview column)."""
+(``256 px (simulates 512)`` in the list; ``256→512`` on the closed box, which stays about
+as narrow as the plain entries: the preview column, and so the canvas, keeps its width)."""
 
 from __future__ import annotations
 
@@ -50,16 +50,16 @@ def lifted_grid(meta, size: int, graph) -> tuple[int, int] | None:
 
 def entry_texts(meta, size: int, graph) -> tuple[str, str]:
     """(the list's text, the closed box's text) of the entry for ``size``: the plain label
-    twice, or for a lifted entry ``256 px (simulates 512)`` / ``256 (sim 512)`` (a
-    rectangular one ``464×256 (simulates 928×512)`` / ``464×256 (sim ×2)``)."""
+    twice, or for a lifted entry ``256 px (simulates 512)`` / ``256→512`` (a rectangular
+    one ``464×256 (simulates 928×512)`` / ``464×256 ×2``)."""
     text = label(meta, size)
     lifted = lifted_grid(meta, size, graph)
     if lifted is None:
         return text, text
     w, h = _grid(meta, size)
     if w == h:
-        return f"{text} (simulates {lifted[0]})", f"{size} (sim {lifted[0]})"
-    return f"{text} (simulates {lifted[0]}×{lifted[1]})", f"{text} (sim ×{lifted[0] // w})"
+        return f"{text} (simulates {lifted[0]})", f"{size}→{lifted[0]}"
+    return f"{text} (simulates {lifted[0]}×{lifted[1]})", f"{text} ×{lifted[0] // w}"
 
 
 #: the item data role holding an entry's closed-box text

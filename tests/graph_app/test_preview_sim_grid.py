@@ -20,7 +20,7 @@ def test_a_gray_scott_preview_at_256_says_it_simulates_512(make_window, qtbot, t
     box = win.preview.size_box
     # the entry says it (the closed box more briefly); its tooltip says why
     assert box.currentText() == "256 px (simulates 512)"
-    assert box.currentClosedText() == "256 (sim 512)"
+    assert box.currentClosedText() == "256→512"
     assert "Simulated at 512×512 and scaled down" in box.itemData(box.currentIndex(),
                                                                   QtCore.Qt.ToolTipRole)
     assert ("1024 px", 1024) in [(box.itemText(i), box.itemData(i)) for i in range(box.count())]
@@ -67,7 +67,7 @@ def test_the_size_menu_entries_say_the_grid_a_lifted_graph_simulates(make_window
     box = win.preview.size_box
     texts = [box.itemText(i) for i in range(box.count())]
     assert texts == ["256 px (simulates 512)", "512 px", "1024 px"], texts
-    assert box.currentClosedText() == "256 (sim 512)"
+    assert box.currentClosedText() == "256→512"
     box.showPopup()  # the list is wide enough for its longest entry
     fm = box.view().fontMetrics()
     assert box.view().width() > fm.horizontalAdvance("256 px (simulates 512)")
@@ -92,5 +92,5 @@ def test_the_size_menu_entries_say_the_grid_a_lifted_graph_simulates(make_window
     g = nodes.load(ROOT / "graphs" / "mnca_hunt.graph")
     g.meta.grid = (576, 320)
     assert preview_sizes.entry_texts(g.meta, 256, g) == ("464×256 (simulates 928×512)",
-                                                         "464×256 (sim ×2)")
+                                                         "464×256 ×2")
     assert preview_sizes.entry_texts(g.meta, 512, g) == ("928×512", "928×512")
