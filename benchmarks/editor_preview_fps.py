@@ -36,7 +36,9 @@ def main() -> int:
     from PySide6 import QtCore, QtWidgets
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
-    from graph_app.editor import theme
+    from graph_app.editor import offscreen_quiet, theme
+
+    offscreen_quiet.install()
     from graph_app.editor.main_window import MainWindow
 
     theme.apply(app)

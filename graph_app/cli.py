@@ -146,9 +146,10 @@ def _to_uint8(rgb):
 def cmd_render(args) -> int:
     import signal
 
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TextColumn
 
     from graph_app import render_out
+    from graph_app.cli_progress import TimeColumn
 
     graph_path = Path(args.graph) if args.graph else _default_graph()
     size, width, height = _parse_size(args)
@@ -180,7 +181,7 @@ def cmd_render(args) -> int:
     interrupted = False
     try:
         with Progress(TextColumn("[bold]{task.fields[verb]}[/] {task.description}"), BarColumn(),
-                      TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
+                      TextColumn("{task.completed}/{task.total}"), TimeColumn(),
                       console=con, transient=False) as prog:
             if rt.preroll:  # the seed grows into the organism before frame 0
                 warm = prog.add_task(_warm_label(rt), total=rt.preroll, verb="forming")

@@ -80,12 +80,8 @@ class NumericRow(QtWidgets.QWidget):
         self.live = LiveText("")  # its text follows the driver every preview frame
         self.live.setObjectName("mod")
         self.live.setAlignment(QtCore.Qt.AlignRight)
-        lay.addWidget(self.label, 0, 0)
-        lay.addWidget(self.live, 0, 1, 1, 2)
-        lay.addWidget(self.slider, 1, 0, 1, 2)
-        lay.addWidget(self.spin, 1, 2)
-        lay.addWidget(self.mod_btn, 1, 3)
-        lay.setColumnStretch(0, 1)
+        self.compact = None
+        self.set_compact(panel.short())
         # a drag sends at most one edit per 20 ms (the newest value), so a fast mouse
         # never floods the model, the undo stack or the preview worker
         self._pending = None
@@ -100,6 +96,47 @@ class NumericRow(QtWidgets.QWidget):
         self.label.reset_requested.connect(self.reset)
         self.spin.valueChanged.connect(self._spin_changed)
         self.refresh()
+
+    def set_compact(self, on: bool) -> None:
+        """One line (label, slider, entry, LFO button) in a short panel, where a driven
+        param's live text takes the greyed slider's place; else the label's line over the
+        slider's."""
+        on = bool(on)
+        if on == self.compact:
+            return
+        self.compact = on
+        lay = self.layout()
+        for w in (self.label, self.live, self.slider, self.spin, self.mod_btn):
+            lay.removeWidget(w)
+        if on:
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(self.label, 0, 0)
+            lay.addWidget(self.slider, 0, 1)
+            lay.addWidget(self.live, 0, 1)
+            lay.addWidget(self.spin, 0, 2)
+            lay.addWidget(self.mod_btn, 0, 3)
+            # the label and slider columns share the width alike in every row (aligned)
+            self.label.setSizePolicy(QtWidgets.QSizePolicy.Ignored,
+                                     QtWidgets.QSizePolicy.Preferred)
+            lay.setColumnStretch(0, 4)
+            lay.setColumnStretch(1, 5)
+        else:
+            lay.setContentsMargins(0, 2, 0, 2)
+            lay.addWidget(self.label, 0, 0)
+            lay.addWidget(self.live, 0, 1, 1, 2)
+            lay.addWidget(self.slider, 1, 0, 1, 2)
+            lay.addWidget(self.spin, 1, 2)
+            lay.addWidget(self.mod_btn, 1, 3)
+            self.label.setSizePolicy(QtWidgets.QSizePolicy.Preferred,
+                                     QtWidgets.QSizePolicy.Preferred)
+            lay.setColumnStretch(0, 1)
+            lay.setColumnStretch(1, 0)
+        self._show_slider_or_live()
+
+    def _show_slider_or_live(self) -> None:
+        driven = bool(self._driver)
+        self.slider.setVisible(not (self.compact and driven))
+        self.live.setVisible(not self.compact or driven)
 
     def _tooltip(self) -> str:
         p = self.p
@@ -155,6 +192,8 @@ class NumericRow(QtWidgets.QWidget):
                if src is not None else "")
         self.live.setToolTip(tip)
         self.live.setText(f"driven by {self._driver}" if src is not None else "")
+        if self.compact is not None:
+            self._show_slider_or_live()
 
     def set_live(self, value: float | None):
         head = f"driven by {self._driver}" if self._driver else ""
@@ -164,7 +203,10 @@ class NumericRow(QtWidgets.QWidget):
         p = self.p
         v = min(max(value, p.min), p.max)  # what the runtime uses (it clamps the same)
         shown = f"∿ {int(round(v))}" if self.is_int else f"∿ {v:.4g}"
-        self.live.setText(f"{head} · {shown}" if head else shown)
+        if head:  # where the line is short, the driver's name (the entry shows the value)
+            self.live.set_forms(f"{head} · {shown}", head)
+        else:
+            self.live.setText(shown)
         if self._driver:  # the greyed widgets follow the live value
             _quiet(self.slider, self.slider.setValue, self._to_slider(v))
             _quiet(self.spin, self.spin.setValue, float(v))
@@ -309,13 +351,21 @@ class ParamsPanel(QtWidgets.QWidget):
     #: a panel shorter than this holds the node's description to two lines
     SHORT_PANEL = 340
 
+    def short(self) -> bool:
+        """A short panel (a 1280x720 window's): the description held to two lines and the
+        numeric rows on one line each."""
+        return self.height() < self.SHORT_PANEL
+
     def _doc_lines(self) -> int:
-        return 2 if self.height() < self.SHORT_PANEL else 0
+        return 2 if self.short() else 0
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(ev)
         if getattr(self, "description", None) is not None:
             self.description.set_max_lines(self._doc_lines())
+        for row in self.rows.values():
+            if isinstance(row, NumericRow):
+                row.set_compact(self.short())
 
     def _make_row(self, nid: str, p: Param) -> QtWidgets.QWidget:
         if p.numeric:

@@ -648,7 +648,7 @@ class PreviewPanel(QtWidgets.QWidget):
         self.restart_btn = btn("↺ restart", "Restart from the graph's seed")
         self.restart_btn.clicked.connect(self.restart)
         bar.addSpacing(8)
-        self.size_box = QtWidgets.QComboBox()  # filled by preview_sizes
+        self.size_box = preview_sizes.SizeBox()  # filled by preview_sizes
         self.size_box.currentIndexChanged.connect(self._size_chosen)
         bar.addWidget(self.size_box)
         self.frame_box = QtWidgets.QComboBox()

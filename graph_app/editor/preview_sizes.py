@@ -1,11 +1,13 @@
 """The preview's size menu: each entry says the grid it simulates for this graph, the
 graph's own size is one of them (bold in the list), and the size that runs is the checked
 one (a size the list lacks, such as a graph's 384 or a rectangular graph's 320 side, gets
-its own entry)."""
+its own entry).  An entry that a Gray-Scott or MNCA graph lifts to a finer grid says so
+(``256 px (simulates 512)`` in the list; ``256→512`` on the closed box, which stays about
+as narrow as the plain entries: the preview column, and so the canvas, keeps its width)."""
 
 from __future__ import annotations
 
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
 from nodes.errors import GraphError
 from nodes import sim_grid
@@ -39,13 +41,84 @@ def label(meta, size: int) -> str:
     return f"{size} px" if w == h else f"{w}×{h}"
 
 
+def lifted_grid(meta, size: int, graph) -> tuple[int, int] | None:
+    """The finer grid ``graph`` at ``size`` simulates (nodes.sim_grid), or None."""
+    w, h = _grid(meta, size)
+    k = sim_grid.lift_factor(graph, (w, h)) if graph is not None else 1
+    return (w * k, h * k) if k > 1 else None
+
+
+def entry_texts(meta, size: int, graph) -> tuple[str, str]:
+    """(the list's text, the closed box's text) of the entry for ``size``: the plain label
+    twice, or for a lifted entry ``256 px (simulates 512)`` / ``256→512`` (a rectangular
+    one ``464×256 (simulates 928×512)`` / ``464×256 ×2``)."""
+    text = label(meta, size)
+    lifted = lifted_grid(meta, size, graph)
+    if lifted is None:
+        return text, text
+    w, h = _grid(meta, size)
+    if w == h:
+        return f"{text} (simulates {lifted[0]})", f"{size}→{lifted[0]}"
+    return f"{text} (simulates {lifted[0]}×{lifted[1]})", f"{text} ×{lifted[0] // w}"
+
+
+#: the item data role holding an entry's closed-box text
+CLOSED_ROLE = QtCore.Qt.UserRole + 1
+
+
+class SizeBox(QtWidgets.QComboBox):
+    """A combo box whose closed face shows the current entry's shorter text
+    (``CLOSED_ROLE``) and is as wide as the longest of those; the list shows the full
+    entries."""
+
+    def _closed(self, i: int) -> str:
+        t = self.itemData(i, CLOSED_ROLE)
+        return t if isinstance(t, str) and t else self.itemText(i)
+
+    def _saved_width(self) -> int:
+        # how much narrower the closed texts are than the entries AdjustToContents sizes for
+        if not self.count():
+            return 0
+        fm = self.fontMetrics()
+        full = max(fm.horizontalAdvance(self.itemText(i)) for i in range(self.count()))
+        closed = max(fm.horizontalAdvance(self._closed(i)) for i in range(self.count()))
+        return max(0, full - closed)
+
+    def sizeHint(self):
+        s = super().sizeHint()
+        return QtCore.QSize(s.width() - self._saved_width(), s.height())
+
+    def minimumSizeHint(self):
+        s = super().minimumSizeHint()
+        return QtCore.QSize(max(0, s.width() - self._saved_width()), s.height())
+
+    def currentClosedText(self) -> str:
+        """What the closed box shows."""
+        return self._closed(self.currentIndex()) if self.currentIndex() >= 0 else ""
+
+    def paintEvent(self, event):
+        p = QtWidgets.QStylePainter(self)
+        opt = QtWidgets.QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        opt.currentText = self.currentClosedText()
+        p.drawComplexControl(QtWidgets.QStyle.CC_ComboBox, opt)
+        p.drawControl(QtWidgets.QStyle.CE_ComboBoxLabel, opt)
+
+    def showPopup(self):
+        # the list is as wide as its longest entry, wider than the closed box if need be
+        fm = self.view().fontMetrics()
+        widest = max((fm.horizontalAdvance(self.itemText(i)) for i in range(self.count())),
+                     default=0)
+        self.view().setMinimumWidth(widest + 48)
+        super().showPopup()
+
+
 def lifted_note(meta, size: int, graph) -> str:
     """``simulated at 512×512 and scaled down`` when ``graph`` at ``size`` simulates a
     finer grid (Gray-Scott, MNCA: nodes.sim_grid), else ''.  The entry's tooltip and the
     preview's corner say it."""
-    w, h = _grid(meta, size)
-    k = sim_grid.lift_factor(graph, (w, h)) if graph is not None else 1
-    return f"simulated at {w * k}×{h * k} and scaled down" if k > 1 else ""
+    lifted = lifted_grid(meta, size, graph)
+    return f"simulated at {lifted[0]}×{lifted[1]} and scaled down" if lifted else ""
 
 
 def entries(meta, current: int) -> list[tuple[str, int]]:
@@ -65,9 +138,11 @@ def fill(box, meta, current: int, graph=None) -> None:
     try:
         box.clear()
         own = own_size(meta)
-        for text, s in entries(meta, current):
+        for _, s in entries(meta, current):
+            text, closed = entry_texts(meta, s, graph)
             box.addItem(text, s)
             i = box.count() - 1
+            box.setItemData(i, closed, CLOSED_ROLE)
             note = lifted_note(meta, s, graph)
             tips = [f"{note.capitalize()}: {sim_grid.why(graph)}" if note else ""]
             if s == own:  # the graph's own size: bold in the list, said in its tooltip

@@ -20,7 +20,9 @@ def take(out: str, width: int, height: int, seconds: float = 4.0, preview_size: 
     from PySide6 import QtCore, QtWidgets
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
-    from . import theme
+    from . import offscreen_quiet, theme
+
+    offscreen_quiet.install()
     from .main_window import MainWindow
 
     theme.apply(app)

@@ -289,3 +289,23 @@ def test_the_warm_up_says_the_first_run_compiles_the_kernels():
     rt = nodes.Runtime(nodes.load(AMOEBA), backend="numpy", size=32)
     assert rt.be.k.implementation("advect") == "numba"
     assert "compiles the CPU kernels" in _warm_label(rt)
+
+
+def test_a_finished_render_s_bars_say_how_long_they_took(tmp_path):
+    # piped (as a log or CI sees it) rich prints each bar's final state: a finished bar
+    # ends with the time it took, not a remaining time of 0:00:00
+    import re
+
+    from graph_app.cli_progress import took
+
+    env = {**os.environ, "COLUMNS": "160",
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    r = subprocess.run([sys.executable, "-m", "graph_app.cli", "render", str(AMOEBA), "--size",
+                        "32", "--frames", "2", "--start", "1", "--out", str(tmp_path / "t.mp4")],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout + r.stderr
+    assert "0:00:00" not in out, out
+    for bar in ("forming pre-roll", "skipping amoeba.graph", "rendering amoeba.graph"):
+        assert re.search(re.escape(bar) + r".* in \d+\.\d s$", out, re.M), out
+    assert (took(1.94), took(135)) == ("in 1.9 s", "in 0:02:15")

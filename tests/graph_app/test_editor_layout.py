@@ -222,3 +222,38 @@ def test_params_rows_are_clear_of_the_tab_bar_at_1280x720(make_window, qtbot):
     first = _rect_in(next(iter(win.params.rows.values())), win)
     assert view.contains(first), (first, view)
     win.doc.undo.clear()
+
+
+def test_params_panel_shows_five_rows_at_1280x720(make_window, qtbot):
+    """A short panel (a 1280x720 window's) puts each numeric row on one line: the Lenia
+    node's first five rows show whole without scrolling, a driven row shows its driver
+    where the greyed slider was, and a slider still edits; at 1920x1080 the label's line
+    stays over the slider's."""
+    win = _window_at(make_window, qtbot, 1280, 720)
+    win.canvas.select(["engine"])
+    QtWidgets.QApplication.processEvents()
+    view = _rect_in(win.params.scroll.viewport(), win)
+    rows = list(win.params.rows.values())
+    assert len(rows) >= 5
+    for row in rows[:5]:
+        r = _rect_in(row, win)
+        assert view.contains(r), (row.p.name, r, view)
+    mu, radius = win.params.rows["mu"], win.params.rows["R"]
+    assert mu.compact and radius.compact
+    assert mu.live.isVisible() and not mu.slider.isVisible()  # an LFO drives mu
+    assert "driven by LFO" in mu.live.shown_text()
+    assert radius.slider.isVisible() and not radius.live.isVisible()
+    s, e, lab = (_rect_in(w, win) for w in (radius.slider, radius.spin, radius.label))
+    assert abs(s.center().y() - e.center().y()) <= 3 and s.left() > lab.left()
+    radius.slider.setValue(radius.slider.value() + 50)  # keyboard/wheel: applied at once
+    assert win.doc.graph.nodes["engine"].params["R"] != 15.0
+    # a tall panel: the two-line rows
+    win.resize(1920, 1080)
+    menu_action(win, "Reset Layout", "View").trigger()
+    QtWidgets.QApplication.processEvents()
+    radius = win.params.rows["R"]
+    assert not radius.compact
+    s, lab = _rect_in(radius.slider, win), _rect_in(radius.label, win)
+    assert s.top() >= lab.bottom()
+    assert win.params.rows["mu"].slider.isVisible()
+    win.doc.undo.clear()
