@@ -78,6 +78,17 @@ class BackgroundRender(QtCore.QObject):
     def _run(self, payload, stop: threading.Event) -> None:  # pragma: no cover
         raise NotImplementedError
 
+    def _send(self, signal, *args) -> bool:
+        """Emit from the worker thread; False (and the thread told to stop) when the
+        renderer is gone: a dialog closed with ``cancel(wait=0)`` may delete it while the
+        thread finishes its step, and emitting then raised in the thread."""
+        try:
+            signal.emit(*args)
+            return True
+        except RuntimeError:  # "Signal source has been deleted"
+            self._stop.set()
+            return False
+
 
 class ThumbRenderer(BackgroundRender):
     #: (key, image) on the UI thread; a graph that fails to run gives a null image
@@ -144,7 +155,6 @@ class ThumbRenderer(BackgroundRender):
                                 tmp.replace(p)
                         except OSError:
                             pass  # a read-only data folder: thumbnails are re-rendered
-            if stop.is_set():
+            if stop.is_set() or not self._send(self.ready, key, img):
                 break
-            self.ready.emit(key, img)
-        self.finished.emit()
+        self._send(self.finished)  # (nothing, when the renderer is gone)

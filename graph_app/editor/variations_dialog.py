@@ -64,10 +64,12 @@ class LiveThumbs(BackgroundRender):
                     rt.step()
             except Exception:  # noqa: BLE001 - a variant that fails shows a blank tile
                 rts.append(None)
-                self.frame.emit(i, QtGui.QImage())
+                if not self._send(self.frame, i, QtGui.QImage()):
+                    return
                 continue
             rts.append(rt)
-            self.frame.emit(i, self._image(rt))
+            if not self._send(self.frame, i, self._image(rt)):
+                return
         n = 0
         while not stop.is_set():
             n += 1
@@ -81,8 +83,8 @@ class LiveThumbs(BackgroundRender):
                 except Exception:  # noqa: BLE001
                     rts[i] = None
                     continue
-                if n % EVERY == 0:
-                    self.frame.emit(i, self._image(rt))
+                if n % EVERY == 0 and not self._send(self.frame, i, self._image(rt)):
+                    return
             if not any(rts):
                 return
 

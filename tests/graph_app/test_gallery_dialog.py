@@ -109,3 +109,36 @@ def test_new_asks_about_unsaved_changes_first(make_window, qtbot, answers):
     answers.save_changes = "cancel"
     _new_action(win).trigger()  # no gallery: the user kept the document
     assert answers.asked == ["save_changes"] and win.doc.dirty
+
+
+def test_a_renderer_deleted_mid_render_ends_its_thread_without_an_error(qtbot, monkeypatch):
+    """A dialog closed with ``cancel(wait=0)`` may be deleted while the thread finishes the
+    step it is on; the thread used to raise "Signal source has been deleted" emitting."""
+    import threading
+
+    import shiboken6
+
+    import nodes
+    from graph_app.editor import thumbs
+
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    stepping, release = threading.Event(), threading.Event()
+    real = thumbs.ThumbRenderer._render
+
+    def slow_render(self, graph, stop):
+        stepping.set()
+        release.wait(5)  # the owner is deleted meanwhile
+        return real(self, graph, threading.Event())  # (a step in flight ignores the stop)
+
+    monkeypatch.setattr(thumbs.ThumbRenderer, "_render", slow_render)
+    owner = QtCore.QObject()
+    r = thumbs.ThumbRenderer(size=16, frame=0, parent=owner)
+    r.start([("amoeba", nodes.load(ROOT / "graphs" / "amoeba.graph"))])
+    assert stepping.wait(5)
+    thread = r._thread
+    shiboken6.delete(owner)  # the renderer goes with its parent, as a dialog's does
+    release.set()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert errors == []
