@@ -1,0 +1,176 @@
+"""How far a SmoothLife graph has broken up into worms, at several grid sizes.
+
+Runs only the engine's chain (the colour nodes are dropped: the Output is removed and the
+engine is the target), from the graph's seed, and at the frames asked for box-averages the
+engine's world down to 256 x 256 and measures it there, so every size is read on the same
+grid:
+
+* ``comps``: connected pieces of A > 0.5 (8-connected) larger than 4 px at 256;
+* ``edge``: the pieces' boundary length over the square root of their area (a disc is
+  2 sqrt(pi) = 3.5; the more it is cut into worms, the higher);
+* ``cover``: fraction of the grid above 0.5.
+
+    python benchmarks/worms_scale.py [graph] [--sizes 512 1024 2048] [--frames 170 210 250]
+        [--set node.param=value ...] [--save DIR]
+
+Frames are simulation frames (a take's frame f is simulation frame f + 90, the pre-roll).
+``--save DIR`` writes each measured world (at 256) as a PNG and an .npy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import nodes  # noqa: E402
+
+READ = 256
+
+
+def box(a: np.ndarray, n: int = READ) -> np.ndarray:
+    k = a.shape[0] // n
+    return a.reshape(n, k, n, k).mean(axis=(1, 3))
+
+
+def measure(a: np.ndarray) -> dict:
+    from scipy import ndimage
+
+    m = a > 0.5
+    lab, n = ndimage.label(m, structure=np.ones((3, 3)))
+    sizes = np.bincount(lab.ravel())[1:] if n else np.zeros(0)
+    comps = int((sizes > 4).sum())
+    area = float(m.sum())
+    # boundary pixels: inside, with a 4-neighbour outside
+    inner = ndimage.binary_erosion(m, structure=ndimage.generate_binary_structure(2, 1))
+    edge_px = float((m & ~inner).sum())
+    return {"comps": comps, "edge": edge_px / max(np.sqrt(area), 1.0),
+            "cover": area / m.size}
+
+
+def lattice_advect(src, vel, s: float):
+    """Experiment: bilinear advection on a lattice s px apart (the 512 lattice on a grid
+    s times finer), so each step blurs the world as much, relative to its size, as a
+    512 grid's bilinear step does (integer s only)."""
+    h, w = src.shape
+    k = int(round(s))
+    ty, tx = -vel[0] / np.float32(s), -vel[1] / np.float32(s)
+    y0, x0 = np.floor(ty), np.floor(tx)
+    fy, fx = (ty - y0).astype(np.float32), (tx - x0).astype(np.float32)
+    iy = (np.arange(h)[:, None] + k * y0.astype(np.int64)) % h
+    ix = (np.arange(w)[None, :] + k * x0.astype(np.int64)) % w
+    iy1, ix1 = (iy + k) % h, (ix + k) % w
+    top = src[iy, ix] * (1 - fx) + src[iy, ix1] * fx
+    bot = src[iy1, ix] * (1 - fx) + src[iy1, ix1] * fx
+    return (top * (1 - fy) + bot * fy).astype(np.float32)
+
+
+def patch_advect(rt, s: float) -> None:
+    k = rt.be.k
+    post = k.post_step
+
+    def advect_post(src, vel, scale, out, prev, *rest):
+        out[...] = lattice_advect(src, vel * np.float32(scale), s)
+        return post(out, prev, *rest)
+
+    k.advect_post = advect_post
+
+
+def coarse_kernel(small: np.ndarray, s: int) -> np.ndarray:
+    """Experiment: a (2m+1)^2 kernel drawn at 512 carried to a grid s times finer as the
+    512 kernel itself: its taps s px apart, each spread over an s x s box (centred: the
+    box's end pixels at half weight, so the kernel stays odd-sized and centred)."""
+    m = small.shape[0] // 2
+    n = 2 * m * s + 1
+    sparse = np.zeros((n, n))
+    sparse[::s, ::s] = small
+    b = np.ones(s + 1)
+    b[0] = b[-1] = 0.5
+    b /= s
+    full = np.zeros((n + s, n + s))
+    full[s // 2:s // 2 + n, s // 2:s // 2 + n] = sparse
+    from scipy.ndimage import convolve1d
+
+    full = convolve1d(convolve1d(full, b, axis=0, mode="constant"), b, axis=1, mode="constant")
+    return full
+
+
+def patch_kernels(s: float) -> None:
+    from nodes.library import engines
+
+    k = int(round(s))
+    orig = engines.smoothlife_kernels
+
+    def kernels(ri, ra):
+        inner, outer = orig(ri / k, ra / k)
+        return coarse_kernel(inner, k), coarse_kernel(outer, k)
+
+    engines.smoothlife_kernels = kernels
+
+
+def engine_id(graph) -> str:
+    return next(n.id for n in graph.nodes.values() if n.type.startswith("engine."))
+
+
+def worlds(path: Path, size: int, frames, sets=(), seed: int | None = None, exp=()):
+    """Yield (frame, world box-averaged to 256) at each frame in ``frames``."""
+    g = nodes.load(path)
+    eid = engine_id(g)
+    for nid in [n.id for n in g.nodes.values() if n.type == "out.output"]:
+        g.remove_node(nid)
+    rt = nodes.Runtime(g, backend="numpy", size=size, seed=seed, targets=(eid,))
+    for s in sets:
+        name, val = s.split("=", 1)
+        nid, param = name.split(".", 1)
+        rt.set_param(nid, param, float(val))
+    if "lattice" in exp:
+        patch_advect(rt, rt.ctx.res_scale)
+    if "kernel512" in exp and rt.ctx.res_scale > 1:
+        patch_kernels(rt.ctx.res_scale)
+    want = sorted(frames)
+    for f in range(want[-1] + 1):
+        rt.step()
+        if f in want:
+            yield f, box(np.asarray(rt.value(eid, "field"), np.float32))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("graph", nargs="?", default=str(ROOT / "graphs" / "sl_worms.graph"))
+    ap.add_argument("--sizes", type=int, nargs="+", default=[512, 1024, 2048])
+    ap.add_argument("--frames", type=int, nargs="+", default=[170, 210, 250])
+    ap.add_argument("--set", action="append", default=[], metavar="NODE.PARAM=VALUE")
+    ap.add_argument("--seed", type=int)
+    ap.add_argument("--exp", action="append", default=[], help="experiments: lattice")
+    ap.add_argument("--save", help="folder for the measured worlds (PNG at 256 and .npy)")
+    a = ap.parse_args(argv)
+    out = Path(a.save) if a.save else None
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    print(f"{Path(a.graph).stem}  {' '.join(a.set)} {' '.join(a.exp)}")
+    print(f"{'size':>5s} {'frame':>5s} {'comps':>5s} {'edge':>6s} {'cover':>6s}")
+    for size in a.sizes:
+        t0 = time.perf_counter()
+        for f, w in worlds(Path(a.graph), size, a.frames, a.set, a.seed, a.exp):
+            r = measure(w)
+            print(f"{size:5d} {f:5d} {r['comps']:5d} {r['edge']:6.1f} {r['cover']:6.3f}",
+                  flush=True)
+            if out:
+                tag = f"{Path(a.graph).stem}{''.join('_' + e for e in a.exp)}_{size}_f{f}"
+                np.save(out / f"{tag}.npy", w)
+                from PIL import Image
+
+                Image.fromarray((np.clip(w, 0, 1) * 255).astype(np.uint8)).save(
+                    out / f"{tag}.png")
+        print(f"      ({size}: {time.perf_counter() - t0:.0f} s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
