@@ -54,34 +54,6 @@ def measure(a: np.ndarray) -> dict:
             "cover": area / m.size}
 
 
-def lattice_advect(src, vel, s: float):
-    """Experiment: bilinear advection on a lattice s px apart (the 512 lattice on a grid
-    s times finer), so each step blurs the world as much, relative to its size, as a
-    512 grid's bilinear step does (integer s only)."""
-    h, w = src.shape
-    k = int(round(s))
-    ty, tx = -vel[0] / np.float32(s), -vel[1] / np.float32(s)
-    y0, x0 = np.floor(ty), np.floor(tx)
-    fy, fx = (ty - y0).astype(np.float32), (tx - x0).astype(np.float32)
-    iy = (np.arange(h)[:, None] + k * y0.astype(np.int64)) % h
-    ix = (np.arange(w)[None, :] + k * x0.astype(np.int64)) % w
-    iy1, ix1 = (iy + k) % h, (ix + k) % w
-    top = src[iy, ix] * (1 - fx) + src[iy, ix1] * fx
-    bot = src[iy1, ix] * (1 - fx) + src[iy1, ix1] * fx
-    return (top * (1 - fy) + bot * fy).astype(np.float32)
-
-
-def patch_advect(rt, s: float) -> None:
-    k = rt.be.k
-    post = k.post_step
-
-    def advect_post(src, vel, scale, out, prev, *rest):
-        out[...] = lattice_advect(src, vel * np.float32(scale), s)
-        return post(out, prev, *rest)
-
-    k.advect_post = advect_post
-
-
 def coarse_kernel(small: np.ndarray, s: int) -> np.ndarray:
     """Experiment: a (2m+1)^2 kernel drawn at 512 carried to a grid s times finer as the
     512 kernel itself: its taps s px apart, each spread over an s x s box (centred: the
@@ -129,8 +101,12 @@ def worlds(path: Path, size: int, frames, sets=(), seed: int | None = None, exp=
         name, val = s.split("=", 1)
         nid, param = name.split(".", 1)
         rt.set_param(nid, param, float(val))
-    if "lattice" in exp:
-        patch_advect(rt, rt.ctx.res_scale)
+    if "pixel" in exp:  # the trace on every pixel, as before nodes.lattice
+        from nodes.library.engines import Engine
+
+        for node in rt.nodes.values():
+            if isinstance(node, Engine):
+                node.lattice_advection = False
     if "kernel512" in exp and rt.ctx.res_scale > 1:
         patch_kernels(rt.ctx.res_scale)
     want = sorted(frames)
@@ -147,7 +123,9 @@ def main(argv=None) -> int:
     ap.add_argument("--frames", type=int, nargs="+", default=[170, 210, 250])
     ap.add_argument("--set", action="append", default=[], metavar="NODE.PARAM=VALUE")
     ap.add_argument("--seed", type=int)
-    ap.add_argument("--exp", action="append", default=[], help="experiments: lattice")
+    ap.add_argument("--exp", action="append", default=[], help="experiments: 'pixel' (trace every pixel: "
+                    "SmoothLife before nodes.lattice), 'kernel512' (SmoothLife's kernels drawn at "
+                    "512 and carried to the grid as the 512 kernel)")
     ap.add_argument("--save", help="folder for the measured worlds (PNG at 256 and .npy)")
     a = ap.parse_args(argv)
     out = Path(a.save) if a.save else None

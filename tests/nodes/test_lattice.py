@@ -1,0 +1,126 @@
+"""Advection on the 512 lattice (issue 15, part 1: the same organism at every size).
+
+A bilinear trace blurs each step by a fraction of a pixel, the same on every grid, so on a
+grid s times finer (the flows scale with it) the blur is s^2 times weaker relative to the
+organism: sl_worms' SmoothLife rings, which break into worms at 512 within ~50 frames, stayed
+whole rings at 2048 for 200 (benchmarks/worms_scale.py).  SmoothLife now traces between
+pixels round(s) apart (nodes.lattice): the blur, in 512 px, is the 512 trace's."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from nodes import lattice
+from nodes.backend import get_backend
+from nodes.kernels import ref
+from nodes.library.engines import SmoothLife
+from nodes.library.flow import basis
+from nodes.library.seeds import SeedRecipe
+from nodes.spec import Context
+from nodes_helpers import params_of
+
+f32 = np.float32
+
+
+@pytest.mark.parametrize("size, shape, k", [
+    (256, (256, 256), 1), (512, (512, 512), 1), (640, (640, 640), 1), (768, (768, 768), 2),
+    (1024, (1024, 1024), 2), (1536, (1536, 1536), 3), (2048, (2048, 2048), 4),
+    (1080, (1080, 1920), 2), (1552, (1552, 1552), 2), (320, (320, 576), 1)])
+def test_spacing_is_the_512_pixel_dividing_both_sides(size, shape, k):
+    assert lattice.spacing(size, shape) == k
+
+
+def _spread(a: np.ndarray) -> tuple[float, float]:
+    """(mean, variance) of the rows' profile of ``a`` (mass over y), in rows, on the torus
+    unrolled around its middle."""
+    p = a.sum(axis=1).astype(np.float64)
+    y = np.arange(len(p))
+    m = (p * y).sum() / p.sum()
+    return m, (p * (y - m) ** 2).sum() / p.sum()
+
+
+@pytest.mark.parametrize("backend", ["numpy", "reference"])
+def test_the_blur_of_a_step_is_the_512_traces_in_512_px(backend):
+    """A band traced 40 steps by a flow of 0.3 px/step at 512 (s x that at s times the
+    grid): its spread grows by 40 x 0.3 x 0.7 = 8.4 px^2 at 512, and by the same in 512 px
+    on the lattice at 1024 and 2048 (a per-pixel trace: 40 x 0.6 x 0.4 / 4 = 2.4 at 1024,
+    40 x 0.2 x 0.8 / 16 = 0.4 at 2048).  The band moves as far either way."""
+    be = get_backend("numpy") if backend == "numpy" else _reference_backend()
+    grow = {}
+    for s in (1, 2, 4):
+        n = 64 * s
+        y = (np.arange(n, dtype=np.float64) + 0.5) / s
+        band = np.exp(-0.5 * ((y - 20.0) / 2.0) ** 2).astype(f32)
+        src = np.repeat(band[:, None], 8 * s, axis=1)
+        flow = np.zeros((2, n, 8 * s), f32)
+        flow[0] = f32(0.3 * s)
+        m0, v0 = _spread(src)
+        la, a, out = lattice.LatticeAdvect(), src.copy(), np.empty_like(src)
+        for _ in range(40):
+            la.advect(be, a, flow, out, s)
+            a, out = out, a
+        m1, v1 = _spread(a)
+        assert (m1 - m0) / s == pytest.approx(12.0, abs=1e-3)
+        grow[s] = (v1 - v0) / (s * s)
+    assert grow[1] == pytest.approx(8.4, rel=1e-3)
+    assert grow[2] == pytest.approx(grow[1], rel=0.01)
+    assert grow[4] == pytest.approx(grow[1], rel=0.01)
+
+
+def _reference_backend():
+    """The NumPy reference kernels behind a backend's face (``xp``, ``k.advect``)."""
+    return SimpleNamespace(xp=np, k=SimpleNamespace(advect=ref.advect))
+
+
+def test_spacing_one_is_the_backends_advect_bit_for_bit():
+    rng = np.random.default_rng(1)
+    src = rng.random((48, 80), dtype=f32)
+    flow = (rng.standard_normal((2, 48, 80)) * 3).astype(f32)
+    be = get_backend("numpy")
+    got = lattice.LatticeAdvect().advect(be, src, flow, np.empty_like(src), 1)
+    np.testing.assert_array_equal(got, be.k.advect(src, flow, 1.0))
+    np.testing.assert_allclose(got, ref.advect(src, flow, 1.0), atol=1e-5)
+
+
+def _smoothlife_transport(size: int, steps: int, monkeypatch, lattice_on: bool = True):
+    """SmoothLife's world after ``steps`` steps of transport alone (its rule is switched
+    off) along a vertical flow of 0.4 px/step at 512 from a noise-free disc seed, box-
+    averaged to 512."""
+    monkeypatch.setattr(SmoothLife, "rule_step", lambda self, ctx, params: None)
+    monkeypatch.setattr(SmoothLife, "prepare", lambda self, ctx, params: None)
+    monkeypatch.setattr(SmoothLife, "lattice_advection", lattice_on)
+    be = get_backend("numpy")
+    ctx = Context(be, size, size, size, 30.0)
+    eng = SmoothLife("engine", 7)
+    flow = basis("vertical", size) * f32(0.4 * ctx.res_scale)
+    seed = SeedRecipe("disc", density=1.0, radius=0.2, noise=0.0)
+    eng.process(ctx, {"seed": seed, "flow": flow, "steps": float(steps)},
+                params_of(SmoothLife, warmup=0))
+    a = np.asarray(eng.world(), np.float64)
+    k = size // 512
+    return a.reshape(512, k, 512, k).mean(axis=(1, 3)) if k > 1 else a
+
+
+def _sharpness(a: np.ndarray) -> float:
+    return float((np.diff(a, axis=0) ** 2).sum())
+
+
+def test_smoothlife_at_1024_blurs_its_world_as_at_512(monkeypatch):
+    """The disc's top and bottom edges, traced 24 steps, are as soft at 1024 (box-averaged
+    to 512) as at 512; with the per-pixel trace (the old code) they stay 2.9x as sharp."""
+    at512 = _sharpness(_smoothlife_transport(512, 24, monkeypatch))
+    at1024 = _sharpness(_smoothlife_transport(1024, 24, monkeypatch))
+    pixel = _sharpness(_smoothlife_transport(1024, 24, monkeypatch, lattice_on=False))
+    assert at1024 == pytest.approx(at512, rel=0.05)
+    assert pixel > 1.3 * at512
+
+
+def test_smoothlife_at_512_traces_every_pixel_as_before(monkeypatch):
+    """At 512 (spacing 1) the lattice changes nothing: the world is bit for bit the
+    per-pixel trace's."""
+    on = _smoothlife_transport(512, 6, monkeypatch)
+    off = _smoothlife_transport(512, 6, monkeypatch, lattice_on=False)
+    np.testing.assert_array_equal(on, off)
