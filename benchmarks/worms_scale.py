@@ -5,12 +5,13 @@ engine is the target), from the graph's seed, and at the frames asked for box-av
 engine's world down to 256 x 256 and measures it there, so every size is read on the same
 grid:
 
-* ``comps``: connected pieces of A > 0.5 (8-connected) larger than 4 px at 256;
-* ``edge``: the pieces' boundary length over the square root of their area (a disc is
-  2 sqrt(pi) = 3.5; the more it is cut into worms, the higher);
-* ``cover``: fraction of the grid above 0.5.
+* ``ring``: ringness, the share of the world's variance that is radial about the rings'
+  centre: 1 for the seed's concentric rings, falling as they break into worms (sl_worms
+  at 512: 0.50 at frame 50, 0.08 at frame 210);
+* ``cover``: fraction of the grid above 0.5 (the worms grow outwards: 0.09 -> 0.135);
+* ``comps``: connected pieces of A > 0.5 (8-connected) larger than 4 px at 256.
 
-    python benchmarks/worms_scale.py [graph] [--sizes 512 1024 2048] [--frames 170 210 250]
+    python benchmarks/worms_scale.py [graph] [--sizes 512 1024 2048] [--frames 50 90 130 170 210]
         [--set node.param=value ...] [--save DIR]
 
 Frames are simulation frames (a take's frame f is simulation frame f + 90, the pre-roll).
@@ -39,19 +40,42 @@ def box(a: np.ndarray, n: int = READ) -> np.ndarray:
     return a.reshape(n, k, n, k).mean(axis=(1, 3))
 
 
+def _ringness_at(a: np.ndarray, cy: float, cx: float, rmax: float, yy, xx) -> float:
+    r = np.hypot(yy - cy, xx - cx)
+    rb = (r / 2).astype(np.int64)  # 2-px rings
+    nb = int(rmax // 2)
+    sel = rb < nb
+    v, b = a[sel], rb[sel]
+    cnt = np.bincount(b, minlength=nb)
+    s1 = np.bincount(b, v, minlength=nb)
+    s2 = np.bincount(b, v * v, minlength=nb)
+    within = (s2 - s1 * s1 / np.maximum(cnt, 1)).sum()
+    return float(1.0 - within / max(v.var() * v.size, 1e-12))
+
+
+def ringness(a: np.ndarray) -> float:
+    """The share of the world's variance (within 95 % of its radius) that is radial: 1 for
+    concentric rings, near 0 for worms; about the centre (searched +-16 px around the
+    centre of mass) where it is highest."""
+    h, w = a.shape
+    yy, xx = np.mgrid[0:h, 0:w] + 0.5
+    m = float(a.sum())
+    if m <= 0 or not (a > 0.5).any():
+        return 0.0
+    cy, cx = float((a * yy).sum()) / m, float((a * xx).sum()) / m
+    rmax = float(np.percentile(np.hypot(yy - cy, xx - cx)[a > 0.5], 95))
+    return max(_ringness_at(a, cy + dy, cx + dx, rmax, yy, xx)
+               for dy in range(-16, 17, 2) for dx in range(-16, 17, 2))
+
+
 def measure(a: np.ndarray) -> dict:
     from scipy import ndimage
 
     m = a > 0.5
     lab, n = ndimage.label(m, structure=np.ones((3, 3)))
     sizes = np.bincount(lab.ravel())[1:] if n else np.zeros(0)
-    comps = int((sizes > 4).sum())
-    area = float(m.sum())
-    # boundary pixels: inside, with a 4-neighbour outside
-    inner = ndimage.binary_erosion(m, structure=ndimage.generate_binary_structure(2, 1))
-    edge_px = float((m & ~inner).sum())
-    return {"comps": comps, "edge": edge_px / max(np.sqrt(area), 1.0),
-            "cover": area / m.size}
+    return {"ring": ringness(a), "comps": int((sizes > 4).sum()),
+            "cover": float(m.sum()) / m.size}
 
 
 def coarse_kernel(small: np.ndarray, s: int) -> np.ndarray:
@@ -120,7 +144,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("graph", nargs="?", default=str(ROOT / "graphs" / "sl_worms.graph"))
     ap.add_argument("--sizes", type=int, nargs="+", default=[512, 1024, 2048])
-    ap.add_argument("--frames", type=int, nargs="+", default=[170, 210, 250])
+    ap.add_argument("--frames", type=int, nargs="+", default=[50, 90, 130, 170, 210])
     ap.add_argument("--set", action="append", default=[], metavar="NODE.PARAM=VALUE")
     ap.add_argument("--seed", type=int)
     ap.add_argument("--exp", action="append", default=[], help="experiments: 'pixel' (trace every pixel: "
@@ -132,12 +156,12 @@ def main(argv=None) -> int:
     if out:
         out.mkdir(parents=True, exist_ok=True)
     print(f"{Path(a.graph).stem}  {' '.join(a.set)} {' '.join(a.exp)}")
-    print(f"{'size':>5s} {'frame':>5s} {'comps':>5s} {'edge':>6s} {'cover':>6s}")
+    print(f"{'size':>5s} {'frame':>5s} {'ring':>5s} {'cover':>6s} {'comps':>5s}")
     for size in a.sizes:
         t0 = time.perf_counter()
         for f, w in worlds(Path(a.graph), size, a.frames, a.set, a.seed, a.exp):
             r = measure(w)
-            print(f"{size:5d} {f:5d} {r['comps']:5d} {r['edge']:6.1f} {r['cover']:6.3f}",
+            print(f"{size:5d} {f:5d} {r['ring']:5.2f} {r['cover']:6.3f} {r['comps']:5d}",
                   flush=True)
             if out:
                 tag = f"{Path(a.graph).stem}{''.join('_' + e for e in a.exp)}_{size}_f{f}"

@@ -124,3 +124,23 @@ def test_smoothlife_at_512_traces_every_pixel_as_before(monkeypatch):
     on = _smoothlife_transport(512, 6, monkeypatch)
     off = _smoothlife_transport(512, 6, monkeypatch, lattice_on=False)
     np.testing.assert_array_equal(on, off)
+
+
+def test_worms_scale_reads_rings_as_rings_and_worms_as_worms():
+    """benchmarks/worms_scale.py's ringness: ~1 for concentric rings off the centre, low for
+    a field of worm-like blobs."""
+    from nodes_helpers import benchmark_module
+
+    ws = benchmark_module("worms_scale")
+    yy, xx = np.mgrid[0:256, 0:256] + 0.5
+    r = np.hypot(yy - 140, xx - 120)
+    rings = ((np.cos(r / 6.0) > 0) & (r < 60)).astype(np.float64)
+    assert ws.ringness(rings) > 0.9
+    rng = np.random.default_rng(0)
+    from scipy.ndimage import gaussian_filter
+
+    blobs = gaussian_filter(rng.standard_normal((256, 256)), 4) > 0
+    worms = (blobs & (r < 60)).astype(np.float64)
+    assert ws.ringness(worms) < 0.2
+    m = ws.measure(worms)
+    assert m["comps"] > 5 and 0.0 < m["cover"] < 0.1
