@@ -379,6 +379,49 @@ def advect(src, vel, scale, out=None):
     return res
 
 
+@njit(**_JIT)
+def _advect_lattice(src, vy, vx, k, inv, out):
+    h, w = src.shape
+    one = np.float32(1)
+    for i in prange(h):
+        for j in range(w):
+            ty = -vy[i, j] * inv
+            tx = -vx[i, j] * inv
+            y0 = np.floor(ty)
+            x0 = np.floor(tx)
+            fy = ty - y0
+            fx = tx - x0
+            iy0 = i + k * np.intp(y0)
+            ix0 = j + k * np.intp(x0)
+            # wrap by one period without a division (selects), the rest by modulo
+            iy0 = iy0 + h if iy0 < 0 else iy0
+            iy0 = iy0 - h if iy0 >= h else iy0
+            ix0 = ix0 + w if ix0 < 0 else ix0
+            ix0 = ix0 - w if ix0 >= w else ix0
+            if iy0 < 0 or iy0 >= h or ix0 < 0 or ix0 >= w:  # traced over a period away
+                iy0 = iy0 % h
+                ix0 = ix0 % w
+            iy1 = iy0 + k
+            iy1 = iy1 - h if iy1 >= h else iy1
+            ix1 = ix0 + k
+            ix1 = ix1 - w if ix1 >= w else ix1
+            top = src[iy0, ix0] * (one - fx) + src[iy0, ix1] * fx
+            bot = src[iy1, ix0] * (one - fx) + src[iy1, ix1] * fx
+            out[i, j] = top * (one - fy) + bot * fy
+
+
+@fast("numba")
+def advect_lattice(src, vel, k, out=None):
+    """:func:`advect` between pixels ``k`` apart (see ``ref.advect_lattice``)."""
+    src = _c(src)
+    vel = _c(vel)
+    res = _out2(out, src.shape)
+    if res is src or np.shares_memory(res, src):
+        raise ValueError("advect_lattice cannot write over its source")
+    _advect_lattice(src, vel[0], vel[1], np.intp(k), np.float32(1.0 / int(k)), res)
+    return res
+
+
 # -- engine rules ---------------------------------------------------------------------------
 
 @njit(**_JIT)

@@ -157,7 +157,7 @@ class Engine(Node):
         self.prepare(ctx, params)
         # the trace's lattice (nodes.lattice): 1 (every pixel) unless this engine traces
         # on the 512 lattice and the grid is finer
-        k = lattice.spacing(ctx.size, ctx.shape) if self.lattice_advection else 1
+        k = lattice.spacing(ctx.size) if self.lattice_advection else 1
         for _ in range(n):
             self.rule_step(ctx, params)
             life_done = False  # containment + perturbation applied this step
@@ -167,7 +167,7 @@ class Engine(Node):
                     # allocated once, then ping-ponged with the field
                     dst = self.buffer(ctx, name + "_tmp", src.shape)
                     if k > 1:  # then containment + perturbation below, as without a flow
-                        self._lattice().advect(ctx.backend, src, flow, dst, k)
+                        ctx.backend.k.advect_lattice(src, flow, k, out=dst)
                     elif name == "A" and perturb is not None:
                         # transport + containment + perturbation of the world in one pass
                         prev = self.state.get("prev")
@@ -188,13 +188,6 @@ class Engine(Node):
 
     def outputs_now(self, ctx):
         return {"field": self.world()}
-
-    def _lattice(self) -> lattice.LatticeAdvect:
-        # static work beside the memo (the flow's sub-grids), not state
-        la = getattr(self, "_lattice_advect", None)
-        if la is None:
-            la = self._lattice_advect = lattice.LatticeAdvect()
-        return la
 
     def warmup_frames(self, params) -> int:
         return int(params["warmup_frames"]) if params.get("warmup", 0) > 0 else 0
