@@ -235,6 +235,17 @@ def advect_post(src, vel, scale, out, prev, mask, noise, oy1, ox1, oy2, ox2, cen
 
 
 @reference
+def advect_lattice_post(src, vel, k, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x,
+                        stir_y, cos_s, sin_s, vel_amp, gate, still):
+    """:func:`advect_lattice` of ``src`` into ``out`` then :func:`post_step` on ``out``: an
+    engine step's transport on the 512 lattice (``nodes.lattice``), containment and
+    perturbation."""
+    advect_lattice(src, vel, k, out=out)
+    return post_step(out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s,
+                     sin_s, vel_amp, gate, still)
+
+
+@reference
 def deadzone(x, dead, gain, out=None):
     """``clip((x - dead) * gain, 0, 1)`` (Pre-transform's deadzone shaping)."""
     xp = xp_of(x)

@@ -166,15 +166,15 @@ class Engine(Node):
                     src = self.state[name]
                     # allocated once, then ping-ponged with the field
                     dst = self.buffer(ctx, name + "_tmp", src.shape)
-                    if k > 1:  # then containment + perturbation below, as without a flow
-                        ctx.backend.k.advect_lattice(src, flow, k, out=dst)
-                    elif name == "A" and perturb is not None:
+                    if name == "A" and perturb is not None:
                         # transport + containment + perturbation of the world in one pass
                         prev = self.state.get("prev")
                         if prev is None:
                             prev = self.state["prev"] = src.copy()
-                        perturb.advect_apply(ctx, self, src, flow, dst, prev, contain)
+                        perturb.advect_apply(ctx, self, src, flow, dst, prev, contain, k)
                         life_done = True
+                    elif k > 1:
+                        ctx.backend.k.advect_lattice(src, flow, k, out=dst)
                     else:
                         ctx.backend.k.advect(src, flow, 1.0, out=dst)
                     self.state[name], self.state[name + "_tmp"] = dst, src

@@ -150,3 +150,33 @@ def test_worms_scale_reads_rings_as_rings_and_worms_as_worms():
     assert ws.ringness(worms) < 0.2
     m = ws.measure(worms)
     assert m["comps"] > 5 and 0.0 < m["cover"] < 0.1
+
+
+@pytest.mark.parametrize("where", ["middle", "left edge", "top edge", "none"])
+@pytest.mark.parametrize("speed", [0.7, 6.0, 90.0])
+@pytest.mark.parametrize("k", [2, 3])
+def test_lattice_post_is_the_trace_then_post_step_and_skips_only_zeros(where, speed, k):
+    """The fused CPU pass (only the columns that can trace to a non-zero pixel) is bitwise
+    advect_lattice then post_step, and the reference's, also where the trace wraps."""
+    rng = np.random.default_rng(21)
+    h, w = 64, 96
+    src = np.zeros((h, w), f32)
+    y, x = {"middle": (30, 40), "left edge": (20, 0), "top edge": (0, 50),
+            "none": (None, None)}[where]
+    if y is not None:
+        src[y:y + 5, x:x + 4] = rng.uniform(0.2, 1.0, (5, 4)).astype(f32)
+    vel = (rng.standard_normal((2, h, w)) * speed).astype(f32)
+    prev = rng.random((h, w), dtype=f32)
+    noise = rng.standard_normal((h, w)).astype(f32)
+    args = (rng.uniform(0.9, 1.0, (h, w)).astype(f32), noise, 5, 17, h - 1, w - 1,
+            rng.uniform(0, 0.01, (h, w)).astype(f32), rng.uniform(-0.01, 0.01, (h, w)).astype(f32),
+            rng.uniform(-0.01, 0.01, (h, w)).astype(f32), 0.3, -0.95, 0.012, 0.03, 0.3)
+    o1, p1 = np.full_like(src, 7.0), prev.copy()
+    assert cpu.advect_lattice_post(src, vel, k, o1, p1, *args) is o1
+    o2, p2 = cpu.advect_lattice(src, vel, k, out=np.empty_like(src)), prev.copy()
+    cpu.post_step(o2, p2, *args)
+    assert np.array_equal(o1, o2) and np.array_equal(p1, p2), where
+    o3, p3 = np.empty_like(src), prev.copy()
+    ref.advect_lattice_post(src, vel, k, o3, p3, *args)
+    np.testing.assert_allclose(o1, o3, atol=1e-6)
+    np.testing.assert_allclose(p1, p3, atol=1e-6)
