@@ -16,6 +16,14 @@ grid:
 
 Frames are simulation frames (a take's frame f is simulation frame f + 90, the pre-roll).
 ``--save DIR`` writes each measured world (at 256) as a PNG and an .npy.
+
+sl_worms, ring at frames 50 / 90 / 130 / 170 / 210 (cover at 210), measured 2026-12-03:
+
+    512                          0.50  0.42  0.31  0.13  0.08   (0.135)
+    2048, per-pixel trace        0.72  0.53  0.51  0.53  0.46   (0.089)  --exp pixel
+    2048, kernels drawn at 512   0.68  0.56  0.52  0.54  0.48   (0.089)  --exp pixel --exp kernel512
+    2048, 512-lattice trace      0.40  0.34  0.27  0.22  0.07   (0.134)  (nodes.lattice)
+    1024, per-pixel / lattice    0.38 / 0.34 ... 0.11 / 0.10    (0.136 / 0.149)
 """
 
 from __future__ import annotations

@@ -10,9 +10,12 @@ at 2048 they stay whole rings for 200 frames and the organism stops growing
 (benchmarks/worms_scale.py prints the figures).
 
 Here the trace of a grid s times finer interpolates between pixels ``k = round(s)`` px
-apart, the 512 lattice's pixels (the ``advect_lattice`` kernel): the same displacement,
-the 512 trace's (1 - f, f) weights and spread, in 512 px.  ``k`` is 1 below 768 px (512
-and smaller are unchanged, bit for bit: the plain trace runs), 2 at 1024, 4 at 2048.
+apart, the 512 lattice's pixels (the ``advect_lattice`` kernel, and ``advect_lattice_post``
+fused with containment and perturbation): the same displacement, the 512 trace's
+(1 - f, f) weights and spread, in 512 px.  ``k`` is 1 below 768 px (512 and smaller are
+unchanged, bit for bit: the plain trace runs), 2 at 1024, 4 at 2048.  Only engines that
+set ``lattice_advection`` trace so (SmoothLife; the others are unmeasured).  The kernel
+spectra being drawn on the 512 lattice too made no difference (``--exp kernel512``).
 
 Qt-free; used by ``nodes.library.engines``.
 """
