@@ -24,6 +24,11 @@ sl_worms, ring at frames 50 / 90 / 130 / 170 / 210 (cover at 210), measured 2026
     2048, kernels drawn at 512   0.68  0.56  0.52  0.54  0.48   (0.089)  --exp pixel --exp kernel512
     2048, 512-lattice trace      0.40  0.34  0.27  0.22  0.07   (0.134)  (nodes.lattice)
     1024, per-pixel / lattice    0.38 / 0.34 ... 0.11 / 0.10    (0.136 / 0.149)
+
+The other SmoothLife presets at frame 150, ring (cover) at 512 / 2048 per-pixel / 2048
+lattice: sl_chaos 0.63 (0.195) / 0.77 (0.200) / 0.65 (0.194); sl_elastic 0.15 (0.182) /
+0.10 (0.190) / 0.13 (0.183); sl_gliders 0.33 (0.175) / 0.21 (0.188) / 0.30 (0.193);
+sl_pulse 0.09 (0.193) / 0.13 (0.161) / 0.10 (0.184).
 """
 
 from __future__ import annotations
