@@ -379,6 +379,93 @@ def advect(src, vel, scale, out=None):
     return res
 
 
+@njit(**_JIT)
+def _advect_lattice(src, vy, vx, k, inv, out, spans, use_spans, cols):
+    h, w = src.shape
+    one = np.float32(1)
+    zero = np.float32(0)
+    for i in prange(h):
+        j0, j1 = 0, w
+        if use_spans:
+            # as _advect: only the columns that can trace to a non-zero pixel (the taps
+            # lie within |v| + k of the pixel), the rest are exactly 0
+            by = np.int32(0)
+            bx = np.int32(0)
+            for j in range(w):
+                by = max(by, _f32_as_i32(vy[i, j]) & np.int32(0x7FFFFFFF))
+                bx = max(bx, _f32_as_i32(vx[i, j]) & np.int32(0x7FFFFFFF))
+            ay = _i32_as_f32(by) + np.float32(k)
+            ax = _i32_as_f32(bx) + np.float32(k)
+            j0, j1 = _live_columns(spans, i, h, w, np.float32(1), -ay, ay, -ax, ax)
+            for j in range(0, j0):
+                out[i, j] = zero
+            for j in range(max(j0, j1), w):
+                out[i, j] = zero
+            cols[i, 0] = j0
+            cols[i, 1] = j1
+        for j in range(j0, j1):
+            ty = -vy[i, j] * inv
+            tx = -vx[i, j] * inv
+            y0 = np.floor(ty)
+            x0 = np.floor(tx)
+            fy = ty - y0
+            fx = tx - x0
+            iy0 = i + k * np.intp(y0)
+            ix0 = j + k * np.intp(x0)
+            # wrap by one period without a division (selects), the rest by modulo
+            iy0 = iy0 + h if iy0 < 0 else iy0
+            iy0 = iy0 - h if iy0 >= h else iy0
+            ix0 = ix0 + w if ix0 < 0 else ix0
+            ix0 = ix0 - w if ix0 >= w else ix0
+            if iy0 < 0 or iy0 >= h or ix0 < 0 or ix0 >= w:  # traced over a period away
+                iy0 = iy0 % h
+                ix0 = ix0 % w
+            iy1 = iy0 + k
+            iy1 = iy1 - h if iy1 >= h else iy1
+            ix1 = ix0 + k
+            ix1 = ix1 - w if ix1 >= w else ix1
+            top = src[iy0, ix0] * (one - fx) + src[iy0, ix1] * fx
+            bot = src[iy1, ix0] * (one - fx) + src[iy1, ix1] * fx
+            out[i, j] = top * (one - fy) + bot * fy
+
+
+@fast("numba")
+def advect_lattice(src, vel, k, out=None):
+    """:func:`advect` between pixels ``k`` apart (see ``ref.advect_lattice``)."""
+    src = _c(src)
+    vel = _c(vel)
+    res = _out2(out, src.shape)
+    if res is src or np.shares_memory(res, src):
+        raise ValueError("advect_lattice cannot write over its source")
+    _advect_lattice(src, vel[0], vel[1], np.intp(k), np.float32(1.0 / int(k)), res,
+                    _NO_SPANS, False, _NO_SPANS)
+    return res
+
+
+@fast("numba")
+def advect_lattice_post(src, vel, k, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x,
+                        stir_y, cos_s, sin_s, vel_amp, gate, still):
+    """:func:`advect_lattice` into ``out`` then the post step on it (see
+    ``ref.advect_lattice_post``), skipping the pixels that trace only to zeros as
+    :func:`advect_post` does."""
+    src, vel = _c(src), _c(vel)
+    if not (gate >= 0 and src.dtype == f32 and out.flags.c_contiguous and prev.flags.c_contiguous
+            and out.dtype == f32 and prev.dtype == f32 and out.shape == src.shape
+            and not np.shares_memory(out, src)):
+        advect_lattice(src, vel, k, out=out)
+        return post_step(out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
+                         cos_s, sin_s, vel_amp, gate, still)
+    h = src.shape[0]
+    spans = np.empty((h, 2), np.int32)
+    cols = np.empty((h, 2), np.int32)
+    _row_spans(src, spans)
+    _advect_lattice(src, vel[0], vel[1], np.intp(k), np.float32(1.0 / int(k)), out, spans, True,
+                    cols)
+    _post_step(out, prev, *_post_args(out, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x,
+                                      stir_y, cos_s, sin_s, vel_amp, gate, still), cols, True)
+    return out
+
+
 # -- engine rules ---------------------------------------------------------------------------
 
 @njit(**_JIT)

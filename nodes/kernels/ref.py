@@ -67,6 +67,36 @@ def advect(src, vel, scale, out=None):
     return out
 
 
+@reference
+def advect_lattice(src, vel, k, out=None):
+    """:func:`advect` between pixels ``k`` apart (the 512 lattice on a grid k times finer:
+    ``nodes.lattice``): with ``t = -v / k`` (per axis), ``t0 = floor(t)``, ``f = t - t0``,
+    ``out(p)`` mixes ``src`` at ``p + k t0`` and ``p + k (t0 + 1)`` (periodic) with the
+    weights ``(1 - f, f)``, bilinearly over y and x.  The displacement is ``-v``, as
+    :func:`advect`'s; the spread is ``k^2 f (1 - f)`` px^2, a 512 trace's in 512 px.
+    ``out`` must not be ``src``."""
+    xp = xp_of(src)
+    h, w = src.shape
+    kk = int(k)
+    inv = f32(1.0 / kk)
+    ty = -vel[0] * inv
+    tx = -vel[1] * inv
+    y0 = xp.floor(ty)
+    x0 = xp.floor(tx)
+    fy = (ty - y0).astype(f32)
+    fx = (tx - x0).astype(f32)
+    iy0 = (xp.arange(h, dtype=np.int64)[:, None] + kk * y0.astype(np.int64)) % h
+    ix0 = (xp.arange(w, dtype=np.int64)[None, :] + kk * x0.astype(np.int64)) % w
+    iy1 = (iy0 + kk) % h
+    ix1 = (ix0 + kk) % w
+    top = src[iy0, ix0] * (f32(1) - fx) + src[iy0, ix1] * fx
+    bot = src[iy1, ix0] * (f32(1) - fx) + src[iy1, ix1] * fx
+    res = top * (f32(1) - fy) + bot * fy
+    out = _out(xp, out, src.shape)
+    out[...] = res
+    return out
+
+
 # -- engine rules ----------------------------------------------------------------
 
 @reference
@@ -200,6 +230,17 @@ def advect_post(src, vel, scale, out, prev, mask, noise, oy1, ox1, oy2, ox2, cen
     """:func:`advect` of ``src`` into ``out`` then :func:`post_step` on ``out`` (one pass
     on a GPU): an engine step's transport, containment and perturbation."""
     advect(src, vel, scale, out=out)
+    return post_step(out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s,
+                     sin_s, vel_amp, gate, still)
+
+
+@reference
+def advect_lattice_post(src, vel, k, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x,
+                        stir_y, cos_s, sin_s, vel_amp, gate, still):
+    """:func:`advect_lattice` of ``src`` into ``out`` then :func:`post_step` on ``out``: an
+    engine step's transport on the 512 lattice (``nodes.lattice``), containment and
+    perturbation."""
+    advect_lattice(src, vel, k, out=out)
     return post_step(out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s,
                      sin_s, vel_amp, gate, still)
 

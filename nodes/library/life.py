@@ -137,11 +137,16 @@ class PerturbPlan:
     def apply(self, ctx: Context, engine: Node, A, prev, contain) -> None:
         ctx.backend.k.post_step(A, prev, *self.step_args(engine, A.shape, contain))
 
-    def advect_apply(self, ctx: Context, engine: Node, src, flow, out, prev, contain) -> None:
+    def advect_apply(self, ctx: Context, engine: Node, src, flow, out, prev, contain,
+                     lattice: int = 1) -> None:
         """Advect ``src`` by ``flow`` into ``out`` and apply this step's post step to it, in
-        one pass where the backend fuses them."""
-        ctx.backend.k.advect_post(src, flow, 1.0, out, prev,
-                                  *self.step_args(engine, src.shape, contain))
+        one pass where the backend fuses them; ``lattice`` > 1 traces between pixels that
+        many px apart (nodes.lattice)."""
+        args = self.step_args(engine, src.shape, contain)
+        if lattice > 1:
+            ctx.backend.k.advect_lattice_post(src, flow, lattice, out, prev, *args)
+        else:
+            ctx.backend.k.advect_post(src, flow, 1.0, out, prev, *args)
 
 
 class Perturb(Node):

@@ -51,7 +51,7 @@ def close(got, want, rtol=RTOL, atol=ATOL):
 
 def test_every_twin_is_registered_with_the_reference_signature():
     twins = FAST["numba"]
-    expected = {"advect", "lenia_growth", "smoothlife_rule", "mnca_update", "grayscott_step",
+    expected = {"advect", "advect_lattice", "advect_lattice_post", "lenia_growth", "smoothlife_rule", "mnca_update", "grayscott_step",
                 "post_step", "signals", "palette_map", "downsample_box", "upsample_add",
                 "resize_bilinear", "coverage_stats", "power", "advect_post"}
     assert expected <= set(twins)
