@@ -55,6 +55,26 @@ __device__ __forceinline__ float cag_advected(const float* __restrict__ src,
     return top * (1.0f - fy) + bot * fy;
 }
 
+/* the same transport between pixels k apart (the 512 lattice on a grid k times finer,
+   nodes/lattice.py): t = -vel / k per axis, src mixed at p + k floor(t) and one lattice
+   step beyond, bilinearly (periodic); inv is 1 / k in float32, as ref.advect_lattice's */
+__device__ __forceinline__ float cag_lattice_advected(const float* __restrict__ src,
+                                                      const float* __restrict__ vel, int k,
+                                                      float inv, long long i, long long n,
+                                                      int h, int w) {
+    const int r = (int)(i / w), c = (int)(i % w);
+    const float ty = -vel[i] * inv;
+    const float tx = -vel[n + i] * inv;
+    const float y0 = floorf(ty), x0 = floorf(tx);
+    const float fy = ty - y0, fx = tx - x0;
+    const long long iy0 = cag_mod((long long)r + (long long)k * (long long)y0, h);
+    const long long ix0 = cag_mod((long long)c + (long long)k * (long long)x0, w);
+    const long long iy1 = (iy0 + k) % h, ix1 = (ix0 + k) % w;
+    const float top = src[iy0 * w + ix0] * (1.0f - fx) + src[iy0 * w + ix1] * fx;
+    const float bot = src[iy1 * w + ix0] * (1.0f - fx) + src[iy1 * w + ix1] * fx;
+    return top * (1.0f - fy) + bot * fy;
+}
+
 __device__ __forceinline__ float cag_clip01(float x) {
     return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x);
 }
@@ -86,6 +106,15 @@ extern "C" __global__ void cag_advect(const float* __restrict__ src, const float
                                       float scale, float* __restrict__ out, int h, int w) {
     const long long n = (long long)h * w;
     CAG_LOOP(i, n) out[i] = cag_advected(src, vel, scale, i, n, h, w);
+}
+"""
+
+SOURCES["cag_advect_lattice"] = r"""
+extern "C" __global__ void cag_advect_lattice(const float* __restrict__ src,
+                                              const float* __restrict__ vel, int k, float inv,
+                                              float* __restrict__ out, int h, int w) {
+    const long long n = (long long)h * w;
+    CAG_LOOP(i, n) out[i] = cag_lattice_advected(src, vel, k, inv, i, n, h, w);
 }
 """
 
@@ -230,6 +259,18 @@ extern "C" __global__ void cag_advect_post(const float* __restrict__ src,
     const long long n = (long long)h * w;
     CAG_LOOP(i, n) {
         out[i] = cag_post(cag_advected(src, vel, scale, i, n, h, w), i, i / w, i % w,
+                          CAG_POST_ARGS);
+    }
+}
+
+extern "C" __global__ void cag_advect_lattice_post(const float* __restrict__ src,
+                                                   const float* __restrict__ vel, int k,
+                                                   float inv, float* __restrict__ out,
+                                                   CAG_POST_PARAMS) {
+    /* cag_advect_lattice into out, then the post step on each value: one pass */
+    const long long n = (long long)h * w;
+    CAG_LOOP(i, n) {
+        out[i] = cag_post(cag_lattice_advected(src, vel, k, inv, i, n, h, w), i, i / w, i % w,
                           CAG_POST_ARGS);
     }
 }
@@ -422,7 +463,8 @@ extern "C" __global__ void cag_coverage_stats(const float* __restrict__ A, float
 }
 """
 
-SOURCES["cag_advect_post"] = SOURCES["cag_post_step"]  # one translation unit, two kernels
+SOURCES["cag_advect_post"] = SOURCES["cag_post_step"]  # one translation unit, three kernels
+SOURCES["cag_advect_lattice_post"] = SOURCES["cag_post_step"]
 
 SOURCES["cag_deadzone"] = r"""
 extern "C" __global__ void cag_deadzone(const float* __restrict__ x, float dead, float gain,
@@ -554,6 +596,18 @@ def advect(xp, launch, src, vel, scale, out=None):
     return _finish(buf, res)
 
 
+def advect_lattice(xp, launch, src, vel, k, out=None):
+    src = _f32c(xp, src)
+    vel = _f32c(xp, vel)
+    h, w = src.shape
+    buf, res = _target(xp, out, src.shape)
+    if buf is src:
+        raise ValueError("advect_lattice cannot write over its source")
+    launch("cag_advect_lattice", h * w,
+           (src, vel, i32(k), f32(1.0 / int(k)), buf, i32(h), i32(w)))
+    return _finish(buf, res)
+
+
 def lenia_growth(xp, launch, U, A, mu, sigma, dt, out=None):
     U, A = _f32c(xp, U), _f32c(xp, A)
     buf, res = _target(xp, out, A.shape)
@@ -622,6 +676,20 @@ def advect_post(xp, launch, src, vel, scale, out, prev, mask, noise, oy1, ox1, o
         raise ValueError("advect_post cannot write over its source")
     launch("cag_advect_post", out.size,
            (src, vel, f32(scale), out,
+            *_post_args(xp, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
+                        cos_s, sin_s, vel_amp, gate, still)))
+    return out
+
+
+def advect_lattice_post(xp, launch, src, vel, k, out, prev, mask, noise, oy1, ox1, oy2, ox2,
+                        centre, stir_x, stir_y, cos_s, sin_s, vel_amp, gate, still):
+    src, vel = _f32c(xp, src), _f32c(xp, vel)
+    if not (out.shape == src.shape and out.dtype == f32 and out.flags.c_contiguous):
+        raise ValueError("advect_lattice_post writes a contiguous float32 out shaped like src")
+    if out is src:
+        raise ValueError("advect_lattice_post cannot write over its source")
+    launch("cag_advect_lattice_post", out.size,
+           (src, vel, i32(k), f32(1.0 / int(k)), out,
             *_post_args(xp, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
                         cos_s, sin_s, vel_amp, gate, still)))
     return out
@@ -807,6 +875,7 @@ def blur_dense(xp, launch, img, gy, gx, out=None):
 
 #: twin name -> implementation (same names and signatures as ref.py, plus (xp, launch))
 TWINS = {fn.__name__: fn for fn in (
-    advect, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step, advect_post,
+    advect, advect_lattice, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step,
+    advect_post, advect_lattice_post,
     signals_follow, palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats,
     palette_lut, blur_dense, spectral_mul, deadzone, power)}

@@ -179,6 +179,14 @@ def test_advect(H, shape):
         close(H.twin("advect")(A, vel, scale), ref.advect(A, vel, scale))
 
 
+@pytest.mark.parametrize("k", [2, 4])
+def test_advect_lattice(H, shape, k):
+    rng = np.random.default_rng(2)
+    A = rnd(rng, shape)
+    vel = (rng.standard_normal((2, *shape)) * 6).astype(f32)  # traces that wrap around
+    close(H.twin("advect_lattice")(A, vel, k), ref.advect_lattice(A, vel, k))
+
+
 def test_lenia_growth(H, shape):
     rng = np.random.default_rng(2)
     U, A = rnd(rng, shape, 0.4), rnd(rng, shape)
@@ -250,6 +258,28 @@ def test_advect_post(H, shape, full):
     o1, p1, o2, p2 = np.empty_like(src), prev.copy(), np.empty_like(src), prev.copy()
     assert H.twin("advect_post")(src, vel, 1.0, o1, p1, *args) is o1
     ref.advect(src, vel, 1.0, out=o2)
+    ref.post_step(o2, p2, *args)
+    close((o1, p1), (o2, p2))
+    assert float(np.abs(o1 - src).max()) > 1e-3  # it moved
+
+
+@pytest.mark.parametrize("full", [True, False])
+def test_advect_lattice_post(H, shape, full):
+    """The 512-lattice transport, containment and perturbation fused: advect_lattice, then
+    post_step."""
+    rng = np.random.default_rng(16)
+    src = rnd(rng, shape)
+    vel = (rng.standard_normal((2, *shape)) * 5).astype(f32)
+    prev = rnd(rng, shape)
+    noise = rng.standard_normal(shape).astype(f32)
+    mk = rnd(rng, shape, 0.1, 0.9) if full else None
+    ce = rnd(rng, shape, 0.01) if full else None
+    sx, sy = (rnd(rng, shape, 0.02, -0.01), rnd(rng, shape, 0.02, -0.01)) if full else (None,
+                                                                                          None)
+    args = (mk, noise, 3, 7, 11, 2, ce, sx, sy, 0.3, -0.9, 0.012 if full else 0.0, 0.03, 0.5)
+    o1, p1, o2, p2 = np.empty_like(src), prev.copy(), np.empty_like(src), prev.copy()
+    assert H.twin("advect_lattice_post")(src, vel, 2, o1, p1, *args) is o1
+    ref.advect_lattice(src, vel, 2, out=o2)
     ref.post_step(o2, p2, *args)
     close((o1, p1), (o2, p2))
     assert float(np.abs(o1 - src).max()) > 1e-3  # it moved
