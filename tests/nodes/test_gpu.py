@@ -189,6 +189,24 @@ def test_advect_post_and_deadzone(kit, shape):
         close(gbe.k.power(d(src), p), ref.power(src, p), 2e-6)
 
 
+def test_advect_lattice_and_its_fused_post(kit, shape):
+    cp, gbe = kit
+    rng = np.random.default_rng(23)
+    src, prev = rnd(rng, shape), rnd(rng, shape)
+    vel = (rng.standard_normal((2, *shape)) * 6).astype(f32)
+    mask, noise = rnd(rng, shape, 0.1, 0.9), rng.standard_normal(shape).astype(f32)
+    d = cp.asarray
+    for k in (2, 4):
+        close(gbe.k.advect_lattice(d(src), d(vel), k), ref.advect_lattice(src, vel, k))
+    out, dprev = cp.empty(shape, f32), d(prev)
+    gbe.k.advect_lattice_post(d(src), d(vel), 2, out, dprev, d(mask), d(noise), 3, 7, 11, 2,
+                              None, None, None, 0.3, -0.9, 0.012, 0.03, 0.5)
+    o2, p2 = np.empty_like(src), prev.copy()
+    ref.advect_lattice_post(src, vel, 2, o2, p2, mask, noise, 3, 7, 11, 2, None, None, None,
+                            0.3, -0.9, 0.012, 0.03, 0.5)
+    close((out, dprev), (o2, p2))
+
+
 def test_signals_follow_many_blocks(kit):
     """The fused signals kernel over a grid of many blocks: the last block to finish
     updates peaks and normalisers from every block's maxima, then resets its state."""
