@@ -571,6 +571,9 @@ class PreviewView(QtWidgets.QWidget):
         self.hud_rect = QtCore.QRect()
         self.setMinimumSize(200, 200)
         self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Expanding)
+        # every paint fills the whole view first: Qt need not paint the panels behind it
+        # (at each frame it repainted the preview dock, title bar and its style's icons)
+        self.setAttribute(QtCore.Qt.WA_OpaquePaintEvent, True)
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt API
         super().resizeEvent(ev)

@@ -33,3 +33,39 @@ def test_the_running_preview_paints_a_small_image_and_snapshots_the_full_frame(m
     dpr = view.devicePixelRatioF()
     assert view.image.width() >= min(view.width(), view.height()) * dpr  # not blurred
     assert w.preview.last_rgb8.shape == (512, 512, 3)
+
+
+def test_a_new_frame_repaints_the_view_not_the_panel_behind_it(make_window, qtbot):
+    """The view fills its whole rect on every paint (opaque): a frame must not make Qt
+    paint the preview panel (and its dock) under the picture again."""
+    from PySide6 import QtCore
+
+    w = make_window(preview=True, size=64)
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitUntil(lambda: w.preview.frames_shown > 2, timeout=60_000)
+    view, panel = w.preview.view, w.preview
+    inside = QtCore.QRect(view.mapTo(panel, QtCore.QPoint(0, 0)), view.size()).adjusted(
+        8, 40, -8, -8)  # clear of the HUD's box in the corner
+
+    class Count(QtCore.QObject):
+        panel_under_view = 0
+        view_paints = 0
+
+        def eventFilter(self, obj, ev):  # noqa: N802 - Qt API
+            if ev.type() == QtCore.QEvent.Paint:
+                if obj is panel and ev.region().intersects(inside):
+                    self.panel_under_view += 1
+                if obj is view:
+                    self.view_paints += 1
+            return False
+
+    c = Count()
+    panel.installEventFilter(c)
+    view.installEventFilter(c)
+    shown = w.preview.frames_shown
+    qtbot.waitUntil(lambda: w.preview.frames_shown > shown + 5, timeout=60_000)
+    panel.removeEventFilter(c)
+    view.removeEventFilter(c)
+    assert c.view_paints >= 5
+    assert c.panel_under_view == 0
