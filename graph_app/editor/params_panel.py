@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -65,7 +66,9 @@ class NumericRow(QtWidgets.QWidget):
         self.slider.customContextMenuRequested.connect(self._menu)
         self.spin = QtWidgets.QDoubleSpinBox()
         self.spin.setRange(self.lo, self.hi)
-        self.spin.setDecimals(0 if self.is_int else _decimals(p))
+        self.spin.setDecimals(0 if self.is_int else _decimals(p, self.lo, self.hi))
+        if not self.is_int:
+            self.spin.setSingleStep(_step(p, self.lo, self.hi))
         self.spin.setKeyboardTracking(False)
         self.spin.setFixedWidth(70)
         self.spin.setAlignment(QtCore.Qt.AlignRight)
@@ -251,12 +254,25 @@ class NumericRow(QtWidgets.QWidget):
         self.panel.param_menu(self.nid, self.p, self.sender().mapToGlobal(pos))
 
 
-def _decimals(p: Param) -> int:
-    span = (p.max - p.min) or 1.0
+def _decimals(p: Param, lo: float | None = None, hi: float | None = None) -> int:
+    """Digits after the point for a value of ``p`` on the span ``lo``..``hi`` (the row's:
+    an LFO's centre and depth span the param they drive, not their own -1000..1000)."""
+    lo = p.min if lo is None else lo
+    hi = p.max if hi is None else hi
+    span = (hi - lo) or 1.0
     if p.step:
         s = f"{p.step:g}"
         return len(s.split(".")[1]) if "." in s else 0
     return max(2, min(5, 3 - int(f"{span:e}".split("e")[1])))
+
+
+def _step(p: Param, lo: float, hi: float) -> float:
+    """The entry's arrow-key step: the param's own, else about a hundredth of the span
+    (a power of ten), so one press never jumps across a narrow range."""
+    if p.step:
+        return float(p.step)
+    span = (hi - lo) or 1.0
+    return 10.0 ** round(math.log10(span / 100.0))
 
 
 class ParamsPanel(QtWidgets.QWidget):

@@ -179,3 +179,29 @@ def test_bypass_is_one_undo_step_and_reaches_the_preview(make_window, qtbot, tmp
     assert not doc.graph.nodes["lv"].bypass
     qtbot.waitUntil(lambda: not win.worker._rt.graph.nodes["lv"].bypass, timeout=10000)
     assert win.worker.stop(5)
+
+
+def test_an_lfo_s_centre_and_depth_can_be_typed_and_stepped_in_the_driven_units(make_window,
+                                                                                 qtbot):
+    """reef's feed LFO: centre 0.037 and depth 0.006 on the feed's 0.005..0.1 span.  The
+    entries used the LFO's own -1000..1000 span: two decimals (0.04, 0.01 shown; 0.037
+    typed became 0.03) and an arrow step of 1 (the top of the range in one press)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from pathlib import Path
+
+    win = make_window(str(Path(__file__).resolve().parents[2] / "graphs" / "reef.graph"))
+    doc = win.doc
+    win.canvas.select(["lfo_feed"])
+    centre, depth = win.params.rows["center"], win.params.rows["depth"]
+    assert centre.spin.text() == "0.03700" and depth.spin.text() == "0.00600"
+    edit = centre.spin.lineEdit()
+    edit.selectAll()
+    QTest.keyClicks(edit, "0.042")
+    QTest.keyClick(edit, Qt.Key_Return)
+    assert doc.graph.nodes["lfo_feed"].params["center"] == pytest.approx(0.042)
+    QTest.keyClick(centre.spin, Qt.Key_Up)  # one press: a hundredth of the span or so
+    assert doc.graph.nodes["lfo_feed"].params["center"] == pytest.approx(0.043)
+    QTest.keyClick(depth.spin, Qt.Key_Down)
+    assert doc.graph.nodes["lfo_feed"].params["depth"] == pytest.approx(0.005)
