@@ -25,6 +25,26 @@ def _default_graph() -> Path:
         return DEFAULT_GRAPH
 
 
+def graph_arg(text: str) -> str:
+    """A graph argument: a file as given, else a bundled graph's name (``cagraph render
+    reef`` from any folder: ``cagraph presets`` lists them); a file that exists wins."""
+    if Path(text).exists():
+        return text
+    from nodes import gallery
+
+    found = gallery.find(text)
+    return str(found) if found is not None else text
+
+
+def _bundled_hint(issue) -> str:
+    """For a graph that could not be read under a bare name: where the names come from."""
+    f = getattr(issue, "file", None) or ""
+    if getattr(issue, "code", None) is not None and issue.code.name == "IO" and f \
+            and "/" not in f and not Path(f).exists():
+        return " (nor is it a bundled graph: `cagraph presets` lists them)"
+    return ""
+
+
 def _console():
     from rich.console import Console
 
@@ -499,7 +519,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="array backend (auto = CuPy when a CUDA GPU is usable)")
 
     p = sub.add_parser("render", help="render frames to an MP4 (H.264) or a folder of PNGs")
-    p.add_argument("graph", nargs="?", help="a .graph file (default: the bundled amoeba)")
+    p.add_argument("graph", nargs="?", type=graph_arg,
+                   help="a .graph file or a bundled graph's name (default: the bundled amoeba)")
     p.add_argument("--frames", type=_count(1), default=None,
                    help="frames to write (default 300; 1 for a still)")
     p.add_argument("--start", type=_count(0), default=0, metavar="N",
@@ -531,7 +552,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_render)
 
     p = sub.add_parser("bench", help="steady-state frames per second (warm-up excluded)")
-    p.add_argument("graph", nargs="?")
+    p.add_argument("graph", nargs="?", type=graph_arg)
     p.add_argument("--size", type=_count(16))
     p.add_argument("--grid", metavar="WxH", help="a rectangular simulation grid, e.g. 576x320")
     p.add_argument("--frames", type=_count(1), default=60)
@@ -547,11 +568,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_bench)
 
     p = sub.add_parser("validate", help="check .graph files; exit 1 on errors")
-    p.add_argument("graphs", nargs="+")
+    p.add_argument("graphs", nargs="+", type=graph_arg)
     p.set_defaults(fn=cmd_validate)
 
     p = sub.add_parser("info", help="nodes and published parameters of a graph")
-    p.add_argument("graph")
+    p.add_argument("graph", type=graph_arg)
     p.set_defaults(fn=cmd_info)
 
     p = sub.add_parser("schema", help="print the .graph JSON Schema")
@@ -584,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.fn(args) or 0)
     except nodes.GraphError as exc:
         for issue in exc.issues:
-            print(f"error: {issue}", file=sys.stderr)
+            print(f"error: {issue}{_bundled_hint(issue)}", file=sys.stderr)
         return 2
     except (CLIError, nodes.BackendUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -111,6 +111,8 @@ def cmd_explore(args) -> int:
 
 
 def add_subcommands(sub) -> None:
+    from graph_app.cli import graph_arg
+
     from graph_app.cli import _count
 
     def sheet_opts(p, size, frame):
@@ -127,7 +129,7 @@ def add_subcommands(sub) -> None:
     p.set_defaults(fn=cmd_presets)
 
     p = sub.add_parser("explore", help="seeded variations of a graph's published parameters")
-    p.add_argument("graph")
+    p.add_argument("graph", type=graph_arg, help="a .graph file or a bundled graph's name")
     p.add_argument("--n", type=_count(1), default=16, help="how many variants")
     p.add_argument("--out", required=True, help="folder for the variants and sheet.png")
     p.add_argument("--amount", type=float, default=0.3, help="0 = none, 1 = anywhere")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graph_app.cli import _e  # user text printed as is, never read as markup
+from graph_app.cli import _e, graph_arg  # (_e: user text printed as is, never read as markup)
 
 
 def _console(stderr: bool = False):
@@ -85,7 +85,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 def add_subcommands(sub) -> None:
     p = sub.add_parser("export", help="export a graph as a Daydream Scope plugin (+ Krea workflow)")
-    p.add_argument("graph", help=".graph file")
+    p.add_argument("graph", type=graph_arg, help="a .graph file or a bundled graph's name")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the plugin package")
     _export_args(p)
     _lora_args(p)
@@ -96,7 +96,7 @@ def add_subcommands(sub) -> None:
     sp = sub.add_parser("scope", help="drive a running Daydream Scope server")
     ssub = sp.add_subparsers(dest="scope_cmd", required=True, metavar="{launch,set}")
     p = ssub.add_parser("launch", help="install + load CA -> Krea Realtime with LoRAs, start")
-    p.add_argument("graph", help=".graph file")
+    p.add_argument("graph", type=graph_arg, help="a .graph file or a bundled graph's name")
     p.add_argument("--server", required=True, metavar="URL", help="e.g. http://127.0.0.1:8000")
     _export_args(p)
     _lora_args(p)

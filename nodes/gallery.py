@@ -43,6 +43,15 @@ def engine_of(graph) -> str:
     return "+".join(found) or "-"
 
 
+def find(name: str, folder: Path | None = None) -> Path | None:
+    """The bundled graph a bare name stands for (``reef`` or ``reef.graph``), or None."""
+    if not name or "/" in name or "\\" in name:
+        return None
+    stem = name[:-6] if name.endswith(".graph") else name
+    p = (folder or graphs_dir()) / f"{stem}.graph"
+    return p if p.is_file() else None
+
+
 def bundled(folder: Path | None = None) -> list[Entry]:
     """Every bundled ``.graph``, sorted by name."""
     from .fileformat import load

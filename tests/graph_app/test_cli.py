@@ -252,3 +252,17 @@ def test_info_lists_snapshots_tempo_and_a_rectangular_grid(tmp_path):
     r = _run_cli("info", str(rect))
     assert r.returncode == 0, r.stderr
     assert "grid 64x32" in r.stdout and "snapshots: none" in r.stdout
+
+
+def test_a_bundled_graph_is_named_from_any_folder(tmp_path):
+    """``cagraph info reef`` outside the checkout reads the bundled reef; a bare name that
+    is neither a file nor a bundled graph says where the names are listed, in one line."""
+    r = _run_cli("info", "reef", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("reef") and "grayscott" in r.stdout
+    r = _run_cli("info", "reefs", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "cagraph presets" in r.stderr
+    (tmp_path / "reef").write_text("not a graph")  # a file of that name wins
+    r = _run_cli("info", "reef", cwd=tmp_path)
+    assert r.returncode == 2 and "reef" in r.stderr and "cagraph presets" not in r.stderr
