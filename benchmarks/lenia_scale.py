@@ -1,0 +1,161 @@
+"""Does a Lenia preset keep its look at 1024 / 2048, with and without the 512-lattice trace?
+
+Issue 15 part 1: heartbeat at 2048 looked "fuller and paler" than at 512.  SmoothLife traces
+its flow on the 512 lattice on finer grids (nodes.lattice); this runs a Lenia graph (the
+whole graph: its colour nodes keep state, so the colour frame needs every frame) at each
+size with the per-pixel trace ("pixel", Lenia's default) and with the lattice trace
+("lattice": ``Lenia.lattice_advection = True`` for the run), and at each frame asked for
+reads the colour frame and the engine's world box-averaged to 512, so every size is read
+on the same grid:
+
+colour frame (RGB in [0, 1], box-averaged to 512):
+
+* ``lit``: share of the frame with max(R, G, B) > 0.1 (the organism and its glow);
+* ``hot``: share of the lit pixels with a channel > 0.9 ("paler": washed towards white);
+* ``sat``: mean HSV saturation (max - min) / max of the lit pixels;
+
+engine world A (box-averaged to 512):
+
+* ``cover``: share of the grid with A > 0.5;
+* ``full``: share of the living pixels (A > 0.05) with A > 0.9;
+* ``edge``: mean |grad A| (per 512 px, periodic central differences) over the living
+  pixels: thin, detailed structure is high, solid blobs are low.
+
+    python benchmarks/lenia_scale.py [graphs...] [--sizes 512 1024 2048]
+        [--frames 150 180 210] [--modes pixel lattice] [--save DIR]
+
+Frames are simulation frames (a take's frame f is simulation frame f + 90, the pre-roll).
+At 512 and below the two traces are the same (spacing 1), so 512 runs once.  ``--save DIR``
+writes each measured colour frame (at 512) as a PNG and, per graph, a sheet of the last
+frame: 512 | each other size and mode, left to right.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import nodes  # noqa: E402
+from nodes import lattice  # noqa: E402
+
+READ = 512
+LIT = 0.1
+HOT = 0.9
+ALIVE = 0.05
+
+
+def box(a: np.ndarray, n: int = READ) -> np.ndarray:
+    k = a.shape[0] // n
+    if k <= 1:
+        return a
+    return a.reshape(n, k, n, k, *a.shape[2:]).mean(axis=(1, 3))
+
+
+def colour_stats(rgb: np.ndarray) -> dict:
+    mx, mn = rgb.max(axis=2), rgb.min(axis=2)
+    lit = mx > LIT
+    n = max(int(lit.sum()), 1)
+    return {"lit": float(lit.mean()),
+            "hot": float((lit & (mx > HOT)).sum()) / n,
+            "sat": float(((mx - mn) / np.maximum(mx, 1e-6))[lit].sum()) / n}
+
+
+def world_stats(a: np.ndarray) -> dict:
+    alive = a > ALIVE
+    n = max(int(alive.sum()), 1)
+    gy = (np.roll(a, -1, 0) - np.roll(a, 1, 0)) * 0.5
+    gx = (np.roll(a, -1, 1) - np.roll(a, 1, 1)) * 0.5
+    g = np.hypot(gy, gx)
+    return {"cover": float((a > 0.5).mean()),
+            "full": float((alive & (a > HOT)).sum()) / n,
+            "edge": float(g[alive].sum()) / n}
+
+
+KEYS = ("lit", "hot", "sat", "cover", "full", "edge")
+
+
+def engine_id(graph) -> str:
+    return next(n.id for n in graph.nodes.values() if n.type.startswith("engine."))
+
+
+def run(path: Path, size: int, frames, mode: str, seed: int | None = None):
+    """Yield (frame, colour frame at 512, world at 512) at each frame in ``frames``."""
+    from nodes.library import engines
+
+    g = nodes.load(path)
+    eid = engine_id(g)
+    cls = next(c for c in engines.Engine.__subclasses__() if c.type_id == g.nodes[eid].type)
+    old = cls.__dict__.get("lattice_advection")
+    cls.lattice_advection = mode == "lattice"
+    try:
+        rt = nodes.Runtime(g, backend="numpy", size=size, seed=seed, targets=(eid,))
+        want = sorted(frames)
+        for f in range(want[-1] + 1):
+            rt.step()
+            if f in want:
+                rgb = rt.output_host()
+                yield (f, box(np.asarray(rgb, np.float32)),
+                       box(np.asarray(rt.value(eid, "field"), np.float32)))
+    finally:
+        if old is None:
+            del cls.lattice_advection
+        else:
+            cls.lattice_advection = old
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("graphs", nargs="*", default=[str(ROOT / "graphs" / "heartbeat.graph")])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[512, 1024, 2048])
+    ap.add_argument("--frames", type=int, nargs="+", default=[150, 180, 210])
+    ap.add_argument("--modes", nargs="+", default=["pixel", "lattice"],
+                    choices=["pixel", "lattice"])
+    ap.add_argument("--seed", type=int)
+    ap.add_argument("--save", help="folder for the colour frames (PNG at 512) and sheets")
+    a = ap.parse_args(argv)
+    out = Path(a.save) if a.save else None
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    for gpath in a.graphs:
+        name = Path(gpath).stem
+        print(f"{name}: per frame, then the mean over frames {' '.join(map(str, a.frames))}")
+        print(f"{'size':>5s} {'mode':>7s} {'frame':>5s} " + " ".join(f"{k:>6s}" for k in KEYS))
+        last = []
+        for size in a.sizes:
+            modes = a.modes if lattice.spacing(size) > 1 else ["pixel"]
+            for mode in modes:
+                t0 = time.perf_counter()
+                rows = []
+                img = None
+                for f, rgb, w in run(Path(gpath), size, a.frames, mode, a.seed):
+                    r = {**colour_stats(rgb), **world_stats(w)}
+                    rows.append(r)
+                    label = mode if lattice.spacing(size) > 1 else "-"
+                    print(f"{size:5d} {label:>7s} {f:5d} "
+                          + " ".join(f"{r[k]:6.3f}" for k in KEYS), flush=True)
+                    img = (np.clip(rgb, 0, 1) * 255).astype(np.uint8)
+                    if out:
+                        from PIL import Image
+
+                        Image.fromarray(img).save(out / f"{name}_{size}_{label}_f{f}.png")
+                m = {k: float(np.mean([r[k] for r in rows])) for k in KEYS}
+                print(f"{size:5d} {label:>7s}  mean "
+                      + " ".join(f"{m[k]:6.3f}" for k in KEYS)
+                      + f"   ({time.perf_counter() - t0:.0f} s)", flush=True)
+                last.append(img)
+        if out and last:
+            from PIL import Image
+
+            Image.fromarray(np.concatenate(last, axis=1)).save(out / f"{name}_sheet.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
