@@ -5,21 +5,24 @@ its flow on the 512 lattice on finer grids (nodes.lattice); this runs a Lenia gr
 whole graph: its colour nodes keep state, so the colour frame needs every frame) at each
 size with the per-pixel trace ("pixel", Lenia's default) and with the lattice trace
 ("lattice": ``Lenia.lattice_advection = True`` for the run), and at each frame asked for
-reads the colour frame and the engine's world box-averaged to 512, so every size is read
-on the same grid:
+reads the colour frame and the engine's world at the grid's own resolution (area shares do
+not depend on it: a field drawn s times finer covers the same share) and, for the ``@512``
+columns and the pictures, box-averaged to 512:
 
-colour frame (RGB in [0, 1], box-averaged to 512):
+colour frame (RGB in [0, 1]):
 
 * ``lit``: share of the frame with max(R, G, B) > 0.1 (the organism and its glow);
 * ``hot``: share of the lit pixels with a channel > 0.9 ("paler": washed towards white);
 * ``sat``: mean HSV saturation (max - min) / max of the lit pixels;
 
-engine world A (box-averaged to 512):
+engine world A:
 
 * ``cover``: share of the grid with A > 0.5;
 * ``full``: share of the living pixels (A > 0.05) with A > 0.9;
 * ``edge``: mean |grad A| (per 512 px, periodic central differences) over the living
-  pixels: thin, detailed structure is high, solid blobs are low.
+  pixels: thin, detailed structure is high, solid blobs are low;
+* ``hot@512``, ``full@512``: ``hot`` and ``full`` of the frame and world box-averaged to
+  512 (what the picture looks like shown at 512).
 
     python benchmarks/lenia_scale.py [graphs...] [--sizes 512 1024 2048]
         [--frames 150 180 210] [--modes pixel lattice] [--save DIR]
@@ -67,7 +70,7 @@ def colour_stats(rgb: np.ndarray) -> dict:
             "sat": float(((mx - mn) / np.maximum(mx, 1e-6))[lit].sum()) / n}
 
 
-def world_stats(a: np.ndarray) -> dict:
+def world_stats(a: np.ndarray, per512: float = 1.0) -> dict:
     alive = a > ALIVE
     n = max(int(alive.sum()), 1)
     gy = (np.roll(a, -1, 0) - np.roll(a, 1, 0)) * 0.5
@@ -75,10 +78,19 @@ def world_stats(a: np.ndarray) -> dict:
     g = np.hypot(gy, gx)
     return {"cover": float((a > 0.5).mean()),
             "full": float((alive & (a > HOT)).sum()) / n,
-            "edge": float(g[alive].sum()) / n}
+            "edge": float(g[alive].sum()) / n * per512}
 
 
-KEYS = ("lit", "hot", "sat", "cover", "full", "edge")
+KEYS = ("lit", "hot", "sat", "cover", "full", "edge", "hot@512", "full@512")
+
+
+def stats(rgb: np.ndarray, world: np.ndarray) -> dict:
+    """The measures of a colour frame and world at their own resolution, and @512."""
+    per512 = world.shape[0] / READ
+    r = {**colour_stats(rgb), **world_stats(world, per512)}
+    r["hot@512"] = colour_stats(box(rgb))["hot"]
+    r["full@512"] = world_stats(box(world))["full"]
+    return r
 
 
 def engine_id(graph) -> str:
@@ -86,7 +98,7 @@ def engine_id(graph) -> str:
 
 
 def run(path: Path, size: int, frames, mode: str, seed: int | None = None):
-    """Yield (frame, colour frame at 512, world at 512) at each frame in ``frames``."""
+    """Yield (frame, colour frame, world) at each frame in ``frames``."""
     from nodes.library import engines
 
     g = nodes.load(path)
@@ -100,9 +112,8 @@ def run(path: Path, size: int, frames, mode: str, seed: int | None = None):
         for f in range(want[-1] + 1):
             rt.step()
             if f in want:
-                rgb = rt.output_host()
-                yield (f, box(np.asarray(rgb, np.float32)),
-                       box(np.asarray(rt.value(eid, "field"), np.float32)))
+                yield (f, np.asarray(rt.output_host(), np.float32),
+                       np.asarray(rt.value(eid, "field"), np.float32))
     finally:
         if old is None:
             del cls.lattice_advection
@@ -126,7 +137,7 @@ def main(argv=None) -> int:
     for gpath in a.graphs:
         name = Path(gpath).stem
         print(f"{name}: per frame, then the mean over frames {' '.join(map(str, a.frames))}")
-        print(f"{'size':>5s} {'mode':>7s} {'frame':>5s} " + " ".join(f"{k:>6s}" for k in KEYS))
+        print(f"{'size':>5s} {'mode':>7s} {'frame':>5s} " + " ".join(f"{k:>8s}" for k in KEYS))
         last = []
         for size in a.sizes:
             modes = a.modes if lattice.spacing(size) > 1 else ["pixel"]
@@ -135,19 +146,19 @@ def main(argv=None) -> int:
                 rows = []
                 img = None
                 for f, rgb, w in run(Path(gpath), size, a.frames, mode, a.seed):
-                    r = {**colour_stats(rgb), **world_stats(w)}
+                    r = stats(rgb, w)
                     rows.append(r)
                     label = mode if lattice.spacing(size) > 1 else "-"
                     print(f"{size:5d} {label:>7s} {f:5d} "
-                          + " ".join(f"{r[k]:6.3f}" for k in KEYS), flush=True)
-                    img = (np.clip(rgb, 0, 1) * 255).astype(np.uint8)
+                          + " ".join(f"{r[k]:8.3f}" for k in KEYS), flush=True)
+                    img = (np.clip(box(rgb), 0, 1) * 255).astype(np.uint8)
                     if out:
                         from PIL import Image
 
                         Image.fromarray(img).save(out / f"{name}_{size}_{label}_f{f}.png")
                 m = {k: float(np.mean([r[k] for r in rows])) for k in KEYS}
                 print(f"{size:5d} {label:>7s}  mean "
-                      + " ".join(f"{m[k]:6.3f}" for k in KEYS)
+                      + " ".join(f"{m[k]:8.3f}" for k in KEYS)
                       + f"   ({time.perf_counter() - t0:.0f} s)", flush=True)
                 last.append(img)
         if out and last:
