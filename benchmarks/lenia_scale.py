@@ -31,6 +31,24 @@ Frames are simulation frames (a take's frame f is simulation frame f + 90, the p
 At 512 and below the two traces are the same (spacing 1), so 512 runs once.  ``--save DIR``
 writes each measured colour frame (at 512) as a PNG and, per graph, a sheet of the last
 frame: 512 | each other size and mode, left to right.
+
+Measured 2026-12-03 (numpy, graph seed, mean over frames 150 / 180 / 210), hot / full /
+edge / lit at 512, then pixel -> lattice at 1024 and at 2048:
+
+    heartbeat  512  0.088 0.202 0.294 0.222
+               1024 0.151 0.333 0.455 0.195 -> 0.095 0.196 0.344 0.224
+               2048 0.288 0.469 0.539 0.176 -> 0.150 0.196 0.362 0.223
+    amoeba     512  0.419 0.216 0.166 0.234
+               1024 0.496 0.346 0.209 0.178 -> 0.409 0.210 0.173 0.212
+               2048 0.564 0.442 0.238 0.195 -> 0.441 0.203 0.175 0.253
+    coral      512  0.247 0.114 0.254 0.130
+               1024 0.371 0.240 0.387 0.115 -> 0.261 0.123 0.288 0.129
+               2048 0.422 0.361 0.453 0.103 -> 0.231 0.120 0.296 0.132
+    nebula     512  0.145 0.307 0.214 0.144
+               1024 0.237 0.371 0.243 0.138 -> 0.192 0.311 0.228 0.143
+               2048 0.288 0.432 0.268 0.132 -> (not measured in time)
+
+Lenia traces on the lattice since (``--modes pixel`` runs the old per-pixel trace).
 """
 
 from __future__ import annotations
