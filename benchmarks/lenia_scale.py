@@ -46,7 +46,7 @@ edge / lit at 512, then pixel -> lattice at 1024 and at 2048:
                2048 0.422 0.361 0.453 0.103 -> 0.231 0.120 0.296 0.132
     nebula     512  0.145 0.307 0.214 0.144
                1024 0.237 0.371 0.243 0.138 -> 0.192 0.311 0.228 0.143
-               2048 0.288 0.432 0.268 0.132 -> (not measured in time)
+               2048 0.288 0.432 0.268 0.132 -> 0.214 0.320 0.240 0.137
 
 Lenia traces on the lattice since (``--modes pixel`` runs the old per-pixel trace).
 """
