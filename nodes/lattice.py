@@ -14,7 +14,10 @@ apart, the 512 lattice's pixels (the ``advect_lattice`` kernel, and ``advect_lat
 fused with containment and perturbation): the same displacement, the 512 trace's
 (1 - f, f) weights and spread, in 512 px.  ``k`` is 1 below 768 px (512 and smaller are
 unchanged, bit for bit: the plain trace runs), 2 at 1024, 4 at 2048.  Only engines that
-set ``lattice_advection`` trace so (SmoothLife; the others are unmeasured).  The kernel
+set ``lattice_advection`` trace so: SmoothLife, and Lenia (per pixel its presets came out
+fuller and paler at 2048: heartbeat had 29 % of its lit pixels above 0.9 in a channel
+against 9 % at 512, 15 % on the lattice; benchmarks/lenia_scale.py); MNCA and Gray-Scott
+are unmeasured.  The kernel
 spectra being drawn on the 512 lattice too made no difference (``--exp kernel512``).
 
 Qt-free; used by ``nodes.library.engines``.
