@@ -57,8 +57,11 @@ def advect(src, vel, scale, out=None):
     fx = (x - x0).astype(f32)
     iy0 = y0.astype(np.int64) % h
     ix0 = x0.astype(np.int64) % w
-    iy1 = (iy0 + 1) % h
-    ix1 = (ix0 + 1) % w
+    return _bilinear(xp, src, iy0, ix0, (iy0 + 1) % h, (ix0 + 1) % w, fy, fx, out)
+
+
+def _bilinear(xp, src, iy0, ix0, iy1, ix1, fy, fx, out):
+    """``src`` mixed bilinearly from the four index grids with weights ``fy``, ``fx``."""
     top = src[iy0, ix0] * (f32(1) - fx) + src[iy0, ix1] * fx
     bot = src[iy1, ix0] * (f32(1) - fx) + src[iy1, ix1] * fx
     res = top * (f32(1) - fy) + bot * fy
@@ -87,14 +90,7 @@ def advect_lattice(src, vel, k, out=None):
     fx = (tx - x0).astype(f32)
     iy0 = (xp.arange(h, dtype=np.int64)[:, None] + kk * y0.astype(np.int64)) % h
     ix0 = (xp.arange(w, dtype=np.int64)[None, :] + kk * x0.astype(np.int64)) % w
-    iy1 = (iy0 + kk) % h
-    ix1 = (ix0 + kk) % w
-    top = src[iy0, ix0] * (f32(1) - fx) + src[iy0, ix1] * fx
-    bot = src[iy1, ix0] * (f32(1) - fx) + src[iy1, ix1] * fx
-    res = top * (f32(1) - fy) + bot * fy
-    out = _out(xp, out, src.shape)
-    out[...] = res
-    return out
+    return _bilinear(xp, src, iy0, ix0, (iy0 + kk) % h, (ix0 + kk) % w, fy, fx, out)
 
 
 # -- engine rules ----------------------------------------------------------------
