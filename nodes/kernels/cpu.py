@@ -448,22 +448,12 @@ def advect_lattice_post(src, vel, k, out, prev, mask, noise, oy1, ox1, oy2, ox2,
     """:func:`advect_lattice` into ``out`` then the post step on it (see
     ``ref.advect_lattice_post``), skipping the pixels that trace only to zeros as
     :func:`advect_post` does."""
-    src, vel = _c(src), _c(vel)
-    if not (gate >= 0 and src.dtype == f32 and out.flags.c_contiguous and prev.flags.c_contiguous
-            and out.dtype == f32 and prev.dtype == f32 and out.shape == src.shape
-            and not np.shares_memory(out, src)):
-        advect_lattice(src, vel, k, out=out)
-        return post_step(out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
-                         cos_s, sin_s, vel_amp, gate, still)
-    h = src.shape[0]
-    spans = np.empty((h, 2), np.int32)
-    cols = np.empty((h, 2), np.int32)
-    _row_spans(src, spans)
-    _advect_lattice(src, vel[0], vel[1], np.intp(k), np.float32(1.0 / int(k)), out, spans, True,
-                    cols)
-    _post_step(out, prev, *_post_args(out, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x,
-                                      stir_y, cos_s, sin_s, vel_amp, gate, still), cols, True)
-    return out
+    return _trace_post(
+        lambda src, vel, out, spans, use, cols: _advect_lattice(
+            src, vel[0], vel[1], np.intp(k), np.float32(1.0 / int(k)), out, spans, use, cols),
+        lambda: advect_lattice(src, vel, k, out=out),
+        src, vel, out, prev, (mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s,
+                              sin_s, vel_amp, gate, still))
 
 
 # -- engine rules ---------------------------------------------------------------------------
@@ -748,20 +738,32 @@ def advect_post(src, vel, scale, out, prev, mask, noise, oy1, ox1, oy2, ox2, cen
     (which acts only above the density gate, never negative), its ``prev`` too.  The
     rows' non-zero spans are found in one pass over ``src``; the frames are the full
     computation's, bitwise."""
+    return _trace_post(
+        lambda src, vel, out, spans, use, cols: _advect(src, vel[0], vel[1], _f32(scale), out,
+                                                        spans, use, cols),
+        lambda: advect(src, vel, scale, out=out),
+        src, vel, out, prev, (mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s,
+                              sin_s, vel_amp, gate, still))
+
+
+def _trace_post(trace, unfused, src, vel, out, prev, post):
+    """A trace into ``out``, then the post step (arguments ``post``) on it, both skipping
+    the pixels that trace only to zeros (advect_post, advect_lattice_post).
+    ``trace(src, vel, out, spans, True, cols)`` runs the compiled trace; ``unfused()`` the
+    plain one, where the arrays do not allow the fused passes."""
     src, vel = _c(src), _c(vel)
+    gate = post[-2]
     if not (gate >= 0 and src.dtype == f32 and out.flags.c_contiguous and prev.flags.c_contiguous
             and out.dtype == f32 and prev.dtype == f32 and out.shape == src.shape
             and not np.shares_memory(out, src)):
-        advect(src, vel, scale, out=out)
-        return post_step(out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
-                         cos_s, sin_s, vel_amp, gate, still)
+        unfused()
+        return post_step(out, prev, *post)
     h = src.shape[0]
     spans = np.empty((h, 2), np.int32)
     cols = np.empty((h, 2), np.int32)
     _row_spans(src, spans)
-    _advect(src, vel[0], vel[1], _f32(scale), out, spans, True, cols)
-    _post_step(out, prev, *_post_args(out, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x,
-                                      stir_y, cos_s, sin_s, vel_amp, gate, still), cols, True)
+    trace(src, vel, out, spans, True, cols)
+    _post_step(out, prev, *_post_args(out, *post), cols, True)
     return out
 
 

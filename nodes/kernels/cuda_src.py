@@ -669,29 +669,27 @@ def post_step(xp, launch, A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir
 
 def advect_post(xp, launch, src, vel, scale, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre,
                 stir_x, stir_y, cos_s, sin_s, vel_amp, gate, still):
-    src, vel = _f32c(xp, src), _f32c(xp, vel)
-    if not (out.shape == src.shape and out.dtype == f32 and out.flags.c_contiguous):
-        raise ValueError("advect_post writes a contiguous float32 out shaped like src")
-    if out is src:
-        raise ValueError("advect_post cannot write over its source")
-    launch("cag_advect_post", out.size,
-           (src, vel, f32(scale), out,
-            *_post_args(xp, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
-                        cos_s, sin_s, vel_amp, gate, still)))
-    return out
+    return _trace_post(xp, launch, "advect_post", (f32(scale),), src, vel, out, prev,
+                       (mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y, cos_s, sin_s,
+                        vel_amp, gate, still))
 
 
 def advect_lattice_post(xp, launch, src, vel, k, out, prev, mask, noise, oy1, ox1, oy2, ox2,
                         centre, stir_x, stir_y, cos_s, sin_s, vel_amp, gate, still):
+    return _trace_post(xp, launch, "advect_lattice_post", (i32(k), f32(1.0 / int(k))), src,
+                       vel, out, prev, (mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
+                                        cos_s, sin_s, vel_amp, gate, still))
+
+
+def _trace_post(xp, launch, name, trace_args, src, vel, out, prev, post):
+    """Launch ``cag_<name>``: a trace (its own arguments ``trace_args``) fused with the
+    post step (``post``) into ``out``."""
     src, vel = _f32c(xp, src), _f32c(xp, vel)
     if not (out.shape == src.shape and out.dtype == f32 and out.flags.c_contiguous):
-        raise ValueError("advect_lattice_post writes a contiguous float32 out shaped like src")
+        raise ValueError(f"{name} writes a contiguous float32 out shaped like src")
     if out is src:
-        raise ValueError("advect_lattice_post cannot write over its source")
-    launch("cag_advect_lattice_post", out.size,
-           (src, vel, i32(k), f32(1.0 / int(k)), out,
-            *_post_args(xp, out, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, stir_y,
-                        cos_s, sin_s, vel_amp, gate, still)))
+        raise ValueError(f"{name} cannot write over its source")
+    launch(f"cag_{name}", out.size, (src, vel, *trace_args, out, *_post_args(xp, out, prev, *post)))
     return out
 
 
