@@ -38,9 +38,10 @@ def graph_arg(text: str) -> str:
 
 def _bundled_hint(issue) -> str:
     """For a graph that could not be read under a bare name: where the names come from."""
-    f = getattr(issue, "file", None) or ""
-    if getattr(issue, "code", None) is not None and issue.code.name == "IO" and f \
-            and "/" not in f and not Path(f).exists():
+    from nodes.errors import Code
+
+    f = issue.file or ""
+    if issue.code is Code.IO and f and "/" not in f and not Path(f).exists():
         return " (nor is it a bundled graph: `cagraph presets` lists them)"
     return ""
 
