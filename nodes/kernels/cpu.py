@@ -677,7 +677,17 @@ def _post_step(A, prev, mask, has_mask, noise, oy1, ox1, oy2, ox2, centre, has_c
             n1[:ox1] = s1[w - ox1:]
             n2[ox2:] = s2[:w - ox2]
             n2[:ox2] = s2[w - ox2:]
-        for j in range(j0, j1):
+        # zero-based slices of [j0, j1): with the offset the loop did not vectorise
+        if j1 <= j0:
+            continue
+        if has_mask:
+            m_ = m_[j0:j1]
+        if has_centre:
+            c_ = c_[j0:j1]
+        if has_stir:
+            sx, sy = sx[j0:j1], sy[j0:j1]
+        a_, p_, n1, n2 = a_[j0:j1], p_[j0:j1], n1[j0:j1], n2[j0:j1]
+        for j in range(j1 - j0):
             a = a_[j]
             if has_mask:
                 a = a * m_[j]
@@ -1000,13 +1010,9 @@ def _periodic_axis(n_out: int, n_in: int):
     key = ("p", n_out, n_in)
     hit = _AXES.get(key)
     if hit is None:
-        f = n_out // n_in
-        c = (np.arange(n_out, dtype=f32) + f32(0.5)) / f32(f) - f32(0.5)
-        c0 = np.floor(c)
-        fr = (c - c0).astype(f32)
-        i0 = c0.astype(np.int64) % n_in
-        i1 = (i0 + 1) % n_in
-        hit = _AXES[key] = (i0, i1, fr)
+        from .ref import lattice_taps
+
+        hit = _AXES[key] = lattice_taps(n_out, n_out // n_in, 0, n_in, n_in)[:3]
     return hit
 
 
@@ -1248,7 +1254,8 @@ def _lenia_growth_window(U, A, mu, sigma, dt, y0, x0, out):
             for j in range(W):
                 o[j] = zero
             continue
-        u, a = U[i - y0], A[i]
+        # zero-based slices (as _lenia_growth_lattice's: offsets kept the loop scalar)
+        u, a, oo = U[i - y0], A[i, x0:x0 + w], o[x0:x0 + w]
         for j in range(x0):
             o[j] = zero
         for j in range(x0 + w, W):
@@ -1256,8 +1263,65 @@ def _lenia_growth_window(U, A, mu, sigma, dt, y0, x0, out):
         for j in range(w):
             z = (u[j] - mu) / sigma
             g = two * _expf(mhalf * z * z) - one
-            v = a[x0 + j] + dt * g
-            o[x0 + j] = min(max(v, zero), one)
+            v = a[j] + dt * g
+            oo[j] = min(max(v, zero), one)
+
+
+@njit(**_JIT)
+def _lenia_growth_lattice(pad, A, mu, sigma, dt, r0, r1, fy, c0, c1, fx, ey0, ey1, ex0, ex1,
+                          rows, out):
+    H, W = out.shape
+    zero, one, two, mhalf = np.float32(0), np.float32(1), np.float32(2), np.float32(-0.5)
+    n = ex1 - ex0
+    # as _hpass, over the columns [ex0, ex1) only and one channel (here 1.3 against 2.1 ms)
+    t0, t1, tf = c0[ex0:ex1], c1[ex0:ex1], fx[ex0:ex1]
+    for r in prange(pad.shape[0]):
+        s, d = pad[r], rows[r, ex0:ex1]
+        for j in range(n):
+            d[j] = s[t0[j]] * (one - tf[j]) + s[t1[j]] * tf[j]
+    for i in prange(H):
+        o = out[i]
+        if i < ey0 or i >= ey1:
+            for j in range(W):
+                o[j] = zero
+            continue
+        for j in range(ex0):
+            o[j] = zero
+        for j in range(ex1, W):
+            o[j] = zero
+        # zero-based slices: with offsets into whole rows this loop did not vectorise
+        # (2.0 against 0.7 ms at 1024)
+        top, bot, a, oo, wy = rows[r0[i], ex0:ex1], rows[r1[i], ex0:ex1], A[i, ex0:ex1], \
+            o[ex0:ex1], fy[i]
+        for j in range(n):
+            u = top[j] * (one - wy) + bot[j] * wy
+            z = (u - mu) / sigma
+            g = two * _expf(mhalf * z * z) - one
+            v = a[j] + dt * g
+            oo[j] = min(max(v, zero), one)
+
+
+@fast("numba")
+def lenia_growth_lattice(U, A, mu, sigma, dt, k, y0, x0, out):
+    """The growth from a potential on the lattice ``k`` px apart (see
+    ``ref.lenia_growth_lattice``): the window's rows (and a padded zero row) brought to the
+    pixels' columns once (each is shared by about k output rows), then each output row
+    blends its two and grows, in one pass; bitwise the reference's mix."""
+    from .ref import lattice_taps
+
+    if not (out.flags.c_contiguous and out.dtype == f32 and A.dtype == f32):
+        from .ref import lenia_growth_lattice as ref_growth_lattice
+
+        return ref_growth_lattice(U, A, mu, sigma, dt, k, y0, x0, out)
+    H, W = A.shape
+    hu, wu = U.shape
+    r0, r1, fy, (ey0, ey1) = lattice_taps(H, int(k), int(y0), hu, H // int(k))
+    c0, c1, fx, (ex0, ex1) = lattice_taps(W, int(k), int(x0), wu, W // int(k))
+    pad = np.zeros((hu + 1, wu + 1), f32)
+    pad[:hu, :wu] = U
+    _lenia_growth_lattice(pad, _c(A), _f32(mu), _f32(sigma), _f32(dt), r0, r1, fy, c0, c1, fx,
+                          ey0, ey1, ex0, ex1, np.empty((hu + 1, W), f32), out)
+    return out
 
 
 @fast("numba")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ref import fit_axes
+from .ref import fit_axes, lattice_taps
 
 f32 = np.float32
 i32 = np.int32
@@ -124,6 +124,45 @@ extern "C" __global__ void cag_lenia_growth(const float* __restrict__ U, const f
                                             float* __restrict__ out, long long n) {
     CAG_LOOP(i, n) {
         const float z = (U[i] - mu) / sigma;
+        const float g = 2.0f * expf(-0.5f * z * z) - 1.0f;
+        out[i] = cag_clip01(A[i] + dt * g);
+    }
+}
+"""
+
+SOURCES["cag_lenia_growth_lattice"] = r"""
+/* the window's potential at lattice point (a, b) of the window, 0 outside it */
+__device__ __forceinline__ float cag_window_tap(const float* __restrict__ U, long long a,
+                                                long long b, int hu, int wu) {
+    return (a < hu && b < wu) ? U[a * wu + b] : 0.0f;
+}
+
+extern "C" __global__ void cag_lenia_growth_lattice(
+        const float* __restrict__ U, int hu, int wu, const float* __restrict__ A,
+        float mu, float sigma, float dt, int k, int y0, int x0, int ey0, int ey1, int ex0,
+        int ex1, float* __restrict__ out, int h, int w) {
+    const long long n = (long long)h * w;
+    const int hc = h / k, wc = w / k;
+    CAG_LOOP(i, n) {
+        const int r = (int)(i / w), q = (int)(i % w);
+        if (r < ey0 || r >= ey1 || q < ex0 || q >= ex1) {
+            out[i] = 0.0f;
+            continue;
+        }
+        /* the pixel centre on the lattice (as ref.lattice_taps), its two taps per axis as
+           window indices: a tap outside the window reads 0 */
+        const float ys = ((float)r + 0.5f) / (float)k - 0.5f;
+        const float xs = ((float)q + 0.5f) / (float)k - 0.5f;
+        const float fy0 = floorf(ys), fx0 = floorf(xs);
+        const float fy = ys - fy0, fx = xs - fx0;
+        const long long t0 = cag_mod((long long)fy0, hc), s0 = cag_mod((long long)fx0, wc);
+        const long long u0 = cag_mod(t0 - y0, hc), u1 = cag_mod((t0 + 1) % hc - y0, hc);
+        const long long v0 = cag_mod(s0 - x0, wc), v1 = cag_mod((s0 + 1) % wc - x0, wc);
+        const float top = cag_window_tap(U, u0, v0, hu, wu) * (1.0f - fx)
+                          + cag_window_tap(U, u0, v1, hu, wu) * fx;
+        const float bot = cag_window_tap(U, u1, v0, hu, wu) * (1.0f - fx)
+                          + cag_window_tap(U, u1, v1, hu, wu) * fx;
+        const float z = (top * (1.0f - fy) + bot * fy - mu) / sigma;
         const float g = 2.0f * expf(-0.5f * z * z) - 1.0f;
         out[i] = cag_clip01(A[i] + dt * g);
     }
@@ -616,6 +655,20 @@ def lenia_growth(xp, launch, U, A, mu, sigma, dt, out=None):
     return _finish(buf, res)
 
 
+def lenia_growth_lattice(xp, launch, U, A, mu, sigma, dt, k, y0, x0, out):
+    U, A = _f32c(xp, U), _f32c(xp, A)
+    h, w = A.shape
+    hu, wu = U.shape
+    k, y0, x0 = int(k), int(y0), int(x0)
+    ey0, ey1 = lattice_taps(h, k, y0, hu, h // k)[3]
+    ex0, ex1 = lattice_taps(w, k, x0, wu, w // k)[3]
+    buf, res = _target(xp, out, A.shape)
+    launch("cag_lenia_growth_lattice", A.size,
+           (U, i32(hu), i32(wu), A, f32(mu), f32(sigma), f32(dt), i32(k), i32(y0), i32(x0),
+            i32(ey0), i32(ey1), i32(ex0), i32(ex1), buf, i32(h), i32(w)))
+    return _finish(buf, res)
+
+
 def smoothlife_rule(xp, launch, n, m, A, b1, b2, d1, d2, alpha_n, alpha_m, dt, out=None):
     n, m, A = _f32c(xp, n), _f32c(xp, m), _f32c(xp, A)
     buf, res = _target(xp, out, A.shape)
@@ -873,7 +926,8 @@ def blur_dense(xp, launch, img, gy, gx, out=None):
 
 #: twin name -> implementation (same names and signatures as ref.py, plus (xp, launch))
 TWINS = {fn.__name__: fn for fn in (
-    advect, advect_lattice, lenia_growth, smoothlife_rule, mnca_update, grayscott_step, post_step,
+    advect, advect_lattice, lenia_growth, lenia_growth_lattice, smoothlife_rule, mnca_update,
+    grayscott_step, post_step,
     advect_post, advect_lattice_post,
     signals_follow, palette_map, downsample_box, upsample_add, resize_bilinear, coverage_stats,
     palette_lut, blur_dense, spectral_mul, deadzone, power)}

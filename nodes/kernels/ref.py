@@ -534,6 +534,55 @@ def nonzero_box(A):
     return int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])
 
 
+def lattice_taps(n: int, k: int, start: int, size: int, period: int):
+    """Along one axis of ``n`` pixels, each pixel's two taps on the lattice ``k`` px apart
+    (pixel centres, periodic over the lattice's ``period`` points, as :func:`upsample_add`)
+    as indices into a window of ``size`` lattice points from ``start``, ``size`` where a
+    tap lies outside it (the index of a padded zero); the second tap's weight (float32);
+    and ``(lo, hi)``, the range of pixels covering every one with a tap in the window.
+    NumPy arrays whatever the backend (shared by :func:`lenia_growth_lattice`'s twins)."""
+    c = (np.arange(n, dtype=f32) + f32(0.5)) / f32(k) - f32(0.5)
+    c0 = np.floor(c)
+    f = (c - c0).astype(f32)
+    t0 = c0.astype(np.int64) % period
+    t1 = (t0 + 1) % period
+    u0, u1 = (t0 - start) % period, (t1 - start) % period
+    i0 = np.where(u0 < size, u0, size).astype(np.intp)
+    i1 = np.where(u1 < size, u1, size).astype(np.intp)
+    hit = np.flatnonzero((i0 < size) | (i1 < size))
+    ext = (int(hit[0]), int(hit[-1]) + 1) if hit.size else (0, 0)
+    return i0, i1, f, ext
+
+
+@reference
+def lenia_growth_lattice(U, A, mu, sigma, dt, k, y0, x0, out):
+    """:func:`lenia_growth` of ``A`` from a potential on the lattice ``k`` px apart
+    (nodes/lattice.py): ``U`` is that potential on the window at ``(y0, x0)`` of the
+    lattice's torus (``A.shape // k`` points; the whole torus at ``(0, 0)``) and 0 elsewhere
+    on it, brought to ``A``'s pixels bilinearly (pixel centres, periodic: as
+    :func:`upsample_add`).  ``out`` is that growth over the range of rows and columns with a
+    tap in the window (:func:`lattice_taps`) and 0 outside it (nodes/conv_window.py: there
+    A and the potential are 0)."""
+    xp = xp_of(A)
+    H, W = A.shape
+    hu, wu = U.shape
+    k, y0, x0 = int(k), int(y0), int(x0)
+    r0, r1, fy, (ey0, ey1) = lattice_taps(H, k, y0, hu, H // k)
+    c0, c1, fx, (ex0, ex1) = lattice_taps(W, k, x0, wu, W // k)
+    pad = xp.zeros((hu + 1, wu + 1), f32)
+    pad[:hu, :wu] = U
+    r0, r1, c0, c1 = (xp.asarray(t) for t in (r0, r1, c0, c1))
+    fy, fx = xp.asarray(fy)[:, None], xp.asarray(fx)[None, :]
+    rows0, rows1 = pad[r0], pad[r1]
+    top = rows0[:, c0] * (f32(1) - fx) + rows0[:, c1] * fx
+    bot = rows1[:, c0] * (f32(1) - fx) + rows1[:, c1] * fx
+    up = top * (f32(1) - fy) + bot * fy
+    g = lenia_growth(up[ey0:ey1, ex0:ex1], A[ey0:ey1, ex0:ex1], mu, sigma, dt)
+    out[...] = 0
+    out[ey0:ey1, ex0:ex1] = g
+    return out
+
+
 @reference
 def lenia_growth_window(U, A, mu, sigma, dt, y0, x0, out):
     """:func:`lenia_growth` over the window of ``A`` at ``(y0, x0)`` the size of ``U`` (the

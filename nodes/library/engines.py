@@ -245,15 +245,33 @@ class Lenia(Engine):
     def check_params(cls, params):
         return _paired(params, "peaks", "widths", "shell peaks", "widths", "shell(s) are used")
 
+    #: the potential on the 512 lattice on finer grids: K * A on the world box-averaged to
+    #: the lattice, brought back to every pixel bilinearly (nodes.lattice)
+    lattice_potential = True
+
+    def _potential_spacing(self, ctx) -> int:
+        """The lattice spacing of the potential: 1 (every pixel) unless this engine convolves
+        on the 512 lattice and the grid is finer; then :func:`lattice.spacing`, or the
+        nearest smaller spacing that divides both sides (1280: 2, not 3)."""
+        k = lattice.spacing(ctx.size) if self.lattice_potential else 1
+        g = math.gcd(*ctx.shape)
+        while k > 1 and g % k:
+            k -= 1
+        return k
+
     def prepare(self, ctx, params):
         peaks, widths = params["peaks"], params["widths"]
         nshell = min(len(peaks), len(widths))
-        R = scaled_radius(params["R"], ctx, 3.0)
-        key = (R, peaks[:nshell], widths[:nshell], ctx.shape, ctx.backend.name)
+        k = self._potential_spacing(ctx)
+        # on the lattice: the kernel in lattice points (at 1024, k = 2: the 512 kernel)
+        R = max(3.0, scaled_radius(params["R"], ctx, 3.0) / k)
+        shape = (ctx.shape[0] // k, ctx.shape[1] // k)
+        self._lattice_k = k
+        key = (R, peaks[:nshell], widths[:nshell], shape, ctx.backend.name)
 
         def build():
             small = lenia_kernel(R, peaks[:nshell], widths[:nshell])
-            return small, kernel_spectrum(ctx.backend, small, ctx.shape)
+            return small, kernel_spectrum(ctx.backend, small, shape)
 
         # the kernel itself too: a window's spectrum (conv_window.py) is made from it
         # (the float64 kernel is static work, not state: kept beside the memo)
@@ -263,13 +281,26 @@ class Lenia(Engine):
     def rule_step(self, ctx, params):
         be, A, B = ctx.backend, self.state["A"], self.state["B"]
         mu, sigma, dt = params["mu"], params["sigma"], 1.0 / params["T"]
-        win = self._window(ctx, A, mu, sigma)
+        k = self._lattice_k
+        if k > 1:
+            # the potential on the lattice k px apart (nodes/lattice.py): the world's k x k
+            # block means convolved, then each pixel grows from that potential, bilinearly.
+            # At 1024 (k = 2) the FFTs are a quarter of the full grid's, and a step sees the
+            # 512 potential of the same world (benchmarks/lenia_scale.py)
+            h, w = A.shape
+            src = be.k.downsample_box(A, k, out=self.buffer(ctx, "A_lattice", (h // k, w // k)))
+        else:
+            src = A
+        win = self._window(ctx, src, mu, sigma)
         if win is None:
-            Fa = be.rfft2(A, out=self.fft_work(ctx, "Fa"))
+            Fa = be.rfft2(src, out=self.fft_work(ctx, "Fa") if k == 1 else None)
             be.k.spectral_mul(Fa, self.state["K"], out=Fa)
-            U = be.irfft2(Fa, A.shape, prescaled=True,
-                          out=self.fft_work(ctx, "U", spectral=False))
-            be.k.lenia_growth(U, A, mu, sigma, dt, out=B)
+            U = be.irfft2(Fa, src.shape, prescaled=True,
+                          out=self.fft_work(ctx, "U", spectral=False) if k == 1 else None)
+            if k > 1:
+                be.k.lenia_growth_lattice(U, A, mu, sigma, dt, k, 0, 0, B)
+            else:
+                be.k.lenia_growth(U, A, mu, sigma, dt, out=B)
         else:
             # only the organism's window (nodes/conv_window.py): outside it A and the
             # potential are 0, where growth is negative, so the new A is 0 there
@@ -279,10 +310,13 @@ class Lenia(Engine):
                 small, kkey = self._kernel_small, self._kernel_key
                 K = self._conv_window().spectrum(
                     (kkey, size), lambda: kernel_spectrum(be, small, size))
-                Fa = be.rfft2(A[y0:y1, x0:x1])
+                Fa = be.rfft2(src[y0:y1, x0:x1])
                 be.k.spectral_mul(Fa, K, out=Fa)
                 U = be.irfft2(Fa, size, prescaled=True)
-                be.k.lenia_growth_window(U, A, mu, sigma, dt, y0, x0, B)
+                if k > 1:
+                    be.k.lenia_growth_lattice(U, A, mu, sigma, dt, k, y0, x0, B)
+                else:
+                    be.k.lenia_growth_window(U, A, mu, sigma, dt, y0, x0, B)
             else:
                 B.fill(0)
         self.state["A"], self.state["B"] = B, A

@@ -193,6 +193,20 @@ def test_lenia_growth(H, shape):
     close(H.twin("lenia_growth")(U, A, 0.15, 0.017, 0.1), ref.lenia_growth(U, A, 0.15, 0.017, 0.1))
 
 
+@pytest.mark.parametrize("k, window", [(2, None), (2, (3, 5, 9, 7)), (4, (0, 2, 4, 3)),
+                                       (3, (1, 1, 2, 2))])
+def test_lenia_growth_lattice(H, k, window):
+    """The lattice potential brought to every pixel, inside a window (one touching the
+    lattice's first row: its footprint wraps) and on the whole torus, as the reference."""
+    rng = np.random.default_rng(2)
+    A = rnd(rng, (12 * k, 8 * k))
+    y0, x0, hu, wu = window or (0, 0, 12, 8)
+    U = rnd(rng, (hu, wu), 0.4)
+    args = (U, A, 0.15, 0.017, 0.1, k, y0, x0)
+    close(H.twin("lenia_growth_lattice")(*args, np.ones_like(A)),
+          ref.lenia_growth_lattice(*args, np.ones_like(A)))
+
+
 def test_smoothlife_rule(H, shape):
     rng = np.random.default_rng(3)
     n, m, A = rnd(rng, shape), rnd(rng, shape), rnd(rng, shape)
