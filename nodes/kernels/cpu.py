@@ -384,18 +384,21 @@ def _advect_lattice(src, vy, vx, k, inv, out, spans, use_spans, cols):
     h, w = src.shape
     one = np.float32(1)
     zero = np.float32(0)
+    flat = src.ravel()
     for i in prange(h):
         j0, j1 = 0, w
+        # the row's largest |vy| and |vx| (as _advect) plus a lattice step: how far a tap
+        # can lie from its pixel
+        by = np.int32(0)
+        bx = np.int32(0)
+        for j in range(w):
+            by = max(by, _f32_as_i32(vy[i, j]) & np.int32(0x7FFFFFFF))
+            bx = max(bx, _f32_as_i32(vx[i, j]) & np.int32(0x7FFFFFFF))
+        ay = _i32_as_f32(by) + np.float32(k)
+        ax = _i32_as_f32(bx) + np.float32(k)
         if use_spans:
-            # as _advect: only the columns that can trace to a non-zero pixel (the taps
-            # lie within |v| + k of the pixel), the rest are exactly 0
-            by = np.int32(0)
-            bx = np.int32(0)
-            for j in range(w):
-                by = max(by, _f32_as_i32(vy[i, j]) & np.int32(0x7FFFFFFF))
-                bx = max(bx, _f32_as_i32(vx[i, j]) & np.int32(0x7FFFFFFF))
-            ay = _i32_as_f32(by) + np.float32(k)
-            ax = _i32_as_f32(bx) + np.float32(k)
+            # as _advect: only the columns that can trace to a non-zero pixel, the rest
+            # are exactly 0
             j0, j1 = _live_columns(spans, i, h, w, np.float32(1), -ay, ay, -ax, ax)
             for j in range(0, j0):
                 out[i, j] = zero
@@ -403,6 +406,34 @@ def _advect_lattice(src, vy, vx, k, inv, out, spans, use_spans, cols):
                 out[i, j] = zero
             cols[i, 0] = j0
             cols[i, 1] = j1
+        if (by <= _INF_BITS and bx <= _INF_BITS and ay < np.float32(h - 1)
+                and ax < np.float32(w - 1)):
+            # every tap within a period of its pixel: one select-wrap per axis, 32-bit
+            # indices, unsigned flat offsets (no negative-index handling): ~20 % quicker,
+            # the same numbers as the general loop below
+            i32, k32 = np.int32(i), np.int32(k)
+            for j in range(j0, j1):
+                ty = -vy[i, j] * inv
+                tx = -vx[i, j] * inv
+                y0 = np.floor(ty)
+                x0 = np.floor(tx)
+                fy = ty - y0
+                fx = tx - x0
+                iy0 = i32 + k32 * np.int32(y0)
+                ix0 = np.int32(j) + k32 * np.int32(x0)
+                iy0 = iy0 + h if iy0 < 0 else iy0
+                iy0 = iy0 - h if iy0 >= h else iy0
+                ix0 = ix0 + w if ix0 < 0 else ix0
+                ix0 = ix0 - w if ix0 >= w else ix0
+                iy1 = iy0 + k32
+                iy1 = iy1 - h if iy1 >= h else iy1
+                ix1 = ix0 + k32
+                ix1 = ix1 - w if ix1 >= w else ix1
+                r0, r1 = np.uint32(iy0 * w), np.uint32(iy1 * w)
+                top = flat[r0 + np.uint32(ix0)] * (one - fx) + flat[r0 + np.uint32(ix1)] * fx
+                bot = flat[r1 + np.uint32(ix0)] * (one - fx) + flat[r1 + np.uint32(ix1)] * fx
+                out[i, j] = top * (one - fy) + bot * fy
+            continue
         for j in range(j0, j1):
             ty = -vy[i, j] * inv
             tx = -vx[i, j] * inv
@@ -931,7 +962,7 @@ def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=
 
 
 @njit(**_JIT)
-def _palette_map(t, a, lut, alut, out):
+def _palette_map(t, a, lut, alut, out, skip_zeros):
     h, w = t.shape
     n = lut.shape[0]
     m = alut.shape[0]
@@ -943,7 +974,23 @@ def _palette_map(t, a, lut, alut, out):
         tr = t[i]
         ar = a[i]
         o = out[i].ravel()
-        for j in range(w):
+        j0, j1 = 0, w
+        if skip_zeros:
+            # alpha 0 reads alut[0] = 0: black whatever t is.  Only the row's span of
+            # non-zero alpha is mapped (an organism on black: most of the frame)
+            bits = ar.view(np.int32)
+            lo = np.int32(w)
+            hi = np.int32(-1)
+            for j in range(w):
+                nz = (bits[j] & np.int32(0x7FFFFFFF)) != 0
+                lo = min(lo, np.int32(j) if nz else np.int32(w))
+                hi = max(hi, np.int32(j) if nz else np.int32(-1))
+            j0, j1 = (lo, hi + 1) if hi >= 0 else (w, w)
+            for q in range(3 * j0):
+                o[q] = zero
+            for q in range(3 * j1, 3 * w):
+                o[q] = zero
+        for j in range(j0, j1):
             # the reference's indices: clamped to the table as floats, then truncated
             # (a NaN fails "> 0" and reads entry 0)
             tv = tr[j] * fn
@@ -961,7 +1008,11 @@ def _palette_map(t, a, lut, alut, out):
 def palette_map(t, a, lut, alut, out=None):
     """RGB = clip(lut[t] * alut[a], 0, 1) (nearest entries; see ``ref.palette_map``)."""
     out = _out2(out, (*t.shape, 3))
-    _palette_map(_c(t), _c(a), _c(lut), _c(alut), out)
+    lut, alut = _c(lut), _c(alut)
+    # where alpha is 0 the colour is lut[t] * alut[0]: 0 when that entry is 0 and the
+    # palette finite (then clip(x * 0) = 0), so those pixels are only written
+    skip = bool(alut[0] == 0 and np.isfinite(lut).all())
+    _palette_map(_c(t), _c(a), lut, alut, out, skip)
     return out
 
 

@@ -401,6 +401,31 @@ def test_signals_follow_reference_is_signals_then_peak_follow():
     np.testing.assert_array_equal(prev, W)
 
 
+@pytest.mark.parametrize("alut0, lut_fault", [(0.0, None), (0.0, np.inf), (0.0, np.nan),
+                                             (0.3, None)])
+def test_palette_map_of_an_organism_on_black_is_the_reference_s(alut0, lut_fault):
+    """Rows with alpha 0 around the organism: only their non-zero span is mapped where the
+    alpha curve starts at 0 and the palette is finite; the frame is the reference's
+    either way (a palette entry inf or NaN, or alut[0] > 0, colours the zeros too)."""
+    rng = np.random.default_rng(11)
+    lut = rnd(rng, (256, 3), 0, 1.2)
+    if lut_fault is not None:
+        lut[0, 1] = lut_fault
+    alut = rnd(rng, (256,))
+    alut[0] = alut0
+    t = rnd(rng, (40, 64))
+    a = rnd(rng, (40, 64))
+    a[:, :9] = 0
+    a[:, 50:] = 0
+    a[5] = 0
+    a[7, 20:30] = -0.0
+    a[12, 3] = 0.5  # a lone pixel far out widens its row's span
+    want = ref.palette_map(t, a, lut, alut)
+    got = cpu.palette_map(t, a, lut, alut, out=np.full((40, 64, 3), 7, f32))
+    np.testing.assert_array_equal(got, want)
+    assert bool(got[a == 0].any()) == (alut0 > 0 or lut_fault is not None)
+
+
 def test_palette_map_index_edges():
     rng = np.random.default_rng(10)
     lut = rnd(rng, (1024, 3), 0, 1.6)
