@@ -367,15 +367,17 @@ class Node:
             a = self.state[name] = ctx.xp.empty(shape, dtype=dtype)
         return a
 
-    def fft_work(self, ctx: "Context", name: str, stack: int = 0, spectral: bool = True):
-        """A kept FFT work array (an rfft2 spectrum, or a real size x size field when not
-        ``spectral``), ``stack`` deep if given, for backends whose FFTs write into an
-        ``out`` (CuPy); None elsewhere (NumPy/SciPy return new arrays anyway)."""
+    def fft_work(self, ctx: "Context", name: str, stack: int = 0, spectral: bool = True,
+                 shape: tuple | None = None):
+        """A kept FFT work array (an rfft2 spectrum, or a real field when not ``spectral``)
+        of the grid (or of a real field of ``shape``), ``stack`` deep if given, for backends
+        whose FFTs write into an ``out`` (CuPy); None elsewhere (NumPy/SciPy return new
+        arrays anyway)."""
         if not ctx.backend.fft_writes_out:
             return None
         import numpy as np
 
-        h, w = ctx.shape
+        h, w = shape or ctx.shape
         shape = (h, w // 2 + 1) if spectral else (h, w)
         return self.buffer(ctx, name, (stack, *shape) if stack else shape,
                            np.complex64 if spectral else np.float32)

@@ -293,10 +293,10 @@ class Lenia(Engine):
             src = A
         win = self._window(ctx, src, mu, sigma)
         if win is None:
-            Fa = be.rfft2(src, out=self.fft_work(ctx, "Fa") if k == 1 else None)
+            Fa = be.rfft2(src, out=self.fft_work(ctx, "Fa", shape=src.shape))
             be.k.spectral_mul(Fa, self.state["K"], out=Fa)
             U = be.irfft2(Fa, src.shape, prescaled=True,
-                          out=self.fft_work(ctx, "U", spectral=False) if k == 1 else None)
+                          out=self.fft_work(ctx, "U", spectral=False, shape=src.shape))
             if k > 1:
                 be.k.lenia_growth_lattice(U, A, mu, sigma, dt, k, 0, 0, B)
             else:

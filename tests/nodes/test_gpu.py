@@ -207,6 +207,42 @@ def test_advect_lattice_and_its_fused_post(kit, shape):
     close((out, dprev), (o2, p2))
 
 
+def test_lenia_growth_lattice_whole_torus_and_windowed(kit):
+    cp, gbe = kit
+    rng = np.random.default_rng(24)
+    A = rnd(rng, (128, 96))
+    for k, (y0, x0, hu, wu) in ((2, (0, 0, 64, 48)), (2, (5, 9, 30, 20)), (4, (0, 3, 8, 21))):
+        U = rnd(rng, (hu, wu), 0.4)
+        got = gbe.k.lenia_growth_lattice(cp.asarray(U), cp.asarray(A), 0.15, 0.017, 0.1, k, y0,
+                                         x0, cp.ones(A.shape, f32))
+        want = ref.lenia_growth_lattice(U, A, 0.15, 0.017, 0.1, k, y0, x0, np.ones_like(A))
+        close(got, want)
+
+
+def test_a_lenia_step_at_1024_matches_numpy(kit):
+    """The whole Lenia step on the lattice (block means, full-torus FFT, lattice growth) on
+    the device against the NumPy backend's (windowed there) from the same world."""
+    cp, gbe = kit
+    from nodes.backend import get_backend
+    from nodes.library.engines import Lenia
+    from nodes.spec import Context
+    from nodes_helpers import params_of
+
+    params = params_of(Lenia, warmup=0, mu=0.222, sigma=0.045, T=25.0)
+    worlds = []
+    yy, xx = np.mgrid[0:1024, 0:1024]
+    A0 = (np.random.default_rng(5).random((1024, 1024), dtype=np.float32)
+          * (np.hypot(yy - 500, xx - 530) < 180)).astype(np.float32)
+    for be in (get_backend("numpy"), gbe):
+        ctx = Context(be, 1024, 1024, 1024, 30.0)
+        eng = Lenia("engine", 7)
+        eng.process(ctx, {"steps": 0.0}, params)
+        eng.state["A"][...] = be.asarray(A0)
+        eng.rule_step(ctx, params)
+        worlds.append(be.to_host(eng.state["A"]))
+    close(worlds[1], worlds[0], 2e-5)
+
+
 def test_signals_follow_many_blocks(kit):
     """The fused signals kernel over a grid of many blocks: the last block to finish
     updates peaks and normalisers from every block's maxima, then resets its state."""
