@@ -18,9 +18,9 @@ def published_tip(name: str, label: str) -> str:
     """What a row's ⇪ mark means, for its tooltip."""
     shown = f" (labelled '{label}')" if label else ""
     return (f"{MARK} Published as the control '{name}'{shown}:\n"
-            "Scope and the exported plugin show it as a field of that name, and the live\n"
-            f"controllers reach it by it (OSC /cagraph/{name}, MIDI learn in its published\n"
-            f"range, cagraph render --set {name}=…, cagraph scope set).\n"
+            "a field of that name in Scope and the exported plugin, and the name the live\n"
+            f"controls use (OSC /cagraph/{name}, cagraph render --set, cagraph scope set;\n"
+            "MIDI learn maps onto its published range).\n"
             "Right-click → Edit published… to rename or unpublish it.")
 
 
