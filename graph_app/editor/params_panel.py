@@ -16,19 +16,12 @@ from . import param_needs, theme
 from .clamped_label import ClampedLabel
 from .document import Document, new_merge_token
 from .live_text import LiveText
+from .param_label import ParamLabel
 
 SLIDER_STEPS = 1000
 
 
 class ResetSlider(QtWidgets.QSlider):
-    reset_requested = QtCore.Signal()
-
-    def mouseDoubleClickEvent(self, ev):  # noqa: N802 - Qt API
-        self.reset_requested.emit()
-        ev.accept()
-
-
-class ResetLabel(QtWidgets.QLabel):
     reset_requested = QtCore.Signal()
 
     def mouseDoubleClickEvent(self, ev):  # noqa: N802 - Qt API
@@ -52,8 +45,7 @@ class NumericRow(QtWidgets.QWidget):
         lay.setContentsMargins(0, 2, 0, 2)
         lay.setHorizontalSpacing(6)
         lay.setVerticalSpacing(0)
-        self.label = ResetLabel(p.title)
-        self.label.setToolTip(self._tooltip())
+        self.label = ParamLabel(p.title, self._tooltip())
         self.label.setContextMenuPolicy(QtCore.Qt.CustomContextMenu)
         self.label.customContextMenuRequested.connect(self._menu)
         self.slider = ResetSlider(QtCore.Qt.Horizontal)
@@ -182,8 +174,7 @@ class NumericRow(QtWidgets.QWidget):
         self.mod_btn.setToolTip(f"Driven by {src.src}.{src.src_port} (click to remove)"
                                 if src else self.mod_btn.toolTip() if not self.p.modulatable
                                 else "Drive with an LFO (adds and links an LFO node)")
-        pub = self.panel.published_for(self.nid, self.p.name)
-        self.label.setText(self.p.title + (f"  ⇪ {pub.name}" if pub else ""))
+        self.label.set_published(self.panel.published_for(self.nid, self.p.name))
         # a driven param is not editable here: greyed, naming its driver, showing the
         # live value (edit the driver: e.g. the LFO's centre)
         graph = self.panel.doc.graph
@@ -389,8 +380,8 @@ class ParamsPanel(QtWidgets.QWidget):
         w = QtWidgets.QWidget()
         lay = QtWidgets.QHBoxLayout(w)
         lay.setContentsMargins(0, 2, 0, 2)
-        label = ResetLabel(p.title)
-        label.setToolTip((p.doc + "\n" if p.doc else "") + "Double-click to reset.")
+        label = ParamLabel(p.title, (p.doc + "\n" if p.doc else "") + "Double-click to reset.")
+        w.label, w.p = label, p
         label.reset_requested.connect(lambda: self.edit(nid, p.name, p.default, None))
         label.setContextMenuPolicy(QtCore.Qt.CustomContextMenu)
         label.customContextMenuRequested.connect(
@@ -455,6 +446,15 @@ class ParamsPanel(QtWidgets.QWidget):
             ed.editingFinished.connect(list_done)
             w.refresh = lambda ed=ed: _quiet(ed, ed.setText, json.dumps(_listify(shown())))
         lay.addWidget(ed, 2)
+        # the label says whether the param is published (⇪ name), as a numeric row's does
+        refresh_editor = w.refresh
+
+        def refresh():
+            label.set_published(self.published_for(nid, p.name))
+            refresh_editor()
+
+        w.refresh = refresh
+        label.set_published(self.published_for(nid, p.name))
         return w
 
     def shown_value(self, nid: str, p: Param):
@@ -467,21 +467,16 @@ class ParamsPanel(QtWidgets.QWidget):
         except (ValueError, TypeError) as exc:
             return p.default, f"the saved value {v!r} is not valid ({exc})"
 
-    def show(self, label: QtWidgets.QLabel, nid: str, p: Param):
+    def show(self, label: ParamLabel, nid: str, p: Param):
         """The value a row shows (:meth:`shown_value`), its label marked when the saved
         value is not valid."""
         value, err = self.shown_value(nid, p)
         self.mark_invalid(label, err)
         return value
 
-    def mark_invalid(self, label: QtWidgets.QLabel, err: str | None) -> None:
-        base = label.property("base_tip")
-        if base is None:
-            base = label.toolTip()
-            label.setProperty("base_tip", base)
+    def mark_invalid(self, label: ParamLabel, err: str | None) -> None:
         label.setStyleSheet(f"color: {theme.ERROR};" if err else "")
-        label.setToolTip(f"⚠ {err}: the default is shown; set a value to replace it.\n{base}"
-                         if err else base)
+        label.set_error(err)
 
     # edits
     def edit(self, nid: str, name: str, value, merge) -> None:
@@ -606,10 +601,9 @@ class ParamsPanel(QtWidgets.QWidget):
                     unit_bounds(self.doc.graph, self.nid, n) or (r.p.min, r.p.max))
                    for n, r in self.rows.items()):
                 self.show_node(self.nid)
-        elif event == "published_changed":
+        elif event == "published_changed":  # every row's ⇪ mark
             for row in self.rows.values():
-                if isinstance(row, NumericRow):
-                    row.refresh()
+                row.refresh()
 
     def _on_ui_changed(self, what: str, ids) -> None:
         if what == "title" and self.nid in (ids or []):
