@@ -385,7 +385,9 @@ def _advect_lattice(src, vy, vx, k, inv, out, spans, use_spans, cols):
     one = np.float32(1)
     zero = np.float32(0)
     flat = src.ravel()
+    h32, w32, k32 = np.int32(h), np.int32(w), np.int32(k)
     for i in prange(h):
+        i32 = np.int32(i)
         j0, j1 = 0, w
         # the row's largest |vy| and |vx| (as _advect) plus a lattice step: how far a tap
         # can lie from its pixel
@@ -406,34 +408,6 @@ def _advect_lattice(src, vy, vx, k, inv, out, spans, use_spans, cols):
                 out[i, j] = zero
             cols[i, 0] = j0
             cols[i, 1] = j1
-        if (by <= _INF_BITS and bx <= _INF_BITS and ay < np.float32(h - 1)
-                and ax < np.float32(w - 1)):
-            # every tap within a period of its pixel: one select-wrap per axis, 32-bit
-            # indices, unsigned flat offsets (no negative-index handling): ~20 % quicker,
-            # the same numbers as the general loop below
-            i32, k32 = np.int32(i), np.int32(k)
-            for j in range(j0, j1):
-                ty = -vy[i, j] * inv
-                tx = -vx[i, j] * inv
-                y0 = np.floor(ty)
-                x0 = np.floor(tx)
-                fy = ty - y0
-                fx = tx - x0
-                iy0 = i32 + k32 * np.int32(y0)
-                ix0 = np.int32(j) + k32 * np.int32(x0)
-                iy0 = iy0 + h if iy0 < 0 else iy0
-                iy0 = iy0 - h if iy0 >= h else iy0
-                ix0 = ix0 + w if ix0 < 0 else ix0
-                ix0 = ix0 - w if ix0 >= w else ix0
-                iy1 = iy0 + k32
-                iy1 = iy1 - h if iy1 >= h else iy1
-                ix1 = ix0 + k32
-                ix1 = ix1 - w if ix1 >= w else ix1
-                r0, r1 = np.uint32(iy0 * w), np.uint32(iy1 * w)
-                top = flat[r0 + np.uint32(ix0)] * (one - fx) + flat[r0 + np.uint32(ix1)] * fx
-                bot = flat[r1 + np.uint32(ix0)] * (one - fx) + flat[r1 + np.uint32(ix1)] * fx
-                out[i, j] = top * (one - fy) + bot * fy
-            continue
         for j in range(j0, j1):
             ty = -vy[i, j] * inv
             tx = -vx[i, j] * inv
@@ -441,22 +415,24 @@ def _advect_lattice(src, vy, vx, k, inv, out, spans, use_spans, cols):
             x0 = np.floor(tx)
             fy = ty - y0
             fx = tx - x0
-            iy0 = i + k * np.intp(y0)
-            ix0 = j + k * np.intp(x0)
+            iy0 = i32 + k32 * np.int32(y0)
+            ix0 = np.int32(j) + k32 * np.int32(x0)
             # wrap by one period without a division (selects), the rest by modulo
-            iy0 = iy0 + h if iy0 < 0 else iy0
-            iy0 = iy0 - h if iy0 >= h else iy0
-            ix0 = ix0 + w if ix0 < 0 else ix0
-            ix0 = ix0 - w if ix0 >= w else ix0
-            if iy0 < 0 or iy0 >= h or ix0 < 0 or ix0 >= w:  # traced over a period away
-                iy0 = iy0 % h
-                ix0 = ix0 % w
-            iy1 = iy0 + k
-            iy1 = iy1 - h if iy1 >= h else iy1
-            ix1 = ix0 + k
-            ix1 = ix1 - w if ix1 >= w else ix1
-            top = src[iy0, ix0] * (one - fx) + src[iy0, ix1] * fx
-            bot = src[iy1, ix0] * (one - fx) + src[iy1, ix1] * fx
+            iy0 = iy0 + h32 if iy0 < 0 else iy0
+            iy0 = iy0 - h32 if iy0 >= h32 else iy0
+            ix0 = ix0 + w32 if ix0 < 0 else ix0
+            ix0 = ix0 - w32 if ix0 >= w32 else ix0
+            if iy0 < 0 or iy0 >= h32 or ix0 < 0 or ix0 >= w32:  # traced over a period away
+                iy0 = iy0 % h32
+                ix0 = ix0 % w32
+            iy1 = iy0 + k32
+            iy1 = iy1 - h32 if iy1 >= h32 else iy1
+            ix1 = ix0 + k32
+            ix1 = ix1 - w32 if ix1 >= w32 else ix1
+            # 32-bit indices, unsigned flat offsets: no negative-index handling
+            r0, r1 = np.uint32(iy0 * w32), np.uint32(iy1 * w32)
+            top = flat[r0 + np.uint32(ix0)] * (one - fx) + flat[r0 + np.uint32(ix1)] * fx
+            bot = flat[r1 + np.uint32(ix0)] * (one - fx) + flat[r1 + np.uint32(ix1)] * fx
             out[i, j] = top * (one - fy) + bot * fy
 
 
