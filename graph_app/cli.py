@@ -167,10 +167,7 @@ def _to_uint8(rgb):
 def cmd_render(args) -> int:
     import signal
 
-    from rich.progress import BarColumn, Progress, TextColumn
-
-    from graph_app import render_out
-    from graph_app.cli_progress import TimeColumn
+    from graph_app import cli_progress, render_out
 
     graph_path = Path(args.graph) if args.graph else _default_graph()
     size, width, height = _parse_size(args)
@@ -201,9 +198,7 @@ def cmd_render(args) -> int:
     t0 = time.perf_counter()
     interrupted = False
     try:
-        with Progress(TextColumn("[bold]{task.fields[verb]}[/] {task.description}"), BarColumn(),
-                      TextColumn("{task.completed}/{task.total}"), TimeColumn(),
-                      console=con, transient=False) as prog:
+        with cli_progress.bars(con) as prog:
             if rt.preroll:  # the seed grows into the organism before frame 0
                 warm = prog.add_task(_warm_label(rt), total=rt.preroll, verb="forming")
 
@@ -274,12 +269,15 @@ def _asked_note(rt) -> str:
 
 
 def _warm_label(rt) -> str:
-    """The first label of the take's pre-roll (the README's word): its first frame compiles
-    the numba kernels (cached after the first run on a machine), which can take a minute
-    with nothing else moving."""
+    """The first label of the take's pre-roll (the README's word).  Where numba's cache
+    is cold (a first run on this machine, or after an upgrade) its first frame compiles
+    the CPU kernels, which can take a minute with nothing else moving: it says so then,
+    in a line that fits 80 columns with its bar, and not on the runs after."""
     if rt.be.k.implementation("advect") == "numba":
-        return ("pre-roll (a first run on this machine compiles the CPU kernels: up to a "
-                "minute)")
+        from nodes.kernels import cpu
+
+        if not cpu.kernels_cached():
+            return "pre-roll (first run compiles CPU kernels: ≤1 min)"
     return f"pre-roll ({rt.preroll} frames before frame 0)"
 
 

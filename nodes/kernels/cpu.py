@@ -57,6 +57,20 @@ _JIT = dict(parallel=True, fastmath=False, cache=True, error_model="numpy", nogi
 _JIT1 = dict(fastmath=False, cache=True, error_model="numpy", nogil=True)  # serial helpers
 
 
+def kernels_cached() -> bool:
+    """Whether numba's cache on this machine holds compiled kernels for this source.
+
+    A render's first frame loads them in a second or two where it holds them, and
+    compiles them for up to a minute where it does not (a first run, or after an
+    upgrade): the CLI says so only then.  Read from the trace kernel's cache index,
+    which numba empties when the source or numba's version changed.
+    """
+    try:
+        return bool(_advect._cache._cache_file._load_index())
+    except Exception:  # pragma: no cover - numba's cache layout changed: assume cold
+        return False
+
+
 def _f32(x) -> np.float32:
     return np.float32(x)
 

@@ -280,15 +280,72 @@ def test_a_ctrl_c_inside_a_frame_write_is_held_until_the_frame_is_counted(tmp_pa
         assert sum(1 for _ in c.decode(video=0)) == sink.count
 
 
-def test_the_warm_up_says_the_first_run_compiles_the_kernels():
+def test_the_warm_up_says_the_first_run_compiles_the_kernels_and_only_then(tmp_path):
     """A new user's first render sat at 'warm-up 0/90' for half a minute with nothing
-    saying why: its first label names the numba compile (cached after that run)."""
+    saying why: its first label names the numba compile where the cache is cold, and
+    later runs, which load the cache, do not repeat it (a user saw it on every run)."""
+    env = {**os.environ, "COLUMNS": "80", "NUMBA_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    said = []
+    for run in range(2):
+        r = subprocess.run([sys.executable, "-m", "graph_app.cli", "render", str(AMOEBA),
+                            "--size", "32", "--frames", "2", "--out", str(tmp_path / f"{run}.mp4")],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        said.append(r.stdout + r.stderr)
+    assert "first run compiles CPU kernels" in said[0], said[0]
+    assert "compiles" not in said[1] and "forming pre-roll (" in said[1], said[1]
+    assert any((tmp_path / "cache").rglob("*.nbi"))
+
+
+def test_the_compile_label_fits_80_columns_with_its_bar():
     import nodes
     from graph_app.cli import _warm_label
+    from nodes.kernels import cpu
 
     rt = nodes.Runtime(nodes.load(AMOEBA), backend="numpy", size=32)
     assert rt.be.k.implementation("advect") == "numba"
-    assert "compiles the CPU kernels" in _warm_label(rt)
+    was = cpu.kernels_cached
+    try:
+        cpu.kernels_cached = lambda: False
+        cold = _warm_label(rt)
+        cpu.kernels_cached = lambda: True
+        warm = _warm_label(rt)
+    finally:
+        cpu.kernels_cached = was
+    assert "compiles" in cold and "compiles" not in warm
+    # "forming " + label + a bar of 8 + " 0/90 " + "-:--:--" within 80 columns
+    assert len("forming ") + len(cold) + 1 + 8 + len(" 0/90 ") + 7 <= 80, cold
+
+
+def test_piped_progress_prints_lines_as_the_render_goes(monkeypatch):
+    # piped, rich's bars print only once the render ends; the line display says each
+    # tenth as it passes (at most one a second) with the time left, then the time taken
+    import io
+
+    from rich.console import Console
+
+    from graph_app import cli_progress
+
+    clock = [0.0]
+    monkeypatch.setattr(cli_progress.time, "perf_counter", lambda: clock[0])
+    buf = io.StringIO()
+    con = Console(file=buf, width=160, highlight=False)
+    assert not con.is_terminal
+    prog = cli_progress.bars(con)
+    assert isinstance(prog, cli_progress.LineProgress)
+    with prog:
+        t = prog.add_task("amoeba.graph", total=20, verb="rendering")
+        assert buf.getvalue().splitlines() == ["rendering amoeba.graph 0/20"]
+        clock[0] = 0.5
+        prog.advance(t, 2)  # a tenth, but under a second since the last line
+        assert len(buf.getvalue().splitlines()) == 1
+        clock[0] = 3.0
+        prog.advance(t, 4)  # 6/20 in 3 s: 14 left at 0.5 s each
+        assert buf.getvalue().splitlines()[-1] == "rendering amoeba.graph 6/20 (30 %, 0:07 left)"
+        clock[0] = 10.0
+        prog.advance(t, 14)
+    assert buf.getvalue().splitlines()[-1] == "rendering amoeba.graph 20/20 in 10.0 s"
 
 
 def test_a_finished_render_s_bars_say_how_long_they_took(tmp_path):
