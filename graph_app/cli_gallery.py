@@ -82,6 +82,33 @@ def _check_variants_folder(text: str) -> Path:
     return out
 
 
+def _earlier_run(folder: Path, stem: str) -> list[Path]:
+    """The files an earlier ``explore`` of ``stem`` left in ``folder``: its variants and
+    its sheet."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.glob(f"{stem}_v*.graph") if p.stem[len(stem) + 2:].isdigit()]
+    sheet = folder / "sheet.png"
+    return sorted(found) + ([sheet] if sheet.exists() else [])
+
+
+def _variants_target(out: Path, stem: str, overwrite: bool) -> tuple[Path, list[Path]]:
+    """Where this run's variants go and the earlier run's files it replaces.  Like a
+    render's take, a run never mixes with an earlier one: without ``--overwrite`` it goes
+    to the first ``DIR-2``, ``DIR-3``, ... free of one (saying so), with it the earlier
+    run's files go, so the folder holds only this run's variants and sheet."""
+    earlier = _earlier_run(out, stem)
+    if not earlier or overwrite:
+        return out, earlier
+    for i in range(2, 10_000):
+        cand = out.with_name(f"{out.name}-{i}")
+        if not (cand.exists() and not cand.is_dir()) and not _earlier_run(cand, stem):
+            _err(f"{out} already holds variants of an earlier run of {stem}: writing these "
+                 f"to {cand} (--overwrite replaces them instead)")
+            return cand, []
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def cmd_explore(args) -> int:
     from graph_app.cli import CLIError
     from nodes import explore, gallery, load, save
@@ -92,8 +119,11 @@ def cmd_explore(args) -> int:
         raise CLIError(f"{src}: the graph publishes no parameters, so there is nothing to vary")
     if not 0.0 <= args.amount <= 1.0:
         raise CLIError(f"--amount {args.amount:g}: give a number from 0 to 1")
-    out = _check_variants_folder(args.out)
+    out, replaced = _variants_target(_check_variants_folder(args.out), src.stem,
+                                     args.overwrite)
     out.mkdir(parents=True, exist_ok=True)
+    for p in replaced:  # --overwrite: the earlier run's variants and sheet go
+        p.unlink(missing_ok=True)
     variants = explore.variations(graph, args.n, amount=args.amount, seed=args.seed)
     base = explore.published_values(graph)
     for i, v in enumerate(variants):
@@ -136,5 +166,8 @@ def add_subcommands(sub) -> None:
     p.add_argument("--seed", type=_count(0), default=0)
     p.add_argument("--no-sheet", dest="sheet", action="store_false",
                    help="write only the .graph files")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an earlier run's variants in --out instead of writing "
+                        "beside it (DIR-2)")
     sheet_opts(p, 128, 60)
     p.set_defaults(fn=cmd_explore)

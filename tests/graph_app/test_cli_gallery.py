@@ -98,3 +98,30 @@ def test_explore_refuses_an_out_that_is_a_file(tmp_path, name):
         assert (tmp_path / name).read_text() == "keep me"
     else:
         assert not (tmp_path / name).exists()
+
+
+def test_explore_into_a_folder_of_an_earlier_run_never_mixes_the_two(tmp_path):
+    # a user explored 4 variants, then 2 into the same folder: the 2 old ones beyond the
+    # new set stayed beside the new sheet. Now a second run goes beside the first
+    # (DIR-2, saying so) and keeps it whole; --overwrite leaves only the new run
+    graph = str(ROOT / "graphs" / "sl_gliders.graph")
+    args = ["--size", "32", "--frame", "1", "--no-sheet"]
+    out = tmp_path / "ex"
+    assert cagraph("explore", graph, "--out", str(out), "--n", "4", *args).returncode == 0
+    first = {p.name: p.read_text() for p in out.iterdir()}
+    assert len(first) == 4
+    (out / "notes.txt").write_text("mine")  # not explore's: never touched
+    r = cagraph("explore", graph, "--out", str(out), "--n", "2", "--seed", "9", *args)
+    assert r.returncode == 0, r.stderr
+    assert f"writing these to {out}-2" in r.stderr, r.stderr
+    assert {p.name: p.read_text() for p in out.iterdir() if p.suffix == ".graph"} == first
+    assert sorted(p.name for p in (tmp_path / "ex-2").iterdir()) == \
+        ["sl_gliders_v00.graph", "sl_gliders_v01.graph"]
+    r = cagraph("explore", graph, "--out", str(out), "--n", "2", "--seed", "9", "--overwrite",
+                *args)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == \
+        ["notes.txt", "sl_gliders_v00.graph", "sl_gliders_v01.graph"]
+    assert (out / "sl_gliders_v00.graph").read_text() == \
+        (tmp_path / "ex-2" / "sl_gliders_v00.graph").read_text()
+    assert (out / "notes.txt").read_text() == "mine"
