@@ -3,20 +3,30 @@
     QT_QPA_PLATFORM=offscreen python -m graph_app.editor.screenshot --size 1920x1080 \\
         --out docs/editor.png
 
-Opens the amoeba graph, selects its Lenia node, runs the preview in Krea's 576x320
-frame for a few seconds and grabs the window.
+Opens a graph (amoeba unless --graph), selects a node (its Lenia engine unless --node),
+switches the preview to Krea's 576x320 frame (--frame square keeps the graph's own),
+runs it for a few seconds and grabs the window.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 
 
+#: --frame: the preview's frame entries, as typed (576x320) -> as the box shows them
+FRAMES = {"square": "square", "576x320": "576×320", "832x480": "832×480"}
+
+
+class UsageError(Exception):
+    """A bad option, said in one line (exit 2)."""
+
+
 def take(out: str, width: int, height: int, seconds: float = 4.0, preview_size: int = 256,
-         graph: str | None = None, node: str = "engine") -> str:
+         graph: str | None = None, node: str = "engine", frame: str = "576x320") -> str:
     from PySide6 import QtCore, QtWidgets
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
@@ -37,9 +47,16 @@ def take(out: str, width: int, height: int, seconds: float = 4.0, preview_size: 
 
         window_layout.reset(win)
         box = win.preview.frame_box
-        box.setCurrentIndex(box.findText("576×320"))
-        if node in win.doc.graph.nodes:
-            win.canvas.select([node])
+        box.setCurrentIndex(box.findText(FRAMES[frame]))
+        if node not in win.doc.graph.nodes:
+            names = ", ".join(sorted(win.doc.graph.nodes))
+            win.worker.stop(5)
+            win.doc.undo.clear()
+            win.close()
+            which = os.path.basename(graph) if graph else f"{win.doc.graph.meta.name}.graph"
+            raise UsageError(f"--node {node}: {which} has no node of that id "
+                             f"(its nodes: {names})")
+        win.canvas.select([node])
         win.canvas.frame_all()
         t = time.perf_counter()
         shown_at = None  # the first frame can take a while (kernels compile, warm-up)
@@ -67,10 +84,22 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=4.0, help="preview time before the grab")
     ap.add_argument("--preview-size", type=int, default=256, help="the preview's grid (px)")
     ap.add_argument("--graph", default=None, help="a .graph file (default: amoeba)")
-    ap.add_argument("--node", default="engine", help="the node selected in the canvas")
+    ap.add_argument("--node", default="engine",
+                    help="id of the node selected in the canvas (default engine)")
+    ap.add_argument("--frame", default="576x320", choices=tuple(FRAMES),
+                    help="the preview's frame (default 576x320, Krea's; square keeps the "
+                         "graph's own)")
     a = ap.parse_args(argv)
-    w, h = (int(v) for v in a.size.lower().split("x"))
-    print(take(a.out, w, h, a.seconds, a.preview_size, graph=a.graph, node=a.node))
+    try:
+        w, h = (int(v) for v in a.size.lower().split("x"))
+    except ValueError:
+        ap.error(f"--size {a.size}: give WIDTHxHEIGHT, e.g. 1280x720")
+    try:
+        print(take(a.out, w, h, a.seconds, a.preview_size, graph=a.graph, node=a.node,
+                   frame=a.frame))
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
