@@ -146,14 +146,16 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("presets", nargs="*", help=f"preset keys (default: {' '.join(DEFAULT_PRESETS)})")
     ap.add_argument("--all", action="store_true", help="all 23 preset graphs")
-    ap.add_argument("--sizes", type=int, nargs="+", default=[512, 1024])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[512, 1024],
+                    help="grids in px (default 512 1024)")
     ap.add_argument("--frames", type=int, default=30, help="frames per timed block")
     ap.add_argument("--repeat", type=int, default=3, help="timed blocks; the fastest counts")
     ap.add_argument("--model-frames", type=int, default=10,
                     help="frames per timed block of the prototype model")
     ap.add_argument("--no-model", action="store_true", help="skip the prototype model")
-    ap.add_argument("--backend", default="numpy", choices=("auto", "numpy", "cupy"))
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--backend", default="numpy", choices=("auto", "numpy", "cupy"),
+                    help="cagraph's backend (default numpy: the CPU)")
+    ap.add_argument("--seed", type=int, default=0, help="the graphs' seed (default 0)")
     ap.add_argument("--no-engine-warmup", action="store_true",
                     help="skip the engines' warm-up steps (quicker; per-frame cost is the same)")
     args = ap.parse_args(argv)

@@ -124,9 +124,10 @@ def frame_profile(rt, frames: int, threads: int):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--graph", default=str(ROOT / "graphs" / "amoeba.graph"))
-    ap.add_argument("--size", type=int, default=1024)
-    ap.add_argument("--frames", type=int, default=20)
+    ap.add_argument("--graph", default=str(ROOT / "graphs" / "amoeba.graph"),
+                    help="the .graph to run (default amoeba)")
+    ap.add_argument("--size", type=int, default=1024, help="grid in px (default 1024)")
+    ap.add_argument("--frames", type=int, default=20, help="frames per timed block (default 20)")
     ap.add_argument("--repeat", type=int, default=2, help="blocks per thread count; the fastest counts")
     args = ap.parse_args()
 

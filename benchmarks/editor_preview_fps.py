@@ -23,11 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[1].replace("\n", " "))
     ap.add_argument("--graph", default=str(Path(__file__).resolve().parents[1] / "graphs" /
-                                         "amoeba.graph"))
-    ap.add_argument("--size", type=int, default=512)
-    ap.add_argument("--seconds", type=float, default=10.0)
+                                         "amoeba.graph"), help="the .graph to open (default amoeba)")
+    ap.add_argument("--size", type=int, default=512,
+                    help="the preview's grid in px (default 512)")
+    ap.add_argument("--seconds", type=float, default=10.0,
+                    help="how long the slider moves; fps is measured over it (default 10)")
     ap.add_argument("--param", default="sigma", help="engine param the 'slider' drags")
     ap.add_argument("--no-drag", action="store_true", help="baseline: no slider movement")
     args = ap.parse_args()
