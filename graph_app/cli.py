@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -422,8 +424,6 @@ def cmd_schema(args) -> int:
 
 def _display_problem() -> str | None:
     """Why Qt could not open a window here (it aborts the process instead of raising)."""
-    import os
-
     from graph_app.qt_check import xcb_problem
 
     if not sys.platform.startswith("linux"):
@@ -612,6 +612,12 @@ def main(argv: list[str] | None = None) -> int:
     except nodes.NodeFailure as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except BrokenPipeError:
+        # `cagraph presets | head`: the reader has what it wanted; Python would print
+        # "Exception ignored ... BrokenPipeError" flushing stdout at exit
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)

@@ -207,6 +207,34 @@ PUBLISHED_RANGES = {
 }
 
 
+#: what each preset looks like, for the gallery and ``cagraph presets`` (its description)
+BLURBS = {
+    "amoeba": "one large cell whose rainbow-edged fingers swirl and drift",
+    "coral": "a disc of small cells that bud and branch, in coral reds and blues",
+    "heartbeat": "a dense ember-red disc of tiny cells turning in a slow spiral",
+    "jellyfish": "a swarm of cells pulsing in bioluminescent greens and violets",
+    "lava_lamp": "soft blobs churning in a strong vortex, coral and cyan",
+    "nebula": "a cloud of glowing dots in aurora teal and violet",
+    "tide_pool": "fronds fanning out from an orange core, in cuttlefish colours",
+    "mycelium": "thin phosphor-green rings packed into a wavering disc",
+    "sl_gliders": "worms and rings that glide through each other in a rainbow slick",
+    "sl_worms": "worms coiling round a central ring, in coral colours",
+    "sl_elastic": "bands that stretch into a slow spiral, bioluminescent",
+    "sl_pulse": "spokes radiating from a hollow ring, pulsing",
+    "sl_chaos": "concentric pearly rings that break up at the rim",
+    "mnca_soliton": "a small cyan disc of cells that hold their shape as they move",
+    "mnca_mitosis": "cells that divide and swirl in a green and blue disc",
+    "mnca_worm": "ember worms drawn as lines inside a glowing disc",
+    "mnca_hunt": "cells that chase each other round a ring, in cuttlefish colours",
+    "mnca_coral": "pale spots that gather and part on a dark disc",
+    "reef": "a ring of mother-of-pearl branches that grow and split",
+    "deep_sea": "a drifting reef of cyan labyrinths",
+    "medusa": "a cyan labyrinth ring, the rim of a medusa",
+    "labyrinth": "a white-ink wheel of spokes round a wavering hub",
+    "tentacles": "a phosphor-green labyrinth twisted by a vortex",
+}
+
+
 def _lfo(g: Graph, nid: str, target: tuple[str, str], center: float, depth: float,
          period: float, shape: str = "sine", phase: float = 0.0, **extra) -> None:
     g.add_node("signal.lfo", nid, dict(shape=shape, center=center, depth=depth,
@@ -228,8 +256,8 @@ def build(key: str, *, size: int = 512) -> Graph:
     p = TABLE[key]
     eng = ENGINE_OF[key]
     look = {**LOOK[eng], **p.get("look", {})}  # a preset may override its engine's look
-    g = Graph(Meta(name=key, description=f"{p['title']} ({eng}), from the prototype's "
-                   f"'{key}' preset", size=size, fps=30.0, seed=0))
+    g = Graph(Meta(name=key, description=f"{p['title']} ({eng}): {BLURBS[key]}", size=size,
+                   fps=30.0, seed=0))
     pubs: list[tuple[str, str, str, str]] = []  # name, node, param, label
 
     g.add_node("signal.scheduler", "scheduler", dict(speed=p.get("speed", 1.0), sps=30.0,

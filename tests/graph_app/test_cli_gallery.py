@@ -125,3 +125,15 @@ def test_explore_into_a_folder_of_an_earlier_run_never_mixes_the_two(tmp_path):
     assert (out / "sl_gliders_v00.graph").read_text() == \
         (tmp_path / "ex-2" / "sl_gliders_v00.graph").read_text()
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_presets_piped_into_head_ends_quietly():
+    # `cagraph presets | head -2` printed "error: Broken pipe": the reader is gone before
+    # the list is written (here closed at once, as head does once it has its lines)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = "import sys; from graph_app.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen([sys.executable, "-c", code, "presets"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and err == "", err

@@ -64,3 +64,21 @@ def test_headless_import_stays_clean():
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout.strip().splitlines()[-1])
     assert out == {"heavy": [], "shape": [64, 64, 3], "finite": True}
+
+
+def test_the_bundled_graphs_are_what_the_preset_builders_write(tmp_path):
+    # graphs/ is made by `python -m nodes.presets graphs`: a hand edit of a file or a
+    # builder change that was not written out shows here
+    from nodes import presets
+
+    written = presets.write_all(tmp_path)
+    assert sorted(p.name for p in written) == sorted(p.name for p in GRAPH_FILES)
+    for p in written:
+        assert p.read_text() == (ROOT / "graphs" / p.name).read_text(), p.name
+
+
+def test_a_bundled_graph_s_description_says_what_it_looks_like():
+    # they said "from the prototype's 'amoeba' preset", which a user cannot know
+    for p in GRAPH_FILES:
+        desc = nodes.load(p).meta.description
+        assert "prototype" not in desc and len(desc.split(": ", 1)[-1].split()) >= 5, (p, desc)
