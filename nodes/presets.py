@@ -256,7 +256,7 @@ def build(key: str, *, size: int = 512) -> Graph:
     p = TABLE[key]
     eng = ENGINE_OF[key]
     look = {**LOOK[eng], **p.get("look", {})}  # a preset may override its engine's look
-    g = Graph(Meta(name=key, description=f"{p['title']} ({eng}): {BLURBS[key]}", size=size,
+    g = Graph(Meta(name=key, description=f"{p['title']}: {BLURBS[key]}", size=size,
                    fps=30.0, seed=0))
     pubs: list[tuple[str, str, str, str]] = []  # name, node, param, label
 
