@@ -245,6 +245,20 @@ class Lenia(Engine):
     def check_params(cls, params):
         return _paired(params, "peaks", "widths", "shell peaks", "widths", "shell(s) are used")
 
+    #: the smallest kernel radius, in pixels, that draws Lenia's round cells: heartbeat's
+    #: R 10 @512 is 5 px at 256, where its disc tiled in stripes that 512 draws as dots
+    min_radius_px = 6.0
+
+    @classmethod
+    def min_grid_for(cls, params):
+        """The side on which the kernel is ``min_radius_px`` (R 10 @512: 308), for a kernel
+        under it at 256 (R under 12 @512): on a grid whose shorter side is smaller the graph
+        simulates on a whole multiple of it and is shown box-averaged (nodes.sim_grid), as
+        MNCA and Gray-Scott are.  Radii of 12 and more (the other presets', 15-28) draw
+        their cells at 256 and are left to run on the grid itself, thumbnails included."""
+        need = math.ceil(512 * cls.min_radius_px / float(params["R"]))
+        return need if need > 256 else 0
+
     #: the potential on the 512 lattice on finer grids: K * A on the world box-averaged to
     #: the lattice, brought back to every pixel bilinearly (nodes.lattice)
     lattice_potential = True

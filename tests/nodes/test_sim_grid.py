@@ -1,7 +1,8 @@
 """A Gray-Scott or MNCA graph asked for a grid below 512 simulates on a whole multiple of it
 and its frame is averaged back down (nodes.sim_grid, issue 15 part 1): a 256 deep_sea is the
 512 maze scaled, not the coarser stripes the 256 grid itself can draw, and a 256 mnca_hunt
-the 512 colony, not a grainy other one.  Lenia and SmoothLife, and Gray-Scott nodes saved
+the 512 colony, not a grainy other one; a Lenia kernel under 6 px at 256 (heartbeat's R 10)
+likewise.  SmoothLife, Lenia with the presets' other radii, and Gray-Scott nodes saved
 before engine v3, run the grid asked for."""
 
 from __future__ import annotations
@@ -89,6 +90,34 @@ def test_other_engines_run_the_grid_asked(stem):
     assert sim_grid.min_grid(g) == 0 and sim_grid.why(g) == ""
     rt = nodes.Runtime(g, backend="numpy", size=128)
     assert (rt.lift, rt.grid, rt.ctx.lift) == (1, (128, 128), 1)
+
+
+def _coherence(frame, sigma):
+    """Mean local orientation coherence (structure tensor) where the frame has edges: near 1
+    for stripes, lower for round cells."""
+    from scipy.ndimage import gaussian_filter
+
+    img = frame.astype(np.float64).mean(axis=2)
+    gy, gx = np.gradient(img)
+    jxx, jyy, jxy = (gaussian_filter(a, sigma) for a in (gx * gx, gy * gy, gx * gy))
+    lam, tr = np.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2), jxx + jyy
+    m = tr > 0.05 * tr.max()
+    return float((lam[m] / tr[m]).mean())
+
+
+def test_heartbeat_at_256_draws_the_512_cells_not_stripes():
+    # heartbeat's kernel (R 10 @512) is 5 px at 256, where the disc tiled in stripes
+    # (coherence 0.54 at frame 200) that 512 draws as round cells (0.33)
+    g = nodes.load(GRAPHS_DIR / "heartbeat.graph")
+    assert sim_grid.min_grid(g) == 308 and sim_grid.why(g) == \
+        "Lenia needs at least 308 px to draw its pattern"
+    assert sim_grid.lift_factor(g, (576, 320)) == 1  # Krea's frame: 6.25 px, drawn as it is
+    small = nodes.Runtime(g, backend="numpy", size=256)
+    big = nodes.Runtime(g.copy(), backend="numpy", size=512)
+    assert (small.lift, small.grid) == (2, (512, 512))
+    a, b = _frames(small, 200)[-1], _frames(big, 200)[-1]
+    ca, cb = _coherence(a, 2.0), _coherence(b, 4.0)
+    assert ca < 0.4 and abs(ca - cb) < 0.05, (ca, cb)
 
 
 def test_gray_scott_saved_before_v3_keeps_its_grid():
