@@ -278,7 +278,9 @@ def _warm_label(rt) -> str:
     if rt.be.k.implementation("advect") == "numba":
         from nodes.kernels import cpu
 
-        if not cpu.kernels_cached():
+        kinds = {nd.type.split(".", 1)[1] for nd in rt.graph.nodes.values()
+                 if nd.type.startswith("engine.")}
+        if not cpu.kernels_cached(sorted(kinds)):
             return "pre-roll (first run compiles CPU kernels: ≤1 min)"
     return f"pre-roll ({rt.preroll} frames before frame 0)"
 

@@ -93,7 +93,7 @@ class LineProgress:
         if tenth > t.tenth and time.perf_counter() - t.said >= 1.0:
             t.tenth = tenth
             left = int(round(spent * (t.total - t.done) / t.done))
-            self._say(t, f"({tenth * 10} %, {left // 60}:{left % 60:02d} left)")
+            self._say(t, f"({100 * t.done // t.total} %, {left // 60}:{left % 60:02d} left)")
 
     def advance(self, task: int, advance: int = 1) -> None:
         self.update(task, advance=advance)

@@ -57,18 +57,32 @@ _JIT = dict(parallel=True, fastmath=False, cache=True, error_model="numpy", nogi
 _JIT1 = dict(fastmath=False, cache=True, error_model="numpy", nogil=True)  # serial helpers
 
 
-def kernels_cached() -> bool:
-    """Whether numba's cache on this machine holds compiled kernels for this source.
-
-    A render's first frame loads them in a second or two where it holds them, and
-    compiles them for up to a minute where it does not (a first run, or after an
-    upgrade): the CLI says so only then.  Read from the trace kernel's cache index,
-    which numba empties when the source or numba's version changed.
-    """
+def _has_cache(fn) -> bool:
     try:
-        return bool(_advect._cache._cache_file._load_index())
+        return bool(fn._cache._cache_file._load_index())
     except Exception:  # pragma: no cover - numba's cache layout changed: assume cold
         return False
+
+
+def kernels_cached(engines=()) -> bool:
+    """Whether numba's cache on this machine holds compiled kernels for this source: the
+    trace every graph runs and, for each engine kind named (``"lenia"``, ``"mnca"``, ...),
+    one of that engine's own kernels.
+
+    A render's first frame loads them in a second or two where it holds them, and
+    compiles them for up to a minute where it does not (a first run, after an upgrade,
+    or the first graph of another engine): the CLI says so only then.  Read from the
+    kernels' cache indexes, which numba empties when the source or its version changed.
+    """
+    if not _has_cache(_advect):
+        return False
+    own = {name: fn for name, fn in globals().items()
+           if name.startswith("_") and hasattr(fn, "_cache")}
+    for kind in engines:
+        mine = [fn for name, fn in own.items() if kind in name]
+        if mine and not any(_has_cache(fn) for fn in mine):
+            return False
+    return True
 
 
 def _f32(x) -> np.float32:
