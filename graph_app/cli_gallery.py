@@ -21,8 +21,10 @@ def cmd_presets(args) -> int:
         if missing:
             raise CLIError(f"no bundled graph named {', '.join(missing)} (see `cagraph presets`)")
         entries = [known[n] for n in args.names]
+    out = None
     if args.out is not None:
         _check_sheet_path(args.out)
+        out = _sheet_target(Path(args.out), args.overwrite)
     width = max((len(e.name) for e in entries), default=4)
     for e in entries:
         print(f"{e.name:<{width}}  {e.engine:<10}  {e.description}")
@@ -40,8 +42,23 @@ def cmd_presets(args) -> int:
         sheet = gallery.sheet_of_graphs(items, size=args.size, frame=args.frame,
                                         backend=args.backend, cols=args.cols, tile=args.tile,
                                         progress=progress)
-        print(gallery.save_sheet(sheet, Path(args.out)))
+        _err(f"wrote {len(items)} graphs' frame {args.frame} at {args.size} px to:")
+        print(gallery.save_sheet(sheet, out))
     return 0
+
+
+def _sheet_target(out: Path, overwrite: bool) -> Path:
+    """Where the sheet goes: ``--out``, or beside an earlier file of that name
+    (``sheet-2.png``, saying so) unless ``--overwrite``, as a render's take does."""
+    if not out.exists() or overwrite:
+        return out
+    for i in range(2, 10_000):
+        cand = out.with_name(f"{out.stem}-{i}{out.suffix}")
+        if not cand.exists():
+            _err(f"{out} already exists: writing this sheet to {cand} (--overwrite replaces "
+                 "it instead)")
+            return cand
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 SHEET_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -82,29 +99,47 @@ def _check_variants_folder(text: str) -> Path:
     return out
 
 
-def _earlier_run(folder: Path, stem: str) -> list[Path]:
-    """The files an earlier ``explore`` of ``stem`` left in ``folder``: its variants and
-    its sheet."""
+def _variants_in(folder: Path) -> list[Path]:
+    """The variants an earlier ``explore`` left in ``folder`` (``NAME_v00.graph``, ...), of
+    any graph."""
     if not folder.is_dir():
         return []
-    found = [p for p in folder.glob(f"{stem}_v*.graph") if p.stem[len(stem) + 2:].isdigit()]
-    sheet = folder / "sheet.png"
-    return sorted(found) + ([sheet] if sheet.exists() else [])
+    return sorted(p for p in folder.glob("*_v*.graph")
+                  if p.stem.rpartition("_v")[2].isdigit())
 
 
-def _variants_target(out: Path, stem: str, overwrite: bool) -> tuple[Path, list[Path]]:
-    """Where this run's variants go and the earlier run's files it replaces.  Like a
-    render's take, a run never mixes with an earlier one: without ``--overwrite`` it goes
-    to the first ``DIR-2``, ``DIR-3``, ... free of one (saying so), with it the earlier
-    run's files go, so the folder holds only this run's variants and sheet."""
-    earlier = _earlier_run(out, stem)
-    if not earlier or overwrite:
-        return out, earlier
+def _held(folder: Path, sheet: bool) -> str:
+    """What in ``folder`` this run would mix with or write over ('' for nothing): an
+    earlier run's variants, or a sheet.png where this run writes one."""
+    found = _variants_in(folder)
+    if found:
+        names = sorted({p.stem.rpartition("_v")[0] for p in found})
+        return f"{len(found)} variants of an earlier run ({', '.join(names)})"
+    if sheet and (folder / "sheet.png").exists():
+        return "a sheet.png"
+    return ""
+
+
+def _variants_target(out: Path, overwrite: bool, sheet: bool) -> tuple[Path, list[Path]]:
+    """Where this run's variants go and the files of the folder it replaces.  Like a
+    render's take, a run never mixes with an earlier one nor writes over a sheet.png:
+    without ``--overwrite`` it goes to the first ``DIR-2``, ``DIR-3``, ... free of both
+    (saying so); with it the earlier run's variants and its sheet go, so the folder holds
+    only this run's.  Other files in the folder are never touched."""
+    held = _held(out, sheet)
+    if not held:
+        return out, []
+    if overwrite:
+        gone = _variants_in(out)
+        if (out / "sheet.png").exists() and (gone or sheet):
+            gone.append(out / "sheet.png")
+        _err(f"replacing {held} in {out}")
+        return out, gone
     for i in range(2, 10_000):
         cand = out.with_name(f"{out.name}-{i}")
-        if not (cand.exists() and not cand.is_dir()) and not _earlier_run(cand, stem):
-            _err(f"{out} already holds variants of an earlier run of {stem}: writing these "
-                 f"to {cand} (--overwrite replaces them instead)")
+        if not (cand.exists() and not cand.is_dir()) and not _held(cand, sheet):
+            _err(f"{out} already holds {held}: writing these to {cand} (--overwrite "
+                 "replaces them instead)")
             return cand, []
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -119,8 +154,8 @@ def cmd_explore(args) -> int:
         raise CLIError(f"{src}: the graph publishes no parameters, so there is nothing to vary")
     if not 0.0 <= args.amount <= 1.0:
         raise CLIError(f"--amount {args.amount:g}: give a number from 0 to 1")
-    out, replaced = _variants_target(_check_variants_folder(args.out), src.stem,
-                                     args.overwrite)
+    out, replaced = _variants_target(_check_variants_folder(args.out), args.overwrite,
+                                     args.sheet)
     out.mkdir(parents=True, exist_ok=True)
     for p in replaced:  # --overwrite: the earlier run's variants and sheet go
         p.unlink(missing_ok=True)
@@ -146,15 +181,20 @@ def add_subcommands(sub) -> None:
     from graph_app.cli import _count
 
     def sheet_opts(p, size, frame):
-        p.add_argument("--size", type=_count(16), default=size, help="render size of a tile")
-        p.add_argument("--frame", type=_count(0), default=frame, help="which frame to show")
-        p.add_argument("--cols", type=_count(1), default=6)
-        p.add_argument("--backend", default="numpy", choices=("auto", "numpy", "cupy"))
+        p.add_argument("--size", type=_count(16), default=size,
+                       help=f"render size of a tile (default {size})")
+        p.add_argument("--frame", type=_count(0), default=frame,
+                       help=f"which frame of the simulation to show (default {frame})")
+        p.add_argument("--cols", type=_count(1), default=6, help="tiles a row (default 6)")
+        p.add_argument("--backend", default="numpy", choices=("auto", "numpy", "cupy"),
+                       help="numpy (the CPU, default), cupy, or auto (CuPy where it runs)")
 
     p = sub.add_parser("presets", help="list the bundled graphs; --out writes a contact sheet")
     p.add_argument("names", nargs="*", help="only these bundled graphs")
     p.add_argument("--out", help="contact sheet path (.png or .jpg)")
     p.add_argument("--tile", type=_count(16), help="scale each tile to this many pixels")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing --out file instead of writing beside it")
     sheet_opts(p, 256, 200)
     p.set_defaults(fn=cmd_presets)
 
@@ -167,7 +207,7 @@ def add_subcommands(sub) -> None:
     p.add_argument("--no-sheet", dest="sheet", action="store_false",
                    help="write only the .graph files")
     p.add_argument("--overwrite", action="store_true",
-                   help="replace an earlier run's variants in --out instead of writing "
-                        "beside it (DIR-2)")
+                   help="replace an earlier run's variants and sheet in --out instead of "
+                        "writing beside them (DIR-2)")
     sheet_opts(p, 128, 60)
     p.set_defaults(fn=cmd_explore)

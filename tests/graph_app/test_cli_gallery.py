@@ -113,7 +113,8 @@ def test_explore_into_a_folder_of_an_earlier_run_never_mixes_the_two(tmp_path):
     (out / "notes.txt").write_text("mine")  # not explore's: never touched
     r = cagraph("explore", graph, "--out", str(out), "--n", "2", "--seed", "9", *args)
     assert r.returncode == 0, r.stderr
-    assert f"writing these to {out}-2" in r.stderr, r.stderr
+    assert f"{out} already holds 4 variants of an earlier run (sl_gliders): writing these to " \
+        f"{out}-2" in r.stderr, r.stderr
     assert {p.name: p.read_text() for p in out.iterdir() if p.suffix == ".graph"} == first
     assert sorted(p.name for p in (tmp_path / "ex-2").iterdir()) == \
         ["sl_gliders_v00.graph", "sl_gliders_v01.graph"]
@@ -137,3 +138,46 @@ def test_presets_piped_into_head_ends_quietly():
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0 and err == "", err
+
+
+def test_explore_never_deletes_or_claims_a_sheet_of_the_user_s(tmp_path):
+    # a user's own sheet.png: --overwrite with --no-sheet deleted it, and a run said the
+    # folder held "an earlier run"; another graph's run into a folder mixed the two
+    graph = str(ROOT / "graphs" / "sl_gliders.graph")
+    args = ["--n", "2", "--size", "32", "--frame", "1"]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "sheet.png").write_bytes(b"my picture")
+    r = cagraph("explore", graph, "--out", str(mine), "--no-sheet", "--overwrite", *args)
+    assert r.returncode == 0 and "replacing" not in r.stderr, r.stderr
+    assert (mine / "sheet.png").read_bytes() == b"my picture"
+    r = cagraph("explore", str(ROOT / "graphs" / "amoeba.graph"), "--out", str(mine),
+                "--no-sheet", *args)
+    assert r.returncode == 0, r.stderr
+    assert "holds 2 variants of an earlier run (sl_gliders)" in r.stderr, r.stderr
+    assert sorted(p.name for p in mine.iterdir()) == \
+        ["sheet.png", "sl_gliders_v00.graph", "sl_gliders_v01.graph"]
+    assert sorted(p.name for p in (tmp_path / "mine-2").iterdir()) == \
+        ["amoeba_v00.graph", "amoeba_v01.graph"]
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    (lone / "sheet.png").write_bytes(b"mine too")
+    r = cagraph("explore", graph, "--out", str(lone), *args)
+    assert r.returncode == 0 and f"{lone} already holds a sheet.png" in r.stderr, r.stderr
+    assert (lone / "sheet.png").read_bytes() == b"mine too"
+    assert (tmp_path / "lone-2" / "sheet.png").exists()
+
+
+def test_presets_keeps_an_earlier_sheet_unless_overwrite(tmp_path):
+    out = tmp_path / "s.png"
+    out.write_bytes(b"an earlier sheet")
+    args = ["presets", "reef", "--out", str(out), "--size", "32", "--frame", "1"]
+    r = cagraph(*args)
+    assert r.returncode == 0, r.stderr
+    assert f"{out} already exists: writing this sheet to {tmp_path / 's-2.png'}" in r.stderr
+    assert out.read_bytes() == b"an earlier sheet"
+    assert r.stdout.strip().splitlines()[-1] == str(tmp_path / "s-2.png")
+    assert Image.open(tmp_path / "s-2.png").size == (32, 32)
+    r = cagraph(*args, "--overwrite")
+    assert r.returncode == 0 and "already exists" not in r.stderr, r.stderr
+    assert Image.open(out).size == (32, 32)
