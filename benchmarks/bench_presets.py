@@ -148,10 +148,10 @@ def main(argv=None) -> int:
     ap.add_argument("--all", action="store_true", help="all 23 preset graphs")
     ap.add_argument("--sizes", type=int, nargs="+", default=[512, 1024],
                     help="grids in px (default 512 1024)")
-    ap.add_argument("--frames", type=int, default=30, help="frames per timed block")
-    ap.add_argument("--repeat", type=int, default=3, help="timed blocks; the fastest counts")
+    ap.add_argument("--frames", type=int, default=30, help="frames per timed block (default 30)")
+    ap.add_argument("--repeat", type=int, default=3, help="timed blocks; the fastest counts (default 3)")
     ap.add_argument("--model-frames", type=int, default=10,
-                    help="frames per timed block of the prototype model")
+                    help="frames per timed block of the prototype model (default 10)")
     ap.add_argument("--no-model", action="store_true", help="skip the prototype model")
     ap.add_argument("--backend", default="numpy", choices=("auto", "numpy", "cupy"),
                     help="cagraph's backend (default numpy: the CPU)")

@@ -128,7 +128,7 @@ def main() -> int:
                     help="the .graph to run (default amoeba)")
     ap.add_argument("--size", type=int, default=1024, help="grid in px (default 1024)")
     ap.add_argument("--frames", type=int, default=20, help="frames per timed block (default 20)")
-    ap.add_argument("--repeat", type=int, default=2, help="blocks per thread count; the fastest counts")
+    ap.add_argument("--repeat", type=int, default=2, help="blocks per thread count; the fastest counts (default 2)")
     args = ap.parse_args()
 
     import numba
@@ -140,7 +140,14 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} CPUs, numba {numba.threading_layer()} layer; "
           f"{threads} threads vs 1: compute x{comp:.2f}, memory stream x{mem:.2f}")
 
-    rt = nodes.Runtime(nodes.load(args.graph), backend="numpy", size=args.size)
+    from graph_app.cli import graph_arg
+
+    args.graph = graph_arg(args.graph)  # a bundled graph's name works too
+    try:
+        graph = nodes.load(args.graph)
+    except nodes.GraphError as exc:
+        ap.error(str(exc.issues[0]))
+    rt = nodes.Runtime(graph, backend="numpy", size=args.size)
     rt.roll()
     for _ in range(rt.warmup_frames + 3):
         rt.step()

@@ -22,6 +22,27 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
+def _check(ap, graph: str, param: str) -> str:
+    """The graph's file (a bundled graph's name works too), checked before a window opens:
+    one line (exit 2) for a graph that cannot be read or a --param its engine lacks."""
+    import nodes
+    from graph_app.cli import graph_arg
+
+    path = graph_arg(graph)
+    try:
+        g = nodes.load(path)
+    except nodes.GraphError as exc:
+        ap.error(str(exc.issues[0]))
+    engine = next((nd for nd in g.nodes.values() if nd.type.startswith("engine.")), None)
+    if engine is None:
+        ap.error(f"{path}: the graph has no engine node whose slider to drag")
+    names = [p.name for p in engine.spec.params]
+    if param not in names:
+        ap.error(f"--param {param}: {engine.type} has no such parameter (it has "
+                 f"{', '.join(names)})")
+    return path
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[1].replace("\n", " "))
     ap.add_argument("--graph", default=str(Path(__file__).resolve().parents[1] / "graphs" /
@@ -30,9 +51,11 @@ def main() -> int:
                     help="the preview's grid in px (default 512)")
     ap.add_argument("--seconds", type=float, default=10.0,
                     help="how long the slider moves; fps is measured over it (default 10)")
-    ap.add_argument("--param", default="sigma", help="engine param the 'slider' drags")
+    ap.add_argument("--param", default="sigma",
+                    help="the engine parameter whose slider is dragged (default sigma)")
     ap.add_argument("--no-drag", action="store_true", help="baseline: no slider movement")
     args = ap.parse_args()
+    args.graph = _check(ap, args.graph, args.param)
 
     os.environ["CAGRAPH_RECOVERY_DIR"] = tempfile.mkdtemp(prefix="cagraph-bench-")
     from PySide6 import QtCore, QtWidgets

@@ -79,17 +79,27 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="1920x1080", help="window size WxH (default 1920x1080)")
     ap.add_argument("--out", default="editor.png",
-                    help="PNG to write (default editor.png in this folder; the README's "
+                    help="PNG to write (default editor.png in the current folder; the README's "
                          "picture is docs/editor.png)")
-    ap.add_argument("--seconds", type=float, default=4.0, help="preview time before the grab")
-    ap.add_argument("--preview-size", type=int, default=256, help="the preview's grid (px)")
-    ap.add_argument("--graph", default=None, help="a .graph file (default: amoeba)")
+    ap.add_argument("--seconds", type=float, default=4.0, help="preview time before the grab (default 4)")
+    ap.add_argument("--preview-size", type=int, default=256, help="the preview's grid in px (default 256)")
+    ap.add_argument("--graph", default=None, help="a .graph file or a bundled graph's name (default amoeba)")
     ap.add_argument("--node", default="engine",
                     help="id of the node selected in the canvas (default engine)")
     ap.add_argument("--frame", default="576x320", choices=tuple(FRAMES),
                     help="the preview's frame (default 576x320, Krea's; square keeps the "
                          "graph's own)")
     a = ap.parse_args(argv)
+    if a.graph is not None:  # a file or a bundled graph's name, read before a window opens
+        import nodes
+        from graph_app.cli import graph_arg
+
+        a.graph = graph_arg(a.graph)
+        try:
+            nodes.load(a.graph)
+        except nodes.GraphError as exc:
+            print(f"error: {exc.issues[0]}", file=sys.stderr)
+            return 2
     try:
         w, h = (int(v) for v in a.size.lower().split("x"))
     except ValueError:

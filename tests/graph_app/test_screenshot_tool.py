@@ -42,3 +42,15 @@ def test_a_screenshot_of_a_square_frame(tmp_path):
     assert r.returncode == 0, r.stderr
     assert Image.open(tmp_path / "s.png").size == (1280, 720)
     assert "HUD" in r.stdout and "576" not in r.stdout.split("HUD:")[1], r.stdout
+
+
+def test_a_graph_it_cannot_read_is_one_line_and_a_bundled_name_works(tmp_path):
+    # `--graph reef` said "--node engine: reef has no node of that id (its nodes: )"
+    r = _tool("--graph", "nosuch.graph", cwd=tmp_path)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr.strip().splitlines() == [r.stderr.strip()] and "nosuch.graph" in r.stderr
+    assert "cannot read" in r.stderr and "--node" not in r.stderr
+    r = _tool("--graph", "reef", "--size", "1280x720", "--preview-size", "32", "--seconds", "0",
+              "--out", "r.png", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert Image.open(tmp_path / "r.png").size == (1280, 720)
