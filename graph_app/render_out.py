@@ -45,9 +45,10 @@ class Target:
     @property
     def note(self) -> str | None:
         if self.path != self.asked:
-            what = "a folder of frames" if self.kind == "frames" else "a file"
-            return (f"{self.asked} already holds {what} of an earlier take: writing this one to "
-                    f"{self.path} (--overwrite replaces it instead)")
+            held = ("already holds the frames of an earlier take" if self.kind == "frames"
+                    else "already exists")
+            return (f"{self.asked} {held}: writing this take to {self.path} (--overwrite "
+                    "replaces it instead)")
         if self.replaces:
             return f"replacing the earlier take in {self.path}"
         return None

@@ -84,7 +84,8 @@ def test_an_earlier_take_is_never_replaced_silently(tmp_path, capsys):
     first = out.read_bytes()
     assert main(args) == 0
     assert out.read_bytes() == first and (tmp_path / "take-2.mp4").exists()
-    assert "writing this one to" in capsys.readouterr().err
+    assert f"{out} already exists: writing this take to {tmp_path / 'take-2.mp4'}" in \
+        capsys.readouterr().err
     assert main([*args[:-2], "--frames", "3", "--out", str(out), "--overwrite"]) == 0
     assert out.read_bytes() != first and "replacing the earlier take" in capsys.readouterr().err
     # a folder of frames: the second take goes beside the first
