@@ -22,7 +22,10 @@ engine world A:
 * ``edge``: mean |grad A| (per 512 px, periodic central differences) over the living
   pixels: thin, detailed structure is high, solid blobs are low;
 * ``hot@512``, ``full@512``: ``hot`` and ``full`` of the frame and world box-averaged to
-  512 (what the picture looks like shown at 512).
+  512 (what the picture looks like shown at 512);
+* ``edge@512``: ``edge`` with the differences taken between the 512 lattice's pixels
+  (``nodes.lattice.spacing`` px apart, as Colour Signals' edges): the world's structure at
+  the 512 scale, without what it has finer than a 512 pixel.
 
     python benchmarks/lenia_scale.py [graphs...] [--sizes 512 1024 2048]
         [--frames 150 180 210] [--modes pixel lattice] [--save DIR]
@@ -49,6 +52,36 @@ edge / lit at 512, then pixel -> lattice at 1024 and at 2048:
                2048 0.288 0.432 0.268 0.132 -> 0.214 0.320 0.240 0.137
 
 Lenia traces on the lattice since (``--modes pixel`` runs the old per-pixel trace).
+
+Heartbeat still went hot at 2048 on the lattice (0.154 against 0.088) with its world's
+measures at 512's: Colour Signals took its edges 1 px apart and normalised them by their
+peak, which a Lenia world's clipped fronts (a step within a pixel or two at every size)
+hold at ~1.4 per pixel, while a flank's gradient per pixel falls as 1 / s.  At 2048 the
+edge term over the organism was 0.17 of the peak against 0.42 at 512, so t slid along the
+palette and more of the dense pixels landed on ember's bright end.  With the edges taken
+between the 512 lattice's pixels (``colour.edge_spacing``) the term's distribution is
+512's (mean 0.42, 99.9th percentile 1.317 at both).  Means of seeds 0-4 (``--seed``), each
+the mean over frames 150 / 180 / 210: hot 1 px apart -> on the lattice, then full / edge /
+edge@512 / lit:
+
+    heartbeat  512  0.091            0.198 0.294 0.294 0.223
+               1024 0.108 -> 0.083   0.201 0.339 0.292 0.223
+               2048 0.134 -> 0.086   0.205 0.358 0.292 0.222
+    amoeba     512  0.421            0.210 0.164 0.164 0.223
+               1024 0.421 -> 0.404   0.207 0.168 0.162 0.212
+               2048 0.426 -> 0.390   0.204 0.173 0.164 0.227
+    coral      512  0.243            0.119 0.254 0.254 0.131
+               1024 0.248 -> 0.254   0.124 0.282 0.250 0.130
+               2048 0.242 -> 0.252   0.121 0.298 0.255 0.130
+    nebula     512  0.152            0.308 0.214 0.214 0.142
+               1024 0.179 -> 0.155   0.314 0.228 0.215 0.141
+               2048 0.193 -> 0.157   0.311 0.233 0.214 0.143
+
+(only hot moves: the world does not see its colours).  The seeds spread hot widely at
+512 (heartbeat 0.031-0.113, amoeba 0.379-0.449): one seed's figure is not a verdict.
+``edge`` above 512's at 1024 and 2048 is structure finer than a 512 pixel (~20 % of the
+2048 world's gradient energy lies above the 512 grid's Nyquist frequency: its clipped
+fronts stay a pixel sharp); at the 512 scale (``edge@512``) the worlds are 512's.
 """
 
 from __future__ import annotations
@@ -88,18 +121,22 @@ def colour_stats(rgb: np.ndarray) -> dict:
             "sat": float(((mx - mn) / np.maximum(mx, 1e-6))[lit].sum()) / n}
 
 
+def edge(a: np.ndarray, alive: np.ndarray, k: int = 1) -> float:
+    """Mean |grad a| in px^-1 over ``alive``, central differences between pixels k apart."""
+    gy = (np.roll(a, -k, 0) - np.roll(a, k, 0)) * (0.5 / k)
+    gx = (np.roll(a, -k, 1) - np.roll(a, k, 1)) * (0.5 / k)
+    return float(np.hypot(gy, gx)[alive].sum()) / max(int(alive.sum()), 1)
+
+
 def world_stats(a: np.ndarray, per512: float = 1.0) -> dict:
     alive = a > ALIVE
     n = max(int(alive.sum()), 1)
-    gy = (np.roll(a, -1, 0) - np.roll(a, 1, 0)) * 0.5
-    gx = (np.roll(a, -1, 1) - np.roll(a, 1, 1)) * 0.5
-    g = np.hypot(gy, gx)
     return {"cover": float((a > 0.5).mean()),
             "full": float((alive & (a > HOT)).sum()) / n,
-            "edge": float(g[alive].sum()) / n * per512}
+            "edge": edge(a, alive) * per512}
 
 
-KEYS = ("lit", "hot", "sat", "cover", "full", "edge", "hot@512", "full@512")
+KEYS = ("lit", "hot", "sat", "cover", "full", "edge", "hot@512", "full@512", "edge@512")
 
 
 def stats(rgb: np.ndarray, world: np.ndarray) -> dict:
@@ -108,6 +145,7 @@ def stats(rgb: np.ndarray, world: np.ndarray) -> dict:
     r = {**colour_stats(rgb), **world_stats(world, per512)}
     r["hot@512"] = colour_stats(box(rgb))["hot"]
     r["full@512"] = world_stats(box(world))["full"]
+    r["edge@512"] = edge(world, world > ALIVE, lattice.spacing(world.shape[0])) * per512
     return r
 
 

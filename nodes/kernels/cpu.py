@@ -869,38 +869,47 @@ def power(x, p, out=None):
 
 @njit(**_JIT)
 def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, out_a, rowmax,
-             keep):
+             keep, s):
     h, w = W.shape
     zero, one = np.float32(0), np.float32(1)
+    # the columns whose taps j - s and j + s stay on the row (none on a row of 2 s or fewer)
+    lo = min(s, w)
+    hi = max(lo, w - s)
     for i in prange(h):
-        im = i - 1 if i > 0 else h - 1
-        ip = i + 1 if i < h - 1 else 0
+        im = (i - s) % h
+        ip = (i + s) % h
         ev = np.empty(w, np.float32)
         vv = np.empty(w, np.float32)
         r, ru, rd, rp = W[i], W[im], W[ip], Wp[i]
         z = zones[i] if has_zones else zones[0]
         ot, oa = out_t[i], out_a[i]
-        # Row views and an interior without wrap-around let LLVM vectorise this
-        # loop; the two edge columns follow with the same body (numba's IR
-        # inlining is avoided on purpose: it miscompiled such helpers here).
-        for j in range(1, w - 1):
-            x = r[j]
-            gx = r[j - 1] - r[j + 1]
-            gy = ru[j] - rd[j]
+        # Row views and an interior without wrap-around, as slices from 0 (a loop over
+        # an offset range stays scalar), let LLVM vectorise this loop; the edge
+        # columns follow with the same body (numba's IR inlining is avoided on
+        # purpose: it miscompiled such helpers here).
+        rc, rl, rr = r[lo:hi], r[lo - s:hi - s], r[lo + s:hi + s]
+        uc, dc, pc = ru[lo:hi], rd[lo:hi], rp[lo:hi]
+        zc = z[lo:hi] if has_zones else z
+        tc, ac, ec, vc = ot[lo:hi], oa[lo:hi], ev[lo:hi], vv[lo:hi]
+        for c in range(hi - lo):
+            x = rc[c]
+            gx = rl[c] - rr[c]
+            gy = uc[c] - dc[c]
             e = np.sqrt(gx * gx + gy * gy)
-            vel = abs(x - rp[j])
+            vel = abs(x - pc[c])
             t = ((wd * x) * inv_d + (wv * vel) * inv_v) + (we * e) * inv_e
             if has_zones:
-                t = t + z[j]
-            ot[j] = t - np.floor(t)
-            oa[j] = min(max(x * inv_d, zero), one)
-            ev[j] = e
-            vv[j] = vel
+                t = t + zc[c]
+            tc[c] = t - np.floor(t)
+            ac[c] = min(max(x * inv_d, zero), one)
+            ec[c] = e
+            vc[c] = vel
             if keep:
-                rp[j] = x  # the field for the next frame's velocity (only row i reads it)
-        for j in (0, w - 1):
-            jm = j - 1 if j > 0 else w - 1
-            jp = j + 1 if j < w - 1 else 0
+                pc[c] = x  # the field for the next frame's velocity (only row i reads it)
+        for c in range(w - (hi - lo)):
+            j = c if c < lo else hi + (c - lo)
+            jm = (j - s) % w
+            jp = (j + s) % w
             x = r[j]
             gx = r[jm] - r[jp]
             gy = ru[j] - rd[j]
@@ -945,9 +954,10 @@ def _signals(W, Wp, zones, has_zones, wd, wv, we, inv_d, inv_v, inv_e, out_t, ou
 
 @fast("numba")
 def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None,
-            keep_prev=False):
-    """Colour parameter t and alpha from density, frame velocity and edges (see ref);
-    ``keep_prev``: ``Wprev`` takes ``W``'s values in the same pass."""
+            keep_prev=False, spacing=1):
+    """Colour parameter t and alpha from density, frame velocity and edges (see ref; the
+    edges between the pixels ``spacing`` px either side); ``keep_prev``: ``Wprev`` takes
+    ``W``'s values in the same pass."""
     W = _c(W)
     out_t = _out2(out_t, W.shape)
     out_a = _out2(out_a, W.shape)
@@ -958,7 +968,7 @@ def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=
         keep = False  # not writable in place: copy after the pass
     _signals(W, prev, _DUMMY if zones is None else _c(zones), zones is not None,
              _f32(wd), _f32(wv), _f32(we), _f32(inv_d), _f32(inv_v), _f32(inv_e),
-             out_t, out_a, rowmax, keep)
+             out_t, out_a, rowmax, keep, int(spacing))
     if keep_prev and not keep:
         Wprev[...] = W
     m = rowmax.max(axis=0)

@@ -322,8 +322,10 @@ extern "C" __global__ void cag_signals_follow(const float* __restrict__ W, float
                                               float* peaks, float* maxima,
                                               unsigned int* __restrict__ counter, float decay,
                                               int first, float* __restrict__ out_t,
-                                              float* __restrict__ out_a, int h, int w) {
-    /* Colour signals (ref.signals) with the normalisers inv: t and alpha, the frame's
+                                              float* __restrict__ out_a, int h, int w,
+                                              int s) {
+    /* Colour signals (ref.signals, the edges between the pixels s px either side) with
+       the normalisers inv: t and alpha, the frame's
        maxima (max W, max |W - Wp|, max edge) folded into maxima (-inf on entry); W is
        copied into Wp (each element after its velocity is read); and the last block to
        finish turns the maxima into the peak followers (ref.peak_follow: peaks, inv) for
@@ -331,11 +333,12 @@ extern "C" __global__ void cag_signals_follow(const float* __restrict__ W, float
     const long long n = (long long)h * w;
     const float inv_d = inv[0], inv_v = inv[1], inv_e = inv[2];
     const float ninf = __int_as_float(0xff800000);
+    const long long sy = s % h, sx = s % w;  /* the taps' offsets, within a period */
     float mw = ninf, mv = ninf, me = ninf;
     CAG_LOOP(i, n) {
         const long long y = i / w, x = i % w;
-        const long long ym = y == 0 ? h - 1 : y - 1, yp = y == h - 1 ? 0 : y + 1;
-        const long long xm = x == 0 ? w - 1 : x - 1, xp = x == w - 1 ? 0 : x + 1;
+        const long long ym = y < sy ? y - sy + h : y - sy, yp = y + sy >= h ? y + sy - h : y + sy;
+        const long long xm = x < sx ? x - sx + w : x - sx, xp = x + sx >= w ? x + sx - w : x + sx;
         const float v0 = W[i];
         const float gx = W[y * w + xm] - W[y * w + xp];
         const float gy = W[ym * w + x] - W[yp * w + x];
@@ -774,7 +777,7 @@ def _post_args(xp, A, prev, mask, noise, oy1, ox1, oy2, ox2, centre, stir_x, sti
 
 
 def signals_follow(xp, launch, W, Wprev, zones, wd, wv, we, inv, peaks, maxima, decay, first,
-                   out_t=None, out_a=None):
+                   out_t=None, out_a=None, spacing=1):
     W = _f32c(xp, W)
     h, w = W.shape
     if not (Wprev.shape == W.shape and Wprev.dtype == f32 and Wprev.flags.c_contiguous):
@@ -788,7 +791,7 @@ def signals_follow(xp, launch, W, Wprev, zones, wd, wv, we, inv, peaks, maxima, 
     z = W if zones is None else _f32c(xp, zones)
     launch("cag_signals_follow", h * w,
            (W, Wprev, z, i32(zones is not None), f32(wd), f32(wv), f32(we), inv, peaks, maxima,
-            counter, f32(decay), i32(bool(first)), bt, ba, i32(h), i32(w)))
+            counter, f32(decay), i32(bool(first)), bt, ba, i32(h), i32(w), i32(spacing)))
     return _finish(bt, rt), _finish(ba, ra)
 
 

@@ -264,18 +264,21 @@ def power(x, p, out=None):
 
 @reference
 def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=None,
-            keep_prev=False):
+            keep_prev=False, spacing=1):
     """Colour parameter t and alpha from density, frame velocity and edges; with
     ``keep_prev``, ``Wprev`` then takes ``W``'s values (the next frame's velocity).
 
     ``t = frac(wd W inv_d + wv |W - Wprev| inv_v + we E inv_e + zones)`` with
-    ``E`` the periodic central-difference gradient magnitude;
+    ``E`` the periodic central-difference gradient magnitude between the pixels
+    ``spacing`` px either side (``W(x - s) - W(x + s)`` per axis; 1 at 512 and below, the
+    512 lattice's spacing on finer grids: nodes.lattice);
     ``a = clip(W inv_d, 0, 1)``.  Returns ``(t, a, max_w, max_vel, max_edge)``
     where the maxima are backend scalars (no host sync) for peak followers.
     """
     xp = xp_of(W)
-    gx = xp.roll(W, 1, 1) - xp.roll(W, -1, 1)
-    gy = xp.roll(W, 1, 0) - xp.roll(W, -1, 0)
+    s = int(spacing)
+    gx = xp.roll(W, s, 1) - xp.roll(W, -s, 1)
+    gy = xp.roll(W, s, 0) - xp.roll(W, -s, 0)
     e = xp.sqrt(gx * gx + gy * gy)
     vel = xp.abs(W - Wprev)
     t = f32(wd) * W * f32(inv_d) + f32(wv) * vel * f32(inv_v) + f32(we) * e * f32(inv_e)
@@ -293,7 +296,7 @@ def signals(W, Wprev, zones, wd, wv, we, inv_d, inv_v, inv_e, out_t=None, out_a=
 
 @reference
 def signals_follow(W, Wprev, zones, wd, wv, we, inv, peaks, maxima, decay, first, out_t=None,
-                   out_a=None):
+                   out_a=None, spacing=1):
     """Colour signals and their peak followers in one go, all state on the backend:
     :func:`signals` with the (3,) normalisers ``inv``, folding the maxima into ``maxima``
     (-inf on entry); then :func:`peak_follow` from them, updating ``peaks`` and ``inv``
@@ -301,7 +304,7 @@ def signals_follow(W, Wprev, zones, wd, wv, we, inv, peaks, maxima, decay, first
     Returns ``(t, alpha)``.  (On a GPU: one kernel, nothing read back.)"""
     xp = xp_of(W)
     t, a, *now = signals(W, Wprev, zones, wd, wv, we, inv[0], inv[1], inv[2], out_t=out_t,
-                         out_a=out_a)
+                         out_a=out_a, spacing=spacing)
     maxima[...] = xp.maximum(maxima, xp.stack(now))
     peak_follow(maxima, peaks, inv, decay, first)
     maxima[...] = -np.inf

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import lattice
 from ..kernels import ref
 from ..spec import Context, E, F, Kind, Node, Port, V3
 
@@ -193,13 +194,28 @@ class Thickness(Node):
         return {"field": xp.maximum(x, up, out=up)}
 
 
+def edge_spacing(ctx) -> int:
+    """The spacing of Colour Signals' edge taps: the 512 lattice's (``nodes.lattice``).
+
+    The edge strength is normalised by its peak follower, and the peak is set by the
+    world's sharpest steps: a Lenia world clipped at 0 steps from nothing to a bright cell
+    within a pixel or two at every size, so per pixel the peak stays where it is at 512 (a
+    central difference of ~1.4) while a smooth flank's gradient per pixel falls as 1 / s
+    on a grid s times finer.  Taken between pixels 1 px apart at 2048, heartbeat's edge
+    term over its organism was 0.17 of the peak against 0.42 at 512, its colours slid
+    along the palette and 15 % of its lit pixels went over 0.9 in a channel (9 % at 512);
+    between pixels ``spacing`` px apart (4 at 2048) the edge term's distribution is 512's
+    (benchmarks/lenia_scale.py).  1 at 512 and below: those frames are unchanged."""
+    return lattice.spacing(ctx.size)
+
+
 class Signals(Node):
     type_id = "colour.signals"
     title = "Colour Signals"
     category = "Colour"
     doc = ("Colour parameter t = frac(w_density D + w_velocity V + w_edges E + zones) from the "
            "normalised density, frame-to-frame velocity and edge strength (each normalised by a "
-           "slowly decaying peak follower), and alpha = normalised density.")
+           "slowly decaying peak follower; edges per 512 px), and alpha = normalised density.")
     inputs = (Port("field", Kind.FIELD), Port("zones", Kind.FIELD, optional=True))
     outputs = (Port("t", Kind.FIELD), Port("alpha", Kind.FIELD))
     params = (
@@ -225,7 +241,8 @@ class Signals(Node):
             inv = tuple(1.0 / max(float(p), 1e-3) for p in peaks)
         t, a, mw, mv, me = be.k.signals(W, prev, inputs.get("zones"), params["w_density"],
                                         params["w_velocity"], params["w_edges"], *inv,
-                                        out_t=st["t"], out_a=st["a"], keep_prev=True)
+                                        out_t=st["t"], out_a=st["a"], keep_prev=True,
+                                        spacing=edge_spacing(ctx))
         now = be.to_host(xp.stack([xp.asarray(mw), xp.asarray(mv), xp.asarray(me)]))
         dec = params["decay"]
         if peaks is None:
@@ -257,7 +274,8 @@ class Signals(Node):
         t, a = be.k.signals_follow(W, prev, inputs.get("zones"), params["w_density"],
                                    params["w_velocity"], params["w_edges"], st["inv"],
                                    st["peaks_dev"], st["maxima"], params["decay"],
-                                   st["peaks"] is None, out_t=st["t"], out_a=st["a"])
+                                   st["peaks"] is None, out_t=st["t"], out_a=st["a"],
+                                   spacing=edge_spacing(ctx))
         st["peaks"] = st["peaks_dev"]
         return {"t": t, "alpha": a}
 

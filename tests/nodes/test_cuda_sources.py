@@ -342,6 +342,29 @@ def test_signals_follow(H, zones):
     assert float(state[0][2][0]) > 0.9  # the density peak followed the field
 
 
+@pytest.mark.parametrize("spacing,shape", [(2, (40, 56)), (4, (40, 56)), (4, (7, 9))])
+def test_signals_follow_with_edge_taps_spacing_px_apart(H, spacing, shape):
+    """The edges between the pixels ``spacing`` px either side (periodic), as the
+    reference, the maxima and peak followers too."""
+    rng = np.random.default_rng(23)
+    z = rnd(rng, shape, 2.0, -1.0)
+    Wp = rnd(rng, shape)
+    W = rnd(rng, shape, 0.9)
+    outs, states = [], []
+    for impl in (H.twin("signals_follow"), ref.signals_follow):
+        prev, inv, peaks = Wp.copy(), np.array([1.2, 3.0, 2.0], f32), np.zeros(3, f32)
+        acc = np.full(3, -np.inf, f32)
+        outs.append(impl(W, prev, z, 0.3, 0.25, 0.45, inv, peaks, acc, 0.9, True,
+                         spacing=spacing))
+        states.append((peaks, inv))
+        np.testing.assert_array_equal(prev, W)
+    close(outs[0], outs[1], 1e-6)
+    close(states[0], states[1], 1e-6)
+    gx = np.roll(W, spacing, 1) - np.roll(W, -spacing, 1)
+    gy = np.roll(W, spacing, 0) - np.roll(W, -spacing, 0)
+    assert float(states[1][0][2]) == pytest.approx(float(np.hypot(gx, gy).max()), rel=1e-6)
+
+
 def test_signals_follow_negative_fields(H):
     """Negative maxima take the other branch of the atomic float max."""
     rng = np.random.default_rng(8)
@@ -512,8 +535,10 @@ def test_coverage_stats(H, shape, gate):
     close(out, ref.coverage_stats(A, gate), 1e-6)
 
 
-def test_signals_node_device_path_matches_host_path(H, make_ctx):
-    """Colour Signals' device branch (peaks on the device) run on the host twins."""
+@pytest.mark.parametrize("size", [48, 1024])
+def test_signals_node_device_path_matches_host_path(H, make_ctx, size):
+    """Colour Signals' device branch (peaks on the device) run on the host twins; at 1024
+    both take their edges 2 px apart (colour.edge_spacing)."""
     from nodes_helpers import params_of
 
     from nodes.library.colour import Signals
@@ -525,8 +550,8 @@ def test_signals_node_device_path_matches_host_path(H, make_ctx):
     host, dev = Signals("s", 0), Signals("s", 0)
     for frame in range(6):
         W = rnd(np.random.default_rng(frame), (48, 48), 0.4 + 0.5 * (frame % 2))
-        o1 = host.process(make_ctx(48, frame=frame), {"field": W}, p)
-        o2 = dev._process_device(Context(twin_be, 48, 48, 48, 30.0, frame=frame), W,
+        o1 = host.process(make_ctx(size, frame=frame), {"field": W}, p)
+        o2 = dev._process_device(Context(twin_be, size, 48, 48, 30.0, frame=frame), W,
                                  {"field": W}, p)
         close((o2["t"], o2["alpha"]), (o1["t"], o1["alpha"]), 1e-6)
     np.testing.assert_allclose(dev.state["peaks"], host.state["peaks"], rtol=1e-6)

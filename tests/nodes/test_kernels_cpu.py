@@ -351,6 +351,36 @@ def test_signals(shape, with_zones):
     assert ((got[0] >= 0) & (got[0] <= 1)).all()
 
 
+@pytest.mark.parametrize("shape", [(64, 64), (48, 80), (7, 9), (5, 3)])
+@pytest.mark.parametrize("spacing", [2, 4])
+def test_signals_with_edge_taps_spacing_px_apart(shape, spacing):
+    """The edges between the pixels ``spacing`` px either side (the 512 lattice's taps on a
+    finer grid), periodic: rows and columns near the borders wrap, and a side of 2 s px or
+    fewer has no column whose taps both stay on the row."""
+    rng = np.random.default_rng(21)
+    W, Wp = rnd(rng, shape), rnd(rng, shape)
+    zones = rnd(rng, shape, -0.6, 0.9)
+    got = cpu.signals(W, Wp, zones, 0.3, 0.25, 0.45, 1.4, 3.0, 2.2, spacing=spacing)
+    want = ref.signals(W, Wp, zones, 0.3, 0.25, 0.45, 1.4, 3.0, 2.2, spacing=spacing)
+    close(got[:2], want[:2])
+    for g, w in zip(got[2:], want[2:]):
+        assert float(g) == pytest.approx(float(w), rel=1e-6)
+    s = spacing
+    gx = np.roll(W, s, 1) - np.roll(W, -s, 1)
+    gy = np.roll(W, s, 0) - np.roll(W, -s, 0)
+    assert float(want[4]) == pytest.approx(float(np.sqrt(gx * gx + gy * gy).max()), rel=1e-6)
+
+
+def test_signals_spacing_1_is_the_default_bit_for_bit():
+    rng = np.random.default_rng(4)
+    W, Wp = rnd(rng, (48, 80)), rnd(rng, (48, 80))
+    for fn in (cpu.signals, ref.signals):
+        a = fn(W, Wp, None, 0.3, 0.25, 0.45, 1.4, 3.0, 2.2)
+        b = fn(W, Wp, None, 0.3, 0.25, 0.45, 1.4, 3.0, 2.2, spacing=1)
+        for x, y in zip(a, b):
+            np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
+
+
 @pytest.mark.parametrize("impl", ["cpu", "ref"])
 @pytest.mark.parametrize("contiguous", [True, False])
 def test_signals_keep_prev_is_the_same_pass_then_prev_takes_the_field(impl, contiguous):

@@ -687,6 +687,35 @@ def test_signals_closed_form_on_first_frame(make_ctx):
     assert node.state["peaks"] == pytest.approx((0.5, 0.01, 0.01))
 
 
+def _clipped_world(n: int) -> np.ndarray:
+    """One picture at any size: smooth bumps clipped at 0 and 1 and a disc with a hard rim
+    (a step within a pixel at every size, as a Lenia world's clipped fronts)."""
+    u = ((np.arange(n) + 0.5) / n).astype(np.float64)
+    y, x = np.meshgrid(u, u, indexing="ij")
+    bumps = np.clip(1.5 * np.sin(2 * np.pi * 6 * y) * np.sin(2 * np.pi * 6 * x) - 0.2, 0, 1)
+    disc = ((y - 0.3) ** 2 + (x - 0.3) ** 2 < 0.15 ** 2).astype(np.float64)
+    return np.maximum(bumps, disc).astype(f32)
+
+
+def test_signals_edges_keep_their_share_of_the_peak_on_finer_grids(make_ctx):
+    """Issue 15: the edge term is normalised by its peak, and the peak is a hard rim's,
+    per pixel the same at every size, while a smooth flank's gradient per pixel falls as
+    1 / s.  With the edges taken 1 px apart, the same picture's edge term over the organism
+    was 0.082 of the peak at 512, 0.041 at 1024 and 0.021 at 2048 (heartbeat went hot at
+    2048); between the 512 lattice's pixels it is 0.082 at every size."""
+    p = params_of(colour.Signals, w_density=0.0, w_velocity=0.0, w_edges=0.5)
+    share = {}
+    for n in (512, 1024, 2048):
+        W = _clipped_world(n)
+        node = colour.Signals("s", 1)
+        node.process(make_ctx(n, frame=0), {"field": W}, p)  # sets the peak follower
+        t = np.asarray(node.process(make_ctx(n, frame=1), {"field": W}, p)["t"])
+        share[n] = float(t[W > 0.05].mean()) / 0.5
+    assert share[512] > 0.07
+    for n in (1024, 2048):
+        assert share[n] == pytest.approx(share[512], rel=0.05), share
+
+
 @pytest.mark.parametrize("op,expect", [("mix", lambda a, b: a + (b - a) * 0.25),
                                        ("add", lambda a, b: a + b), ("multiply", np.multiply),
                                        ("max", np.maximum), ("min", np.minimum),
